@@ -1,0 +1,42 @@
+# Waypoint: `make run` for the app with demo data, `make test` for the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test setup services venv browser migrate seed clean
+
+run: setup migrate seed
+	@echo ""
+	@echo "  Waypoint is starting at  http://127.0.0.1:$(PORT)/"
+	@echo "  Demo log-ins are printed above (password: waypoint-demo-2026)."
+	@echo ""
+	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+test: setup browser
+	$(PY) -m pytest
+
+setup: venv services
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+services:
+	bash scripts/services.sh
+
+browser:
+	bash scripts/browser.sh
+
+migrate:
+	$(PY) manage.py migrate --noinput
+
+seed:
+	$(PY) manage.py seed_demo
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

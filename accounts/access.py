@@ -1,0 +1,78 @@
+"""Who may reach which page: the one guard every role-limited view goes through.
+
+Coaches and admins read health information, so until they have set up two-factor
+authentication every page of theirs sends them to set it up. Objects are scoped by
+each model's `visible_to(user)` queryset; another person's object answers 404.
+"""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+
+from .models import Role
+
+
+def has_mfa(user):
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_setup_redirect(request):
+    return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def check(request, roles):
+    """None when the request may go on; otherwise the response that stops it."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if roles and user.role not in roles:
+        raise PermissionDenied
+    if user.needs_mfa and not has_mfa(user):
+        return mfa_setup_redirect(request)
+    return None
+
+
+def role_required(*roles):
+    """Decorator: the user is logged in, has one of `roles` (any role if none), and MFA if staff."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            stop = check(request, roles)
+            if stop is not None:
+                return stop
+            return view(request, *args, **kwargs)
+
+        guarded.allowed_roles = roles
+        return guarded
+
+    return decorator
+
+
+client_required = role_required(Role.CLIENT)
+coach_required = role_required(Role.COACH)
+admin_required = role_required(Role.ADMIN)
+login_required = role_required()
+
+
+class RoleRequiredMixin:
+    """The same guard for class-based views: set `allowed_roles`."""
+
+    allowed_roles = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        stop = check(request, self.allowed_roles)
+        if stop is not None:
+            return stop
+        return super().dispatch(request, *args, **kwargs)
+
+
+def get_visible_or_404(model_or_queryset, user, **lookup):
+    """Fetch one object through the model's `visible_to(user)` scope; anything else is a 404."""
+    queryset = getattr(model_or_queryset, "objects", model_or_queryset)
+    return get_object_or_404(queryset.visible_to(user), **lookup)

@@ -1,0 +1,29 @@
+"""The one way anything is written to the audit trail."""
+
+from .models import AuditEvent
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    # REMOTE_ADDR is what the socket saw; behind a proxy, gunicorn's forwarded-allow-ips sets it.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(action, *, actor=None, obj=None, request=None, **details):
+    """Append one event. `actor` defaults to the request's user; `obj` names what was touched."""
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_email=getattr(actor, "email", "") or "",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        ip=client_ip(request),
+        details=details,
+    )
+
+
+def history(obj):
+    return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))

@@ -1,0 +1,61 @@
+import zoneinfo
+from datetime import datetime
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+LAST_SEEN_KEY = "waypoint.last_seen"
+
+
+class StaffIdleTimeoutMiddleware:
+    """Coaches' and admins' sessions end after STAFF_IDLE_TIMEOUT without a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.needs_mfa:
+            now = timezone.now()
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if last_seen and now - datetime.fromisoformat(last_seen) > settings.STAFF_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, "You were signed out after a while without activity. Please sign in again.")
+                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+            request.session[LAST_SEEN_KEY] = now.isoformat()
+        return self.get_response(request)
+
+
+TZ_COOKIE = "waypoint_tz"
+
+
+def request_zone(request):
+    """The viewer's zone: their saved one, else what their browser told us, else UTC."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.zone is not None:
+        return user.zone
+    name = unquote(request.COOKIES.get(TZ_COOKIE, ""))
+    try:
+        return zoneinfo.ZoneInfo(name) if name else zoneinfo.ZoneInfo("UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+class UserTimeZoneMiddleware:
+    """Templates show times in the viewer's own zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.zone = request_zone(request)
+        timezone.activate(request.zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,0 +1,152 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from accounts.models import Role, valid_time_zone
+
+
+class Specialty(models.TextChoices):
+    ALCOHOL = "alcohol", "Alcohol moderation"
+    OPIOIDS_MAT = "opioids_mat", "Opioids and MAT support"
+    STIMULANTS = "stimulants", "Stimulants"
+    CANNABIS = "cannabis", "Cannabis"
+    BENZODIAZEPINES = "benzodiazepines", "Benzodiazepines"
+    FAMILIES = "families", "Families and loved ones"
+    GENERAL = "general", "General harm reduction"
+
+
+def new_feed_token():
+    return secrets.token_urlsafe(32)
+
+
+class CoachProfileQuerySet(models.QuerySet):
+    def listed(self):
+        """Coaches clients may find and book."""
+        return self.filter(is_listed=True, user__is_active=True)
+
+    def visible_to(self, user):
+        """Public profiles for everyone; a coach also sees their own unlisted profile."""
+        if user.is_authenticated and user.role == Role.ADMIN:
+            return self.all()
+        if user.is_authenticated and user.role == Role.COACH:
+            return self.filter(models.Q(is_listed=True, user__is_active=True) | models.Q(user=user))
+        return self.listed()
+
+    def editable_by(self, user):
+        if user.is_authenticated and user.role == Role.COACH:
+            return self.filter(user=user)
+        return self.none()
+
+
+class CoachProfile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_profile")
+    display_name = models.CharField(max_length=120)
+    pronouns = models.CharField(max_length=40, blank=True)
+    bio = models.TextField(blank=True)
+    specialties = ArrayField(models.CharField(max_length=32, choices=Specialty.choices), default=list, blank=True)
+    languages = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[])
+    meeting_link = models.URLField(blank=True, help_text="Leave empty to get a private video room per session.")
+    slot_step_minutes = models.PositiveSmallIntegerField(default=15, validators=[MinValueValidator(5), MaxValueValidator(120)])
+    buffer_before_minutes = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(240)])
+    buffer_after_minutes = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(240)])
+    min_notice_hours = models.PositiveSmallIntegerField(default=12, validators=[MaxValueValidator(24 * 30)])
+    horizon_days = models.PositiveSmallIntegerField(default=60, validators=[MinValueValidator(1), MaxValueValidator(365)])
+    daily_cap = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Most sessions in one day; empty for no cap.")
+    feed_token = models.CharField(max_length=64, default=new_feed_token, unique=True)
+    is_listed = models.BooleanField(default=True)
+
+    objects = CoachProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not valid_time_zone(self.time_zone):
+            raise ValidationError({"time_zone": "That is not a time zone we know. Try a name like America/Chicago."})
+
+
+class OwnedByCoachQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_authenticated and user.role == Role.COACH:
+            return self.filter(coach__user=user)
+        if user.is_authenticated and user.role == Role.ADMIN:
+            return self.all()
+        return self.none()
+
+
+class SessionType(models.Model):
+    coach = models.ForeignKey(CoachProfile, on_delete=models.CASCADE, related_name="session_types")
+    name = models.CharField(max_length=80)
+    duration_minutes = models.PositiveSmallIntegerField(validators=[MinValueValidator(10), MaxValueValidator(240)])
+    price_cents = models.PositiveIntegerField(default=0, help_text="0 for a free session.")
+    currency = models.CharField(max_length=3, default="usd")
+    cancellation_notice_hours = models.PositiveSmallIntegerField(default=24)
+    max_reschedules = models.PositiveSmallIntegerField(default=2)
+    is_active = models.BooleanField(default=True)
+
+    objects = OwnedByCoachQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["coach", "price_cents", "duration_minutes"]
+
+    def __str__(self):
+        return f"{self.name} ({self.duration_minutes} min)"
+
+    @property
+    def is_free(self):
+        return self.price_cents == 0
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class WeeklyHours(models.Model):
+    """A working range on one weekday, in wall-clock time in the coach's own zone."""
+
+    coach = models.ForeignKey(CoachProfile, on_delete=models.CASCADE, related_name="weekly_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    objects = OwnedByCoachQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["coach", "weekday", "start_time"]
+        verbose_name_plural = "weekly hours"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")), name="weekly_hours_end_after_start"),
+        ]
+
+
+class TimeOff(models.Model):
+    """Time the coach is away, stored as UTC instants."""
+
+    coach = models.ForeignKey(CoachProfile, on_delete=models.CASCADE, related_name="time_off")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    note = models.CharField(max_length=120, blank=True)
+
+    objects = OwnedByCoachQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["coach", "starts_at"]
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="time_off_end_after_start"),
+        ]

@@ -1,0 +1,54 @@
+"""Playwright on Debian's Chromium (never a downloaded browser), and axe-core checks."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: `make test` installs it"
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from
+    # test code here are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, timezone_id="America/Chicago")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def axe_violations(page, *, tags=("wcag2a", "wcag2aa")):
+    """Inject our copy of axe-core and return its violations as (id, impact, targets)."""
+    assert AXE_JS.exists(), "axe-core is missing: `make test` installs it with npm"
+    # Evaluated through DevTools, so our own CSP (rightly) does not block it.
+    page.evaluate(AXE_JS.read_text() + "\n;true")
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags)
+    )
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]

@@ -1,0 +1,61 @@
+import pytest
+import redis
+from django.conf import settings
+
+from .browser import chromium, page  # noqa: F401  (shared browser fixtures)
+from .factories import AdminFactory, ClientFactory, CoachUserFactory, with_mfa
+
+
+@pytest.fixture(scope="session", autouse=True)
+def services_answer():
+    """The suite runs against real services; a missing one is a failure, never a skip."""
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+    try:
+        assert client.ping(), f"Redis at {settings.REDIS_URL} did not answer"
+    finally:
+        client.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # allauth's rate limits and used-TOTP markers live in the Redis cache; tests start clean.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def alice(db):
+    return ClientFactory(email="alice@example.com", name="Alice Moreno", time_zone="America/Chicago")
+
+
+@pytest.fixture
+def bob(db):
+    return ClientFactory(email="bob@example.com", name="Bob Lee", time_zone="Europe/London")
+
+
+@pytest.fixture
+def carol(db):
+    return with_mfa(CoachUserFactory(email="carol@example.com", name="Carol Rivera"))
+
+
+@pytest.fixture
+def dave(db):
+    return with_mfa(CoachUserFactory(email="dave@example.com", name="Dave Okafor", time_zone="Europe/London"))
+
+
+@pytest.fixture
+def erin(db):
+    return with_mfa(AdminFactory(email="erin@example.com", name="Erin Admin"))
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker (solo pool, in this process) on the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
