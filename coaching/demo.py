@@ -68,15 +68,16 @@ def seed(people):
         WeeklyHours.objects.bulk_create(
             WeeklyHours(coach=profile, weekday=weekday, start_time=start, end_time=end) for weekday, start, end in HOURS[key]
         )
-        # Time off relative to today, so the demo always has some ahead: a long weekend
-        # for carol, and a dentist's afternoon for dave.
+        # Time off in next week, whenever the demo is seeded: a long weekend for carol,
+        # and an afternoon at the dentist for dave.
         TimeOff.objects.filter(coach=profile, note__startswith="Demo:").delete()
+        next_monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
         if key == "carol":
-            friday = today + timedelta(days=(4 - today.weekday()) % 7 + 7)
+            friday = next_monday + timedelta(days=4)
             starts_at, ends_at = span(profile, friday, friday + timedelta(days=3))
             TimeOff.objects.create(coach=profile, starts_at=starts_at, ends_at=ends_at, whole_days=True, note="Demo: long weekend")
         else:
-            wednesday = today + timedelta(days=(2 - today.weekday()) % 7 + 7)
+            wednesday = next_monday + timedelta(days=2)
             starts_at, ends_at = span(profile, wednesday, wednesday, time(14), time(18))
             TimeOff.objects.create(coach=profile, starts_at=starts_at, ends_at=ends_at, note="Demo: dentist")
     return profiles
