@@ -10,3 +10,18 @@ def live_booking_intervals(coach_ids, start, end):
     buffers included, overlapping [start, end). Filled in by the Booking model's issue;
     until Booking exists there are none."""
     return {coach_id: [] for coach_id in coach_ids}
+
+
+def live_booking_counts(coach_ids, start, end):
+    """{coach_id: {local_date_iso: count}} of live bookings and unexpired holds starting
+    in [start, end), counted per day of the coach's own zone (for the daily cap). Filled
+    in by the Booking model's issue; until Booking exists there are none."""
+    return {coach_id: {} for coach_id in coach_ids}
+
+
+def calendar_events(coach, start, end):
+    """[{"uid", "start", "end", "summary"}] of the coach's sessions overlapping [start, end),
+    UTC datetimes, for the coach's calendar page and ICS feed. Summaries stay discreet
+    (no substance or diagnosis). Filled in by the Booking model's issue; until Booking
+    exists there are none."""
+    return []
