@@ -15,5 +15,5 @@ urlpatterns = [
     path("intakes/review/<int:pk>/ask-for-more/", views.review_ask_for_more, name="review_ask_for_more"),
     path("intakes/review/<int:pk>/decline/", views.review_decline, name="review_decline"),
     path("intakes/coach/", views.coach_clients, name="coach_clients"),
-    path("intakes/coach/<int:pk>/", views.coach_intake, name="coach_intake"),
+    path("intakes/<int:pk>/", views.intake_detail, name="intake_detail"),
 ]

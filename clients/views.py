@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.access import admin_required, client_required, coach_required
+from accounts.access import admin_required, client_required, coach_required, login_required
 from accounts.models import Role, User
 
 from . import consents, scoring
@@ -38,6 +38,9 @@ def intake_start(request):
     intake = flow.intake_for(request.user)
     if not intake.is_editable:
         return redirect("clients:intake_summary")
+    if intake.status == Intake.Status.MORE_INFO:
+        # Every step is done; they go over their answers from the start.
+        return redirect("clients:intake_step", slug=flow.STEPS[0].slug)
     return redirect("clients:intake_step", slug=flow.first_open_step(intake).slug)
 
 
@@ -260,6 +263,9 @@ def coach_clients(request):
     return render(request, "clients/coach_clients.html", {"rows": rows})
 
 
-@coach_required
-def coach_intake(request, pk):
-    return render(request, "clients/coach_intake.html", _answers_context(read_intake(request.user, pk, request)))
+@login_required
+def intake_detail(request, pk):
+    """One intake, for whoever `read_intake` allows (a matched coach, mostly); a 404 for anyone else."""
+    if Intake.objects.filter(pk=pk, client=request.user).exists():
+        return redirect("clients:intake_summary")
+    return render(request, "clients/intake_detail.html", _answers_context(read_intake(request.user, pk, request)))
