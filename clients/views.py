@@ -74,7 +74,7 @@ def intake_step(request, slug):
                     except ValidationError as error:
                         errors = error.messages
                     else:
-                        messages.success(request, "Thank you. Your intake is with our team, and we will e-mail you when it has been read.")
+                        messages.success(request, "Your intake has been sent.")
                         return redirect("clients:intake_summary")
             else:
                 said_yes_before = intake.thoughts_of_self_harm is True
