@@ -84,7 +84,7 @@ def rescore(intake):
         intake.dast_score, intake.dast_band = None, ""
 
 
-def save_step(intake, slug, form, *, complete):
+def save_step(intake, slug, form, *, complete, request=None):
     """Save one step's form as a draft; `complete` marks the step done (all it asks is answered)."""
     if not intake.is_editable:
         raise ValidationError("This intake has been submitted and can no longer be changed.")
@@ -100,6 +100,8 @@ def save_step(intake, slug, form, *, complete):
     if complete:
         mark_done(intake, slug)
     intake.save()
+    # Every write of an intake is on the audit trail; the answers themselves are not copied there.
+    record("intake.saved", actor=intake.client, obj=intake, request=request, step=slug, complete=complete)
     return intake
 
 

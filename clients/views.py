@@ -78,7 +78,7 @@ def intake_step(request, slug):
                         return redirect("clients:intake_summary")
             else:
                 said_yes_before = intake.thoughts_of_self_harm is True
-                flow.save_step(intake, slug, form, complete=action == "next")
+                flow.save_step(intake, slug, form, complete=action == "next", request=request)
                 just_said_yes = slug == "safety" and action == "next" and intake.thoughts_of_self_harm and not said_yes_before
             if not errors and not just_said_yes:
                 if action == "back" and previous:

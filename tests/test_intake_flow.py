@@ -131,7 +131,15 @@ def test_alice_fills_every_step_signs_and_sends_her_intake(client, alice):
         ("share_with_coach", "2026-11", "Alice Moreno", "203.0.113.9"),
     ]
     assert signed.get(kind="privacy").text.startswith("What you write in your intake")
-    assert list(AuditEvent.objects.filter(object_type="clients.intake").values_list("action", flat=True)) == ["intake.submitted"]
+    assert [
+        (e.action, e.details, e.ip) for e in AuditEvent.objects.filter(object_type="clients.intake").order_by("id")
+    ] == [
+        ("intake.saved", {"step": "about", "complete": True}, "127.0.0.1"),
+        ("intake.saved", {"step": "reasons", "complete": True}, "127.0.0.1"),
+        ("intake.saved", {"step": "screening", "complete": True}, "127.0.0.1"),
+        ("intake.saved", {"step": "safety", "complete": True}, "127.0.0.1"),
+        ("intake.submitted", {"urgent": False}, "203.0.113.9"),
+    ]
     # Once sent, it is read, not edited.
     assert client.get(STEP.format("about")).url == "/client/intake/yours/"
 
@@ -223,3 +231,28 @@ def test_after_a_question_from_the_team_alice_edits_and_sends_again(client, alic
     intake.refresh_from_db()
     assert (intake.status, intake.treatment) == (Intake.Status.SUBMITTED, "naltrexone")
     assert list(AuditEvent.objects.filter(action__startswith="intake.re").values_list("action", flat=True)) == ["intake.resubmitted"]
+
+
+def test_alices_space_says_where_her_intake_stands(client, alice):
+    client.force_login(alice)
+    assert "A few questions, about ten minutes" in client.get("/me/").content.decode()
+    post(client, "about", ABOUT)
+    assert "You have started your intake. Your answers so far are saved." in client.get("/me/").content.decode()
+    Intake.objects.filter(client=alice).update(status=Intake.Status.APPROVED)
+    assert "You are matched with a coach and can book sessions." in client.get("/me/").content.decode()
+
+
+def test_carol_sees_the_clients_she_is_matched_with(client, alice, bob, carol, erin):
+    from clients.models import CoachAssignment
+
+    alices = IntakeFactory(client=alice, status=Intake.Status.APPROVED)
+    sign_all_consents(alice)
+    IntakeFactory(client=bob, status=Intake.Status.APPROVED)
+    sign_all_consents(bob, share=False)
+    for person in (alice, bob):
+        CoachAssignment.objects.create(client=person, coach=carol, assigned_by=erin)
+    client.force_login(carol)
+    page = client.get("/client/intakes/coach/").content.decode()
+    assert f'href="/client/intakes/{alices.pk}/">read their intake</a>' in page
+    assert page.count("read their intake") == 1
+    assert "their intake is not shared with coaches" in page
