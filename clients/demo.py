@@ -1,5 +1,121 @@
-"""Demo data of this app for `manage.py seed_demo` (idempotent)."""
+"""Demo data of this app for `manage.py seed_demo` (idempotent).
+
+Alice's intake is approved and she is matched with Carol; Bob's is sent and urgent,
+waiting for Erin; Frank (a third demo client, created here) has a draft half done.
+"""
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import Role, User
+
+from . import consents
+from .models import CoachAssignment, Consent, Intake, IntakeReview
+
+FRANK = ("frank@waypoint.test", "Frank Novak", "America/Denver")
+
+COMPLETE = ["about", "reasons", "screening", "safety", "consents"]
+
+INTAKES = {
+    "alice": {
+        "status": Intake.Status.APPROVED,
+        "steps_done": COMPLETE,
+        "preferred_name": "Alice",
+        "pronouns": "she/her",
+        "time_zone": "America/Chicago",
+        "language": "English",
+        "substances": ["alcohol"],
+        "treatment": "none",
+        "goal": "cut_down",
+        "goal_in_own_words": "Keep weeknights dry and enjoy a couple of drinks at the weekend.",
+        "sex": "female",
+        "audit_c_answers": [3, 1, 1],
+        "audit_c_score": 5,
+        "audit_c_positive": True,
+        "importance": 8,
+        "confidence": 6,
+        "thoughts_of_self_harm": False,
+        "overdose_past_year": False,
+        "is_urgent": False,
+    },
+    "bob": {
+        "status": Intake.Status.SUBMITTED,
+        "steps_done": COMPLETE,
+        "preferred_name": "Bob",
+        "pronouns": "he/him",
+        "time_zone": "Europe/London",
+        "language": "English",
+        "substances": ["opioids", "benzodiazepines"],
+        "treatment": "methadone",
+        "goal": "mat",
+        "goal_in_own_words": "Stay steady on methadone and stop topping up.",
+        "dast_answers": [True, True, False, False, True, True, False, False, True, False],
+        "dast_score": 6,
+        "dast_band": "Substantial level",
+        "importance": 9,
+        "confidence": 3,
+        "thoughts_of_self_harm": True,
+        "overdose_past_year": True,
+        "is_urgent": True,
+    },
+    "frank": {
+        "status": Intake.Status.DRAFT,
+        "steps_done": ["about", "reasons"],
+        "preferred_name": "Frank",
+        "time_zone": "America/Denver",
+        "language": "English",
+        "substances": ["stimulants"],
+        "treatment": "none",
+        "goal": "safer",
+    },
+}
+
+
+def frank():
+    email, name, zone = FRANK
+    user, created = User.objects.get_or_create(email=email, defaults={"name": name, "role": Role.CLIENT, "time_zone": zone})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+def _sign_all(client):
+    for document in consents.DOCUMENTS:
+        Consent.objects.get_or_create(
+            client=client,
+            kind=document.kind,
+            version=document.version,
+            defaults={
+                "text": document.text,
+                "signed_name": client.name,
+                "expires_at": timezone.now() + consents.SHARE_CONSENT_LIFETIME
+                if document.kind == Consent.Kind.SHARE_WITH_COACH else None,
+            },
+        )
 
 
 def seed(people):
     """`people` maps first names (alice, bob, carol, dave, erin) to demo users."""
+    now = timezone.now()
+    clients = {"alice": people["alice"], "bob": people["bob"], "frank": frank()}
+    for key, fields in INTAKES.items():
+        submitted = fields["status"] != Intake.Status.DRAFT
+        intake, created = Intake.objects.get_or_create(client=clients[key], defaults=fields)
+        if created and submitted:
+            # The demo sends no e-mails: its alerts and decisions count as already sent.
+            intake.submitted_at = now
+            intake.urgent_alert_sent_at = now if intake.is_urgent else None
+            intake.save(update_fields=["submitted_at", "urgent_alert_sent_at"])
+        if submitted:
+            _sign_all(clients[key])
+    alice_intake = clients["alice"].intake
+    CoachAssignment.objects.get_or_create(client=people["alice"], coach=people["carol"], defaults={"assigned_by": people["erin"]})
+    if not alice_intake.reviews.exists():
+        IntakeReview.objects.create(
+            intake=alice_intake, action=IntakeReview.Action.APPROVED, reviewer=people["erin"], emailed_at=now
+        )
+        Intake.objects.filter(pk=alice_intake.pk).update(reviewed_at=now)
+    return clients

@@ -1,0 +1,219 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from accounts.models import Role
+
+from .scoring import RULER_MAX, RULER_MIN, Sex
+
+
+class Substance(models.TextChoices):
+    ALCOHOL = "alcohol", "Alcohol"
+    OPIOIDS = "opioids", "Opioids"
+    STIMULANTS = "stimulants", "Stimulants"
+    CANNABIS = "cannabis", "Cannabis"
+    BENZODIAZEPINES = "benzodiazepines", "Benzodiazepines"
+    OTHER = "other", "Something else"
+
+
+class Treatment(models.TextChoices):
+    """Current medication-assisted treatment."""
+
+    NONE = "none", "None right now"
+    BUPRENORPHINE = "buprenorphine", "Suboxone / buprenorphine"
+    METHADONE = "methadone", "Methadone"
+    NALTREXONE = "naltrexone", "Vivitrol / naltrexone"
+    OTHER = "other", "Something else"
+
+
+class Goal(models.TextChoices):
+    STOP = "stop", "Stop completely"
+    CUT_DOWN = "cut_down", "Cut down / controlled drinking or use"
+    SAFER = "safer", "Use more safely"
+    MAT = "mat", "Stay on track with my medication-assisted treatment"
+    NOT_SURE = "not_sure", "I am not sure yet"
+
+
+class IntakeQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status=Intake.Status.SUBMITTED)
+
+    def review_queue(self):
+        """Waiting for an admin: urgent first, then the longest waiting."""
+        return self.submitted().order_by("-is_urgent", "submitted_at", "pk")
+
+
+class Intake(models.Model):
+    """A client's intake questionnaire: a draft until submitted, then reviewed by an admin."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Waiting for review"
+        MORE_INFO = "more_info", "We asked for a little more"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Referred elsewhere"
+
+    EDITABLE = (Status.DRAFT, Status.MORE_INFO)
+
+    client = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    steps_done = ArrayField(models.CharField(max_length=16), default=list, blank=True)
+
+    # 1. About you
+    preferred_name = models.CharField(max_length=80, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=40, blank=True, default="English")
+    phone = models.CharField(max_length=32, blank=True)
+    emergency_contact = models.CharField(max_length=160, blank=True)
+
+    # 2. What brings you
+    substances = ArrayField(models.CharField(max_length=20, choices=Substance.choices), default=list, blank=True)
+    substance_other = models.CharField(max_length=120, blank=True)
+    treatment = models.CharField(max_length=16, choices=Treatment.choices, blank=True)
+    treatment_other = models.CharField(max_length=120, blank=True)
+    goal = models.CharField(max_length=12, choices=Goal.choices, blank=True)
+    goal_in_own_words = models.TextField(blank=True)
+
+    # 3. Screening (answers kept as given; scores worked out by clients/scoring.py)
+    sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
+    audit_c_answers = ArrayField(models.PositiveSmallIntegerField(), size=3, null=True, blank=True)
+    audit_c_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    audit_c_positive = models.BooleanField(null=True, blank=True)
+    dast_answers = ArrayField(models.BooleanField(), size=10, null=True, blank=True)
+    dast_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    dast_band = models.CharField(max_length=40, blank=True)
+    importance = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(RULER_MIN), MaxValueValidator(RULER_MAX)]
+    )
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(RULER_MIN), MaxValueValidator(RULER_MAX)]
+    )
+
+    # 4. Safety
+    thoughts_of_self_harm = models.BooleanField(null=True, blank=True)
+    overdose_past_year = models.BooleanField(null=True, blank=True)
+    is_urgent = models.BooleanField(default=False)
+    urgent_alert_sent_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IntakeQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(importance__isnull=True) | models.Q(importance__gte=RULER_MIN, importance__lte=RULER_MAX),
+                name="intake_importance_0_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confidence__isnull=True) | models.Q(confidence__gte=RULER_MIN, confidence__lte=RULER_MAX),
+                name="intake_confidence_0_to_10",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "is_urgent", "submitted_at"])]
+
+    def __str__(self):
+        return f"Intake of {self.client}"
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE
+
+    @property
+    def asks_audit_c(self):
+        return Substance.ALCOHOL in self.substances
+
+    @property
+    def asks_dast(self):
+        return any(substance != Substance.ALCOHOL for substance in self.substances)
+
+    def substance_labels(self):
+        labels = [Substance(value).label for value in self.substances if value != Substance.OTHER]
+        if Substance.OTHER in self.substances:
+            labels.append(self.substance_other or Substance.OTHER.label)
+        return labels
+
+    def treatment_label(self):
+        if self.treatment == Treatment.OTHER and self.treatment_other:
+            return self.treatment_other
+        return self.get_treatment_display()
+
+    def latest_review(self):
+        return self.reviews.order_by("-created_at", "-pk").first()
+
+
+class IntakeReview(models.Model):
+    """One admin decision on a submitted intake; the e-mail to the client is sent once per row."""
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        MORE_INFO = "more_info", "Asked for more information"
+        DECLINED = "declined", "Declined with referral"
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="reviews")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    message = models.TextField(blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class CoachAssignment(models.Model):
+    """A coach matched with a client by an admin."""
+
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_assignments")
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="client_assignments",
+        limit_choices_to={"role": Role.COACH},
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["client", "assigned_at"]
+        constraints = [models.UniqueConstraint(fields=["client", "coach"], name="one_assignment_per_coach_and_client")]
+
+    def __str__(self):
+        return f"{self.coach} coaches {self.client}"
+
+
+class Consent(models.Model):
+    """A consent the client signed: the exact text shown, the typed name, the time and the IP."""
+
+    class Kind(models.TextChoices):
+        NOT_MEDICAL_CARE = "not_medical_care", "Coaching is not medical care or an emergency service"
+        PRIVACY = "privacy", "Your privacy and how we keep records"
+        SHARE_WITH_COACH = "share_with_coach", "Sharing your intake with your coach"
+
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    version = models.CharField(max_length=20)
+    text = models.TextField()
+    signed_name = models.CharField(max_length=150)
+    signed_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        # The newest signature of a kind is the one in force; older ones stay as history.
+        ordering = ["client", "kind", "-signed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} v{self.version} signed by {self.signed_name}"
+
+    def is_in_force(self, at=None):
+        at = at or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)

@@ -93,3 +93,43 @@ class TimeOffFactory(factory.django.DjangoModelFactory):
         model = TimeOff
 
     coach = factory.SubFactory(CoachProfileFactory)
+
+# --- clients: intakes and consents -------------------------------------------
+
+from django.utils import timezone  # noqa: E402
+
+from clients import consents as client_consents  # noqa: E402
+from clients.models import Intake  # noqa: E402
+
+
+class IntakeFactory(factory.django.DjangoModelFactory):
+    """A completed intake (all five steps), waiting for review unless told otherwise."""
+
+    class Meta:
+        model = Intake
+
+    client = factory.SubFactory(ClientFactory)
+    status = Intake.Status.SUBMITTED
+    steps_done = ["about", "reasons", "screening", "safety", "consents"]
+    preferred_name = factory.LazyAttribute(lambda o: o.client.name.split()[0])
+    time_zone = "America/Chicago"
+    language = "English"
+    substances = ["alcohol"]
+    treatment = "none"
+    goal = "cut_down"
+    sex = "female"
+    audit_c_answers = [2, 1, 1]
+    audit_c_score = 4
+    audit_c_positive = True
+    importance = 7
+    confidence = 5
+    thoughts_of_self_harm = False
+    overdose_past_year = False
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+def sign_all_consents(client, *, share=True):
+    """The client signs the current consents (the one to share with a coach only if `share`)."""
+    for document in client_consents.DOCUMENTS:
+        if document.required or share:
+            client_consents.sign(client, document, signed_name=client.name)

@@ -1,0 +1,67 @@
+"""Who may read an intake, and the one function through which every read goes.
+
+An intake is read by its client; by an admin once it is submitted; and by a coach
+matched with the client (or, once the bookings app provides it, with a booking with
+them) while the client's consent to share is in force. Anyone else gets a 404, and
+every allowed read writes exactly one audit event.
+"""
+
+import importlib.util
+
+from django.http import Http404
+
+from accounts.audit import record
+from accounts.models import Role
+
+from . import consents
+from .models import CoachAssignment, Intake
+
+
+def _booking_relation():
+    """bookings sits above clients, so it is asked lazily, and only if it says who is whose client."""
+    if importlib.util.find_spec("bookings.relations") is None:
+        return None
+    from bookings.relations import coach_has_client
+
+    return coach_has_client
+
+
+def coach_has_client(coach, client):
+    """The coach is matched with the client by an admin, or has a booking with them."""
+    if CoachAssignment.objects.filter(coach=coach, client=client).exists():
+        return True
+    booking_relation = _booking_relation()
+    return booking_relation is not None and booking_relation(coach, client)
+
+
+def may_read(user, intake):
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.pk == intake.client_id:
+        return True
+    if intake.status == Intake.Status.DRAFT:
+        # A draft is the client's own until they send it.
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.COACH:
+        return consents.shares_with_coach(intake.client) and coach_has_client(user, intake.client)
+    return False
+
+
+def read_intake(user, intake_id, request=None):
+    """The intake `user` may read, with its read written to the audit trail; else Http404."""
+    intake = Intake.objects.select_related("client").filter(pk=intake_id).first()
+    if intake is None or not may_read(user, intake):
+        raise Http404("No intake here.")
+    record("intake.read", actor=user, obj=intake, request=request, client_id=intake.client_id)
+    return intake
+
+
+def read_review_queue(user, request=None):
+    """The admins' queue of submitted intakes, with one audit event naming the intakes shown."""
+    if not user.is_authenticated or user.role != Role.ADMIN:
+        raise Http404("No queue here.")
+    intakes = list(Intake.objects.review_queue().select_related("client"))
+    record("intake.queue_read", actor=user, request=request, intake_ids=[intake.pk for intake in intakes])
+    return intakes

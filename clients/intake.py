@@ -1,0 +1,146 @@
+"""The intake's steps, its drafts and its submission.
+
+A client fills the intake in five steps. Every step is saved as a draft when the
+client moves on, goes back or stops for now, so they can close the browser and carry
+on later. It stays editable until submitted, and again when an admin asks for more.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import record
+
+from . import consents, scoring
+from .models import Intake
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+
+
+STEPS = [
+    Step("about", "About you"),
+    Step("reasons", "What brings you here"),
+    Step("screening", "A few questions about use"),
+    Step("safety", "Your safety"),
+    Step("consents", "Agreements"),
+]
+SLUGS = [step.slug for step in STEPS]
+BY_SLUG = {step.slug: step for step in STEPS}
+
+
+def intake_for(client):
+    """The client's intake, created as an empty draft on first visit."""
+    intake, _ = Intake.objects.get_or_create(client=client, defaults={"time_zone": client.time_zone})
+    return intake
+
+
+def first_open_step(intake):
+    for step in STEPS:
+        if step.slug not in intake.steps_done:
+            return step
+    return STEPS[-1]
+
+
+def may_open(intake, slug):
+    """A step opens once every step before it has been completed."""
+    return all(earlier in intake.steps_done for earlier in SLUGS[: SLUGS.index(slug)])
+
+
+def neighbours(slug):
+    index = SLUGS.index(slug)
+    previous = STEPS[index - 1] if index > 0 else None
+    following = STEPS[index + 1] if index + 1 < len(STEPS) else None
+    return previous, following
+
+
+def mark_done(intake, slug):
+    if slug not in intake.steps_done:
+        intake.steps_done = [s for s in SLUGS if s in intake.steps_done or s == slug]
+
+
+def mark_open(intake, slug):
+    intake.steps_done = [s for s in intake.steps_done if s != slug]
+
+
+def rescore(intake):
+    """Work out the screening scores from the stored answers, for the screens this intake asks."""
+    if intake.asks_audit_c and intake.audit_c_answers and len(intake.audit_c_answers) == 3:
+        result = scoring.audit_c(intake.audit_c_answers, intake.sex)
+        intake.audit_c_score, intake.audit_c_positive = result.score, result.positive
+    else:
+        intake.audit_c_answers = None if not intake.asks_audit_c else intake.audit_c_answers
+        intake.audit_c_score = intake.audit_c_positive = None
+    if intake.asks_dast and intake.dast_answers and len(intake.dast_answers) == 10:
+        result = scoring.dast_10(intake.dast_answers)
+        intake.dast_score, intake.dast_band = result.score, result.band.name
+    else:
+        intake.dast_answers = None if not intake.asks_dast else intake.dast_answers
+        intake.dast_score, intake.dast_band = None, ""
+
+
+def save_step(intake, slug, form, *, complete, request=None):
+    """Save one step's form as a draft; `complete` marks the step done (all it asks is answered)."""
+    if not intake.is_editable:
+        raise ValidationError("This intake has been submitted and can no longer be changed.")
+    screens_before = (intake.asks_audit_c, intake.asks_dast)
+    form.apply(intake)
+    if slug == "reasons" and (intake.asks_audit_c, intake.asks_dast) != screens_before:
+        # Different substances ask different questions: the screening step must be seen again.
+        mark_open(intake, "screening")
+    if slug == "safety" and intake.thoughts_of_self_harm:
+        # Stays set even if the answer later changes: an admin should still look first.
+        intake.is_urgent = True
+    rescore(intake)
+    if complete:
+        mark_done(intake, slug)
+    intake.save()
+    # Every write of an intake is on the audit trail; the answers themselves are not copied there.
+    record("intake.saved", actor=intake.client, obj=intake, request=request, step=slug, complete=complete)
+    return intake
+
+
+def missing_for_submission(intake):
+    """What still stands between this intake and submission, in the client's words."""
+    missing = [f"Please complete \u201c{step.title}\u201d." for step in STEPS[:-1] if step.slug not in intake.steps_done]
+    signed = consents.current(intake.client)
+    for document in consents.DOCUMENTS:
+        if document.required and consents.needs_signature(signed[document.kind], document):
+            missing.append(f"Please read and sign \u201c{document.title}\u201d.")
+    return missing
+
+
+def submit(intake, *, request=None):
+    """Send the intake to the review queue. Urgent ones alert the admins at once."""
+    from .tasks import alert_admins_to_urgent_intake  # tasks sit on the top floor
+
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().get(pk=intake.pk)
+        if intake.status == Intake.Status.SUBMITTED:
+            return intake
+        if not intake.is_editable:
+            raise ValidationError("This intake has already been reviewed.")
+        missing = missing_for_submission(intake)
+        if missing:
+            raise ValidationError(missing)
+        resubmission = intake.status == Intake.Status.MORE_INFO
+        intake.status = Intake.Status.SUBMITTED
+        intake.submitted_at = timezone.now()
+        mark_done(intake, "consents")
+        intake.save(update_fields=["status", "submitted_at", "steps_done", "updated_at"])
+        record(
+            "intake.resubmitted" if resubmission else "intake.submitted",
+            actor=intake.client,
+            obj=intake,
+            request=request,
+            urgent=intake.is_urgent,
+        )
+        if intake.is_urgent and intake.urgent_alert_sent_at is None:
+            intake_id = intake.pk
+            transaction.on_commit(lambda: alert_admins_to_urgent_intake.delay(intake_id=intake_id))
+    return intake

@@ -1,0 +1,116 @@
+"""An admin's review of a submitted intake: approve and match coaches, ask for more, or decline.
+
+Each decision is one guarded function: it locks the intake, refuses an intake that is
+not waiting for review, writes the audit entry, and e-mails the client (discreetly) by
+a Celery task enqueued once the decision is committed.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import record
+from accounts.models import Role
+
+from .models import CoachAssignment, Intake, IntakeReview, Substance, Treatment
+
+# coaching.models.Specialty values; clients sits below coaching, so it names them, not imports them.
+SPECIALTIES_FOR_SUBSTANCE = {
+    Substance.ALCOHOL: "alcohol",
+    Substance.OPIOIDS: "opioids_mat",
+    Substance.STIMULANTS: "stimulants",
+    Substance.CANNABIS: "cannabis",
+    Substance.BENZODIAZEPINES: "benzodiazepines",
+    Substance.OTHER: "general",
+}
+MAT_SPECIALTY = "opioids_mat"
+
+# Where we point someone whose needs are beyond coaching; shown on their intake page.
+REFERRAL_RESOURCES = [
+    ("FindTreatment.gov", "https://findtreatment.gov/", "A confidential map of licensed treatment near you, from SAMHSA."),
+    ("SAMHSA National Helpline", "tel:18006624357", "1-800-662-4357: free, confidential, 24/7, in English and Spanish."),
+    ("988 Suicide & Crisis Lifeline", "tel:988", "Call or text 988 any time of day or night."),
+    ("Never Use Alone", "tel:18004843731", "1-800-484-3731: someone stays on the line while you use and calls for help if you stop answering."),
+]
+
+
+def wanted_specialties(intake):
+    wanted = [SPECIALTIES_FOR_SUBSTANCE[Substance(value)] for value in intake.substances]
+    if intake.treatment and intake.treatment not in (Treatment.NONE, ""):
+        wanted.append(MAT_SPECIALTY)
+    return list(dict.fromkeys(wanted))
+
+
+def suggest_coaches(intake):
+    """Listed coaches, best match first: [(profile, matching specialties, speaks the language)].
+
+    A coach who speaks the client's language comes before one who does not; then more
+    matching specialties first; then by name."""
+    # Imported here: coaching sits above clients and may import it at module level.
+    from coaching.models import CoachProfile, Specialty
+
+    wanted = set(wanted_specialties(intake))
+    language = (intake.language or "English").strip().casefold()
+    suggestions = []
+    for profile in CoachProfile.objects.listed().select_related("user").filter(user__role=Role.COACH):
+        matching = [Specialty(value).label for value in profile.specialties if value in wanted]
+        speaks = language in {spoken.strip().casefold() for spoken in profile.languages}
+        suggestions.append((profile, matching, speaks))
+    suggestions.sort(key=lambda s: (not s[2], -len(s[1]), s[0].display_name))
+    return suggestions
+
+
+def _locked_waiting(intake):
+    intake = Intake.objects.select_for_update().select_related("client").get(pk=intake.pk)
+    if intake.status != Intake.Status.SUBMITTED:
+        raise ValidationError("This intake is not waiting for review.")
+    return intake
+
+
+def _decide(intake, action, *, by, message="", request=None, **details):
+    from .tasks import email_review_decision  # tasks sit on the top floor
+
+    intake.status = {
+        IntakeReview.Action.APPROVED: Intake.Status.APPROVED,
+        IntakeReview.Action.MORE_INFO: Intake.Status.MORE_INFO,
+        IntakeReview.Action.DECLINED: Intake.Status.DECLINED,
+    }[action]
+    intake.reviewed_at = timezone.now()
+    intake.save(update_fields=["status", "reviewed_at", "updated_at"])
+    review = IntakeReview.objects.create(intake=intake, action=action, message=message, reviewer=by)
+    record(f"intake.{action}", actor=by, obj=intake, request=request, review_id=review.pk, **details)
+    review_id = review.pk
+    transaction.on_commit(lambda: email_review_decision.delay(review_id=review_id))
+    return review
+
+
+def approve(intake, *, coaches, by, request=None):
+    """Approve the intake and match the client with one or more coaches."""
+    coaches = list(coaches)
+    if not coaches:
+        raise ValidationError("Choose at least one coach.")
+    if any(coach.role != Role.COACH for coach in coaches):
+        raise ValidationError("Only coaches can be matched with a client.")
+    with transaction.atomic():
+        intake = _locked_waiting(intake)
+        for coach in coaches:
+            CoachAssignment.objects.get_or_create(client=intake.client, coach=coach, defaults={"assigned_by": by})
+        return _decide(
+            intake, IntakeReview.Action.APPROVED, by=by, request=request, coach_ids=sorted(coach.pk for coach in coaches)
+        )
+
+
+def ask_for_more(intake, *, message, by, request=None):
+    """Send the intake back to the client with a question; they edit and resubmit."""
+    if not message.strip():
+        raise ValidationError("Please write what you would like to know.")
+    with transaction.atomic():
+        intake = _locked_waiting(intake)
+        return _decide(intake, IntakeReview.Action.MORE_INFO, by=by, message=message.strip(), request=request)
+
+
+def decline(intake, *, message="", by, request=None):
+    """Decline with referral resources, for needs beyond what coaching can safely offer."""
+    with transaction.atomic():
+        intake = _locked_waiting(intake)
+        return _decide(intake, IntakeReview.Action.DECLINED, by=by, message=message.strip(), request=request)

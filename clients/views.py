@@ -1,0 +1,271 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.access import admin_required, client_required, coach_required, login_required
+from accounts.models import Role, User
+
+from . import consents, scoring
+from . import intake as flow
+from . import review as reviewing
+from .access import read_intake, read_review_queue
+from .forms import FORMS, ApproveForm, DeclineForm, ReviewMessageForm
+from .models import CoachAssignment, Consent, Intake
+
+ACTIONS = {"next", "back", "later"}
+
+
+def _answers_context(intake):
+    return {
+        "intake": intake,
+        "audit_items": [
+            (question, options[answer], answer)
+            for (question, options), answer in zip(scoring.AUDIT_C_ITEMS, intake.audit_c_answers or [], strict=False)
+        ],
+        "dast_items": list(zip(scoring.DAST_10_ITEMS, intake.dast_answers or [], strict=False)),
+        "dast_band": scoring.dast_10_band(intake.dast_score) if intake.dast_score is not None else None,
+    }
+
+
+# --- The client's intake -------------------------------------------------------
+
+@client_required
+def intake_start(request):
+    """Start or resume: the first step not yet completed, or the submitted intake."""
+    intake = flow.intake_for(request.user)
+    if not intake.is_editable:
+        return redirect("clients:intake_summary")
+    if intake.status == Intake.Status.MORE_INFO:
+        # Every step is done; they go over their answers from the start.
+        return redirect("clients:intake_step", slug=flow.STEPS[0].slug)
+    return redirect("clients:intake_step", slug=flow.first_open_step(intake).slug)
+
+
+@client_required
+def intake_step(request, slug):
+    if slug not in flow.BY_SLUG:
+        raise Http404("No such step.")
+    intake = flow.intake_for(request.user)
+    if not intake.is_editable:
+        return redirect("clients:intake_summary")
+    if not flow.may_open(intake, slug):
+        return redirect("clients:intake_step", slug=flow.first_open_step(intake).slug)
+    form_class = FORMS[slug]
+    step = flow.BY_SLUG[slug]
+    previous, following = flow.neighbours(slug)
+    just_said_yes = False
+    errors = []
+
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        action = action if action in ACTIONS else "next"
+        form = form_class(request.POST, intake=intake, draft=action != "next")
+        if form.is_valid():
+            if slug == "consents":
+                if action == "next":
+                    try:
+                        with transaction.atomic():
+                            for document in form.agreed():
+                                consents.sign(request.user, document, signed_name=form.cleaned_data["signed_name"], request=request)
+                            flow.submit(intake, request=request)
+                    except ValidationError as error:
+                        errors = error.messages
+                    else:
+                        messages.success(request, "Your intake has been sent.")
+                        return redirect("clients:intake_summary")
+            else:
+                said_yes_before = intake.thoughts_of_self_harm is True
+                flow.save_step(intake, slug, form, complete=action == "next", request=request)
+                just_said_yes = slug == "safety" and action == "next" and intake.thoughts_of_self_harm and not said_yes_before
+            if not errors and not just_said_yes:
+                if action == "back" and previous:
+                    return redirect("clients:intake_step", slug=previous.slug)
+                if action == "later" or (action == "back" and not previous):
+                    messages.success(request, "Your answers are saved. You can carry on whenever you are ready.")
+                    return redirect("dashboard")
+                if action == "next" and following:
+                    return redirect("clients:intake_step", slug=following.slug)
+            if just_said_yes:
+                form = form_class(initial=form_class.initial_from(intake), intake=intake)
+    else:
+        form = form_class(initial=form_class.initial_from(intake), intake=intake)
+
+    return render(
+        request,
+        "clients/intake_step.html",
+        {
+            "intake": intake,
+            "step": step,
+            "steps": flow.STEPS,
+            "step_number": flow.SLUGS.index(slug) + 1,
+            "previous": previous,
+            "following": following,
+            "form": form,
+            "errors": errors,
+            "show_crisis": slug == "safety" and intake.thoughts_of_self_harm is True,
+            "just_said_yes": just_said_yes,
+            "latest_review": intake.latest_review() if intake.status == Intake.Status.MORE_INFO else None,
+        },
+    )
+
+
+@client_required
+def intake_summary(request):
+    intake = Intake.objects.filter(client=request.user).first()
+    if intake is None or intake.status == Intake.Status.DRAFT:
+        return redirect("clients:intake_start")
+    intake = read_intake(request.user, intake.pk, request)
+    signed = consents.current(request.user)
+    context = _answers_context(intake)
+    context.update(
+        {
+            "latest_review": intake.latest_review(),
+            "consents": [(document, signed[document.kind]) for document in consents.DOCUMENTS],
+            "share_in_force": consents.shares_with_coach(request.user),
+            "share_document": consents.BY_KIND[Consent.Kind.SHARE_WITH_COACH],
+            "coaches": CoachAssignment.objects.filter(client=request.user).select_related("coach"),
+            "referrals": reviewing.REFERRAL_RESOURCES,
+        }
+    )
+    return render(request, "clients/intake_summary.html", context)
+
+
+@client_required
+@require_POST
+def consent_revoke(request, pk):
+    consent = get_object_or_404(Consent, pk=pk, client=request.user, revoked_at=None)
+    consents.revoke(consent, request=request)
+    messages.success(request, "Done. From now on, coaches cannot see your intake.")
+    return redirect("clients:intake_summary")
+
+
+@client_required
+@require_POST
+def share_consent_sign(request):
+    document = consents.BY_KIND[Consent.Kind.SHARE_WITH_COACH]
+    name = request.POST.get("signed_name", "").strip()
+    if request.POST.get("agree") != "on" or not name:
+        messages.error(request, "To share your intake again, tick the box and type your name.")
+    elif consents.shares_with_coach(request.user):
+        messages.info(request, "Your intake is already shared with your coach.")
+    else:
+        consents.sign(request.user, document, signed_name=name, request=request)
+        messages.success(request, "Thank you. Your coach can see your intake again.")
+    return redirect("clients:intake_summary")
+
+
+# --- Admins' review ------------------------------------------------------------
+
+@admin_required
+def review_queue(request):
+    return render(request, "clients/review_queue.html", {"intakes": read_review_queue(request.user, request)})
+
+
+def _review_page(request, intake, forms=None, status=200):
+    forms = forms or {}
+    suggestions = reviewing.suggest_coaches(intake)
+    context = _answers_context(intake)
+    context.update(
+        {
+            "suggestions": suggestions,
+            "approve_form": forms.get("approve") or ApproveForm(coach_choices=_coach_choices()),
+            "more_form": forms.get("more") or ReviewMessageForm(),
+            "decline_form": forms.get("decline") or DeclineForm(),
+            "referrals": reviewing.REFERRAL_RESOURCES,
+            "reviews": intake.reviews.select_related("reviewer"),
+            "assignments": CoachAssignment.objects.filter(client=intake.client).select_related("coach"),
+        }
+    )
+    return render(request, "clients/review_detail.html", context, status=status)
+
+
+def _coach_choices():
+    return User.objects.filter(role=Role.COACH, is_active=True, coach_profile__is_listed=True).order_by("name")
+
+
+@admin_required
+def review_detail(request, pk):
+    return _review_page(request, read_intake(request.user, pk, request))
+
+
+def _waiting(pk):
+    return get_object_or_404(Intake.objects.exclude(status=Intake.Status.DRAFT).select_related("client"), pk=pk)
+
+
+def _decided(request, intake, decide, form_key, form):
+    if form.is_valid():
+        try:
+            decide()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("clients:review_detail", pk=intake.pk)
+        return None
+    return _review_page(request, read_intake(request.user, intake.pk, request), {form_key: form}, status=400)
+
+
+@admin_required
+@require_POST
+def review_approve(request, pk):
+    intake = _waiting(pk)
+    form = ApproveForm(request.POST, coach_choices=_coach_choices())
+    stop = _decided(
+        request, intake, lambda: reviewing.approve(intake, coaches=form.cleaned_data["coaches"], by=request.user, request=request),
+        "approve", form,
+    )
+    if stop:
+        return stop
+    messages.success(request, "Approved, and the client has been told by e-mail.")
+    return redirect("clients:review_queue")
+
+
+@admin_required
+@require_POST
+def review_ask_for_more(request, pk):
+    intake = _waiting(pk)
+    form = ReviewMessageForm(request.POST)
+    stop = _decided(
+        request, intake, lambda: reviewing.ask_for_more(intake, message=form.cleaned_data["message"], by=request.user, request=request),
+        "more", form,
+    )
+    if stop:
+        return stop
+    messages.success(request, "Your question is on its way to the client.")
+    return redirect("clients:review_queue")
+
+
+@admin_required
+@require_POST
+def review_decline(request, pk):
+    intake = _waiting(pk)
+    form = DeclineForm(request.POST)
+    stop = _decided(
+        request, intake, lambda: reviewing.decline(intake, message=form.cleaned_data["message"], by=request.user, request=request),
+        "decline", form,
+    )
+    if stop:
+        return stop
+    messages.success(request, "Declined, and the client has been sent other services that may suit them.")
+    return redirect("clients:review_queue")
+
+
+# --- Coaches -------------------------------------------------------------------
+
+@coach_required
+def coach_clients(request):
+    assignments = (
+        CoachAssignment.objects.filter(coach=request.user).select_related("client__intake").order_by("assigned_at")
+    )
+    sharing = consents.clients_sharing_with_coach([assignment.client_id for assignment in assignments])
+    rows = [(assignment, assignment.client_id in sharing) for assignment in assignments]
+    return render(request, "clients/coach_clients.html", {"rows": rows})
+
+
+@login_required
+def intake_detail(request, pk):
+    """One intake, for whoever `read_intake` allows (a matched coach, mostly); a 404 for anyone else."""
+    if Intake.objects.filter(pk=pk, client=request.user).exists():
+        return redirect("clients:intake_summary")
+    return render(request, "clients/intake_detail.html", _answers_context(read_intake(request.user, pk, request)))

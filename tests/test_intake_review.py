@@ -1,0 +1,233 @@
+"""Erin reviews sent intakes: approves and matches coaches, asks for more, or declines.
+Each decision is audited and e-mailed to the client, discreetly."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from clients import review
+from clients.models import CoachAssignment, Intake, IntakeReview
+from clients.tasks import email_review_decision
+from coaching.models import CoachProfile, Specialty
+from tests.celery_eager import eager_tasks  # noqa: F401
+from tests.factories import ClientFactory, IntakeFactory, sign_all_consents
+
+# Words that must never be in a subject line (DESIGN: discreet e-mails).
+SENSITIVE = re.compile(
+    r"alcohol|drink|opioid|stimulant|cannabis|benzo|drug|substance|addict|diagnos|overdose|suboxone|methadone|"
+    r"vivitrol|naloxone|self-harm|suicid|crisis|decline|urgent",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture
+def coaches(carol, dave):
+    CoachProfile.objects.create(user=carol, display_name="Carol Rivera",
+                                specialties=[Specialty.ALCOHOL, Specialty.OPIOIDS_MAT], languages=["English", "Spanish"])
+    CoachProfile.objects.create(user=dave, display_name="Dave Okafor",
+                                specialties=[Specialty.STIMULANTS, Specialty.CANNABIS], languages=["English"])
+    return carol, dave
+
+
+@pytest.fixture
+def alices_intake(db, alice):
+    intake = IntakeFactory(client=alice)
+    sign_all_consents(alice)
+    return intake
+
+
+def audit_actions(intake):
+    return list(
+        AuditEvent.objects.filter(object_type="clients.intake", object_id=str(intake.pk))
+        .exclude(action="intake.read")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_erin_approves_alice_and_matches_carol_and_dave(client, erin, alice, coaches, alices_intake, mailoutbox,
+                                                        eager_tasks, django_capture_on_commit_callbacks):
+    carol, dave = coaches
+    client.force_login(erin)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(f"/client/intakes/review/{alices_intake.pk}/approve/", {"coaches": [carol.pk, dave.pk]})
+    assert response.url == "/client/intakes/review/"
+    assert len(callbacks) == 1
+    alices_intake.refresh_from_db()
+    assert alices_intake.status == Intake.Status.APPROVED
+    assert sorted(CoachAssignment.objects.filter(client=alice).values_list("coach__email", "assigned_by__email")) == [
+        (carol.email, erin.email), (dave.email, erin.email)]
+    assert audit_actions(alices_intake) == ["intake.approved"]
+    event = AuditEvent.objects.get(action="intake.approved")
+    assert (event.actor_email, event.details["coach_ids"]) == (erin.email, sorted([carol.pk, dave.pk]))
+    assert [(m.subject, m.to) for m in mailoutbox] == [("Waypoint: your next step is ready", [alice.email])]
+    assert "http://127.0.0.1:8000/client/intake/yours/" in mailoutbox[0].body
+    assert IntakeReview.objects.get(intake=alices_intake).emailed_at is not None
+
+
+@pytest.mark.django_db
+def test_erin_asks_alice_for_more_and_alice_sees_the_question(client, erin, alice, alices_intake, mailoutbox,
+                                                              eager_tasks, django_capture_on_commit_callbacks):
+    client.force_login(erin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/client/intakes/review/{alices_intake.pk}/ask-for-more/", {"message": "Which medication are you on?"})
+    alices_intake.refresh_from_db()
+    assert alices_intake.status == Intake.Status.MORE_INFO
+    assert audit_actions(alices_intake) == ["intake.more_info"]
+    assert [(m.subject, m.to) for m in mailoutbox] == [("Waypoint: a quick question about your sign-up", [alice.email])]
+    # The question itself waits behind the login.
+    assert "Which medication" not in mailoutbox[0].body
+
+    client.force_login(alice)
+    page = client.get("/client/intake/yours/").content.decode()
+    assert "Which medication are you on?" in page
+    assert client.get("/client/intake/").url == "/client/intake/step/about/"
+
+
+@pytest.mark.django_db
+def test_erin_declines_bob_with_referrals(client, erin, bob, mailoutbox, eager_tasks, django_capture_on_commit_callbacks):
+    intake = IntakeFactory(client=bob)
+    client.force_login(erin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/client/intakes/review/{intake.pk}/decline/", {"message": "A clinic may help more right now."})
+    intake.refresh_from_db()
+    assert intake.status == Intake.Status.DECLINED
+    assert audit_actions(intake) == ["intake.declined"]
+    assert [(m.subject, m.to) for m in mailoutbox] == [("Waypoint: an update about your sign-up", [bob.email])]
+
+    client.force_login(bob)
+    page = client.get("/client/intake/yours/").content.decode()
+    assert "A clinic may help more right now." in page
+    assert 'href="https://findtreatment.gov/"' in page
+
+
+@pytest.mark.django_db
+def test_no_subject_line_names_anything_sensitive():
+    from clients.emails import REVIEW_SUBJECTS, URGENT_SUBJECT
+
+    assert [s for s in [*REVIEW_SUBJECTS.values(), URGENT_SUBJECT] if SENSITIVE.search(s)] == []
+
+
+@pytest.mark.django_db
+def test_the_decision_e_mail_is_sent_once_even_if_the_task_runs_twice(erin, alices_intake, mailoutbox):
+    decision = review.ask_for_more(alices_intake, message="Anything else?", by=erin)
+    assert email_review_decision(review_id=decision.pk) is True
+    assert email_review_decision(review_id=decision.pk) is False
+    assert email_review_decision(review_id=decision.pk + 1000) is False
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_decision_rolled_back_sends_nothing(erin, alices_intake, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        try:
+            with transaction.atomic():
+                review.decline(alices_intake, by=erin)
+                raise RuntimeError("the request failed after the decision")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    alices_intake.refresh_from_db()
+    assert alices_intake.status == Intake.Status.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_an_intake_already_decided_cannot_be_decided_again(client, erin, alices_intake, coaches):
+    carol, _ = coaches
+    review.approve(alices_intake, coaches=[carol], by=erin)
+    for decide in (
+        lambda: review.approve(alices_intake, coaches=[carol], by=erin),
+        lambda: review.ask_for_more(alices_intake, message="More?", by=erin),
+        lambda: review.decline(alices_intake, by=erin),
+    ):
+        with pytest.raises(ValidationError):
+            decide()
+    assert audit_actions(alices_intake) == ["intake.approved"]
+
+    client.force_login(erin)
+    response = client.post(f"/client/intakes/review/{alices_intake.pk}/decline/", {"message": ""}, follow=True)
+    assert "This intake is not waiting for review." in response.content.decode()
+    assert IntakeReview.objects.filter(intake=alices_intake).count() == 1
+
+
+@pytest.mark.django_db
+def test_approving_needs_a_coach_and_asking_needs_a_question(client, erin, alice, alices_intake, coaches):
+    client.force_login(erin)
+    response = client.post(f"/client/intakes/review/{alices_intake.pk}/approve/", {})
+    assert response.status_code == 400
+    assert "Choose at least one coach." in response.content.decode()
+    response = client.post(f"/client/intakes/review/{alices_intake.pk}/ask-for-more/", {"message": ""})
+    assert response.status_code == 400
+    with pytest.raises(ValidationError):
+        review.approve(alices_intake, coaches=[alice], by=erin)
+    alices_intake.refresh_from_db()
+    assert (alices_intake.status, audit_actions(alices_intake)) == (Intake.Status.SUBMITTED, [])
+
+
+@pytest.mark.django_db
+def test_coaches_are_suggested_by_language_then_specialty(alice, coaches):
+    carol, dave = coaches
+    intake = IntakeFactory(client=alice, substances=["cannabis", "stimulants"], language="English")
+    assert [(p.user, matching, speaks) for p, matching, speaks in review.suggest_coaches(intake)] == [
+        (dave, ["Stimulants", "Cannabis"], True), (carol, [], True)]
+    intake.language = "Spanish"
+    assert [(p.user, speaks) for p, _, speaks in review.suggest_coaches(intake)] == [(carol, True), (dave, False)]
+    intake = IntakeFactory(client=ClientFactory(), substances=["opioids"], treatment="methadone")
+    assert [(p.user, matching) for p, matching, _ in review.suggest_coaches(intake)][0] == (carol, ["Opioids and MAT support"])
+
+
+@pytest.mark.django_db
+def test_the_queue_shows_urgent_intakes_first_then_the_longest_waiting(client, erin):
+    now = timezone.now()
+    calm_old = IntakeFactory(submitted_at=now - timedelta(days=3))
+    urgent_new = IntakeFactory(submitted_at=now - timedelta(hours=1), is_urgent=True, thoughts_of_self_harm=True)
+    calm_new = IntakeFactory(submitted_at=now - timedelta(hours=2))
+    urgent_old = IntakeFactory(submitted_at=now - timedelta(days=1), is_urgent=True, thoughts_of_self_harm=True)
+    IntakeFactory(status=Intake.Status.DRAFT, submitted_at=None)
+    IntakeFactory(status=Intake.Status.APPROVED)
+    client.force_login(erin)
+    response = client.get("/client/intakes/review/")
+    assert [i.pk for i in response.context["intakes"]] == [urgent_old.pk, urgent_new.pk, calm_old.pk, calm_new.pk]
+    page = response.content.decode()
+    assert page.count('<span class="badge urgent">Urgent</span>') == 2
+    assert "4 (positive)" in page
+    event = AuditEvent.objects.get(action="intake.queue_read")
+    assert event.details == {"intake_ids": [urgent_old.pk, urgent_new.pk, calm_old.pk, calm_new.pk]}
+
+
+@pytest.mark.django_db
+def test_the_queue_costs_the_same_queries_for_one_intake_or_five(client, erin):
+    client.force_login(erin)
+    IntakeFactory()
+    client.get("/client/intakes/review/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/client/intakes/review/")
+    for _ in range(4):
+        IntakeFactory()
+    with CaptureQueriesContext(connection) as five:
+        response = client.get("/client/intakes/review/")
+    assert len(response.context["intakes"]) == 5
+    assert len(five) == len(one)
+
+
+def test_a_real_worker_e_mails_alice_when_erin_approves(celery_worker_process, erin, alice, carol, mailoutbox):
+    CoachProfile.objects.create(user=carol, display_name="Carol Rivera", specialties=[Specialty.ALCOHOL], languages=["English"])
+    intake = IntakeFactory(client=alice)
+    decision = review.approve(intake, coaches=[carol], by=erin)  # commits: the worker sees it
+    deadline = time.monotonic() + 15
+    while not mailoutbox and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [(m.subject, m.to) for m in mailoutbox] == [("Waypoint: your next step is ready", [alice.email])]
+    decision.refresh_from_db()
+    assert decision.emailed_at is not None
+    assert AuditEvent.objects.filter(action="intake.approved", object_id=str(intake.pk)).count() == 1
