@@ -260,6 +260,13 @@ def fetch_hours_and_time_off(coach_ids, start, end):
     return hours, time_off
 
 
+def _fetch_window(earliest, latest):
+    """What to fetch busy time and counts for: a day either side of the starts asked
+    about, so time off just before the first start still meets its buffer, a session
+    running past the last start is seen, and the daily cap counts whole local days."""
+    return earliest - timedelta(days=1), latest + timedelta(days=1)
+
+
 def _window(coach, start, end, now):
     """The instants a start may take: [start, end) ∩ [now + notice, now + horizon]."""
     earliest = max(start, now + timedelta(hours=coach.min_notice_hours))
@@ -327,10 +334,10 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
     earliest, latest = _window(coach, start, end, now)
     if earliest >= latest:
         return []
-    fetch_end = latest + timedelta(days=1)
-    hours, time_off = fetch_hours_and_time_off([coach.pk], earliest, fetch_end)
+    fetch_start, fetch_end = _fetch_window(earliest, latest)
+    hours, time_off = fetch_hours_and_time_off([coach.pk], fetch_start, fetch_end)
     if busy is None:
-        padded = booking_busy.live_booking_intervals([coach.pk], earliest, fetch_end).get(coach.pk, [])
+        padded = booking_busy.live_booking_intervals([coach.pk], fetch_start, fetch_end).get(coach.pk, [])
         blocked = time_off[coach.pk]
     else:
         padded, blocked = [], list(busy)
@@ -338,7 +345,7 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
             raise ValueError("Busy intervals must be aware datetimes (UTC).")
     day_counts = None
     if coach.daily_cap is not None:
-        day_counts = booking_busy.live_booking_counts([coach.pk], earliest, latest).get(coach.pk, {})
+        day_counts = booking_busy.live_booking_counts([coach.pk], fetch_start, fetch_end).get(coach.pk, {})
     return compute_slots(
         coach,
         session_type.duration_minutes,
@@ -431,10 +438,11 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
     ids = list(windows)
     lo = min(w[0] for w in windows.values())
     hi = max(w[1] for w in windows.values())
-    hours, time_off = fetch_hours_and_time_off(ids, lo, hi + timedelta(days=1))
-    padded = booking_busy.live_booking_intervals(ids, lo, hi + timedelta(days=1))
+    fetch_start, fetch_end = _fetch_window(lo, hi)
+    hours, time_off = fetch_hours_and_time_off(ids, fetch_start, fetch_end)
+    padded = booking_busy.live_booking_intervals(ids, fetch_start, fetch_end)
     capped = [coach_id for coach_id in ids if chosen[coach_id][1].daily_cap is not None]
-    counts = booking_busy.live_booking_counts(capped, lo, hi) if capped else {}
+    counts = booking_busy.live_booking_counts(capped, fetch_start, fetch_end) if capped else {}
     streams = []
     for coach_id in ids:
         rules = chosen[coach_id][1]
