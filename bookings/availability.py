@@ -369,41 +369,12 @@ def _tagged(moments, name, coach_id):
         yield moment, name, coach_id
 
 
-COACH_RULE_FIELDS = (
-    "time_zone",
-    "buffer_before_minutes",
-    "buffer_after_minutes",
-    "min_notice_hours",
-    "horizon_days",
-    "daily_cap",
-    "slot_step_minutes",
-    "display_name",
-)
-
-
-@dataclass(frozen=True)
-class CoachRules:
-    """The scheduling fields of a CoachProfile, read as plain values (no model instances
-    for coaches that do not make the list)."""
-
-    pk: int
-    time_zone: str
-    buffer_before_minutes: int
-    buffer_after_minutes: int
-    min_notice_hours: int
-    horizon_days: int
-    daily_cap: int | None
-    slot_step_minutes: int
-    display_name: str
-
-
 def first_available(session_type_or_duration, start, end, specialty=None, *, now=None, limit=10):
     """The earliest `limit` openings across every listed coach, as `Opening`s sorted by
     time (then coach name). Coaches are those offering an active session type of the
     same length (and, given a SessionType, the same free-or-paid kind), optionally with
-    a specialty. At most five queries whatever the number of coaches: session types with
-    their coaches' rules, hours and time off, bookings, counts (only with a daily cap),
-    and the few coaches and session types that made the list."""
+    a specialty. At most four queries whatever the number of coaches: session types with
+    their coaches, hours and time off, bookings, and counts (only with a daily cap)."""
     from bookings import busy as booking_busy
     from coaching.models import SessionType
 
@@ -424,13 +395,11 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
         types = types.filter(coach__specialties__contains=[specialty])
     # One session type per coach: the cheapest that fits.
     chosen = {}
-    rows = types.order_by("coach_id", "price_cents", "pk").values_list("pk", "coach_id", *[f"coach__{f}" for f in COACH_RULE_FIELDS])
-    for type_pk, coach_id, *values in rows:
-        if coach_id not in chosen:
-            chosen[coach_id] = (type_pk, CoachRules(coach_id, *values))
+    for session_type in types.select_related("coach").order_by("coach_id", "price_cents", "pk"):
+        chosen.setdefault(session_type.coach_id, session_type)
     windows = {}
-    for coach_id, (_, rules) in chosen.items():
-        earliest, latest = _window(rules, start, end, now)
+    for coach_id, session_type in chosen.items():
+        earliest, latest = _window(session_type.coach, start, end, now)
         if earliest < latest:
             windows[coach_id] = (earliest, latest)
     if not windows:
@@ -441,13 +410,13 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
     fetch_start, fetch_end = _fetch_window(lo, hi)
     hours, time_off = fetch_hours_and_time_off(ids, fetch_start, fetch_end)
     padded = booking_busy.live_booking_intervals(ids, fetch_start, fetch_end)
-    capped = [coach_id for coach_id in ids if chosen[coach_id][1].daily_cap is not None]
+    capped = [coach_id for coach_id in ids if chosen[coach_id].coach.daily_cap is not None]
     counts = booking_busy.live_booking_counts(capped, fetch_start, fetch_end) if capped else {}
     streams = []
     for coach_id in ids:
-        rules = chosen[coach_id][1]
+        coach = chosen[coach_id].coach
         plan = make_plan(
-            rules,
+            coach,
             duration,
             *windows[coach_id],
             hour_rows=hours[coach_id],
@@ -456,12 +425,8 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
             day_counts=counts.get(coach_id, {}),
         )
         # Slots are generated lazily: each coach computes only as far as the merge needs.
-        streams.append(_tagged(iter_slots(plan), rules.display_name, coach_id))
-    earliest = list(islice(heapq.merge(*streams), limit))
-    if not earliest:
-        return []
-    winners = SessionType.objects.select_related("coach").in_bulk({chosen[coach_id][0] for _, _, coach_id in earliest})
+        streams.append(_tagged(iter_slots(plan), coach.display_name, coach_id))
     return [
-        Opening(starts_at=_to_datetime(moment), coach=winners[chosen[coach_id][0]].coach, session_type=winners[chosen[coach_id][0]])
-        for moment, _name, coach_id in earliest
+        Opening(starts_at=_to_datetime(moment), coach=chosen[coach_id].coach, session_type=chosen[coach_id])
+        for moment, _name, coach_id in islice(heapq.merge(*streams), limit)
     ]
