@@ -18,6 +18,7 @@ days or bookings, and the rest is integer arithmetic on epoch seconds:
 """
 
 import heapq
+import math
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -64,9 +65,11 @@ class Plan:
 
 
 def _epoch(moment):
+    """Whole epoch seconds, rounded up: slots are whole seconds, so `t >= moment` and
+    `t < moment` hold for a slot exactly when they hold for the rounded value."""
     if timezone.is_naive(moment):
         raise ValueError("The slot engine works on aware datetimes only.")
-    return int(moment.timestamp())
+    return math.ceil(moment.timestamp())
 
 
 def _instant(local_date, minute, zone, fold=0):

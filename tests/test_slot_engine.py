@@ -239,3 +239,12 @@ def test_the_daily_cap_counts_the_whole_local_day_even_before_the_notice_line(ca
     now = utc(2026, 3, 9, 14)  # 10 am EDT
     assert open_slots(carol_profile, session, now, now + timedelta(hours=8), now=now) == []
     assert asked[0][0] <= datetime(2026, 3, 9, tzinfo=NEW_YORK)
+
+
+def test_a_slot_a_moment_before_the_notice_line_is_not_offered(carol_profile, session):
+    WeeklyHoursFactory(coach=carol_profile, weekday=0, start_time=time(9), end_time=time(10))
+    carol_profile.min_notice_hours = 1
+    nine = utc(2026, 3, 9, 13)
+    assert open_slots(carol_profile, session, nine - timedelta(hours=2), nine + timedelta(hours=2), now=nine - timedelta(hours=1)) == [nine]
+    late = nine - timedelta(hours=1) + timedelta(microseconds=300)
+    assert open_slots(carol_profile, session, nine - timedelta(hours=2), nine + timedelta(hours=2), now=late) == []
