@@ -115,7 +115,13 @@ def _merge(intervals):
 def merge_hours(rows):
     """{weekday: [(start_minute, end_minute)]} from (weekday, start_time, end_time) rows,
     touching and overlapping ranges joined so a session may span 11:30-12:30 across
-    9-12 and 12-17."""
+    9-12 and 12-17. (Read-only: the result is shared between calls.)"""
+    return _merge_hours(tuple(rows))
+
+
+@lru_cache(maxsize=4096)
+def _merge_hours(rows):
+    # Weekly hours change rarely and many coaches share the same week: keep the result.
     by_day = {}
     for weekday, start_time, end_time in rows:
         end = end_time.hour * 60 + end_time.minute or DAY_MINUTES
