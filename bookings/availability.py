@@ -18,6 +18,7 @@ days or bookings, and the rest is integer arithmetic on epoch seconds:
 """
 
 import heapq
+import math
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -64,9 +65,11 @@ class Plan:
 
 
 def _epoch(moment):
+    """Whole epoch seconds, rounded up: slots are whole seconds, so `t >= moment` and
+    `t < moment` hold for a slot exactly when they hold for the rounded value."""
     if timezone.is_naive(moment):
         raise ValueError("The slot engine works on aware datetimes only.")
-    return int(moment.timestamp())
+    return math.ceil(moment.timestamp())
 
 
 def _instant(local_date, minute, zone, fold=0):
@@ -112,7 +115,13 @@ def _merge(intervals):
 def merge_hours(rows):
     """{weekday: [(start_minute, end_minute)]} from (weekday, start_time, end_time) rows,
     touching and overlapping ranges joined so a session may span 11:30-12:30 across
-    9-12 and 12-17."""
+    9-12 and 12-17. (Read-only: the result is shared between calls.)"""
+    return _merge_hours(tuple(rows))
+
+
+@lru_cache(maxsize=4096)
+def _merge_hours(rows):
+    # Weekly hours change rarely and many coaches share the same week: keep the result.
     by_day = {}
     for weekday, start_time, end_time in rows:
         end = end_time.hour * 60 + end_time.minute or DAY_MINUTES
@@ -260,6 +269,13 @@ def fetch_hours_and_time_off(coach_ids, start, end):
     return hours, time_off
 
 
+def _fetch_window(earliest, latest):
+    """What to fetch busy time and counts for: a day either side of the starts asked
+    about, so time off just before the first start still meets its buffer, a session
+    running past the last start is seen, and the daily cap counts whole local days."""
+    return earliest - timedelta(days=1), latest + timedelta(days=1)
+
+
 def _window(coach, start, end, now):
     """The instants a start may take: [start, end) ∩ [now + notice, now + horizon]."""
     earliest = max(start, now + timedelta(hours=coach.min_notice_hours))
@@ -327,10 +343,10 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
     earliest, latest = _window(coach, start, end, now)
     if earliest >= latest:
         return []
-    fetch_end = latest + timedelta(days=1)
-    hours, time_off = fetch_hours_and_time_off([coach.pk], earliest, fetch_end)
+    fetch_start, fetch_end = _fetch_window(earliest, latest)
+    hours, time_off = fetch_hours_and_time_off([coach.pk], fetch_start, fetch_end)
     if busy is None:
-        padded = booking_busy.live_booking_intervals([coach.pk], earliest, fetch_end).get(coach.pk, [])
+        padded = booking_busy.live_booking_intervals([coach.pk], fetch_start, fetch_end).get(coach.pk, [])
         blocked = time_off[coach.pk]
     else:
         padded, blocked = [], list(busy)
@@ -338,7 +354,7 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
             raise ValueError("Busy intervals must be aware datetimes (UTC).")
     day_counts = None
     if coach.daily_cap is not None:
-        day_counts = booking_busy.live_booking_counts([coach.pk], earliest, latest).get(coach.pk, {})
+        day_counts = booking_busy.live_booking_counts([coach.pk], fetch_start, fetch_end).get(coach.pk, {})
     return compute_slots(
         coach,
         session_type.duration_minutes,
@@ -362,41 +378,12 @@ def _tagged(moments, name, coach_id):
         yield moment, name, coach_id
 
 
-COACH_RULE_FIELDS = (
-    "time_zone",
-    "buffer_before_minutes",
-    "buffer_after_minutes",
-    "min_notice_hours",
-    "horizon_days",
-    "daily_cap",
-    "slot_step_minutes",
-    "display_name",
-)
-
-
-@dataclass(frozen=True)
-class CoachRules:
-    """The scheduling fields of a CoachProfile, read as plain values (no model instances
-    for coaches that do not make the list)."""
-
-    pk: int
-    time_zone: str
-    buffer_before_minutes: int
-    buffer_after_minutes: int
-    min_notice_hours: int
-    horizon_days: int
-    daily_cap: int | None
-    slot_step_minutes: int
-    display_name: str
-
-
 def first_available(session_type_or_duration, start, end, specialty=None, *, now=None, limit=10):
     """The earliest `limit` openings across every listed coach, as `Opening`s sorted by
     time (then coach name). Coaches are those offering an active session type of the
     same length (and, given a SessionType, the same free-or-paid kind), optionally with
-    a specialty. At most five queries whatever the number of coaches: session types with
-    their coaches' rules, hours and time off, bookings, counts (only with a daily cap),
-    and the few coaches and session types that made the list."""
+    a specialty. At most four queries whatever the number of coaches: session types with
+    their coaches, hours and time off, bookings, and counts (only with a daily cap)."""
     from bookings import busy as booking_busy
     from coaching.models import SessionType
 
@@ -417,13 +404,11 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
         types = types.filter(coach__specialties__contains=[specialty])
     # One session type per coach: the cheapest that fits.
     chosen = {}
-    rows = types.order_by("coach_id", "price_cents", "pk").values_list("pk", "coach_id", *[f"coach__{f}" for f in COACH_RULE_FIELDS])
-    for type_pk, coach_id, *values in rows:
-        if coach_id not in chosen:
-            chosen[coach_id] = (type_pk, CoachRules(coach_id, *values))
+    for session_type in types.select_related("coach").order_by("coach_id", "price_cents", "pk"):
+        chosen.setdefault(session_type.coach_id, session_type)
     windows = {}
-    for coach_id, (_, rules) in chosen.items():
-        earliest, latest = _window(rules, start, end, now)
+    for coach_id, session_type in chosen.items():
+        earliest, latest = _window(session_type.coach, start, end, now)
         if earliest < latest:
             windows[coach_id] = (earliest, latest)
     if not windows:
@@ -431,15 +416,16 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
     ids = list(windows)
     lo = min(w[0] for w in windows.values())
     hi = max(w[1] for w in windows.values())
-    hours, time_off = fetch_hours_and_time_off(ids, lo, hi + timedelta(days=1))
-    padded = booking_busy.live_booking_intervals(ids, lo, hi + timedelta(days=1))
-    capped = [coach_id for coach_id in ids if chosen[coach_id][1].daily_cap is not None]
-    counts = booking_busy.live_booking_counts(capped, lo, hi) if capped else {}
+    fetch_start, fetch_end = _fetch_window(lo, hi)
+    hours, time_off = fetch_hours_and_time_off(ids, fetch_start, fetch_end)
+    padded = booking_busy.live_booking_intervals(ids, fetch_start, fetch_end)
+    capped = [coach_id for coach_id in ids if chosen[coach_id].coach.daily_cap is not None]
+    counts = booking_busy.live_booking_counts(capped, fetch_start, fetch_end) if capped else {}
     streams = []
     for coach_id in ids:
-        rules = chosen[coach_id][1]
+        coach = chosen[coach_id].coach
         plan = make_plan(
-            rules,
+            coach,
             duration,
             *windows[coach_id],
             hour_rows=hours[coach_id],
@@ -448,12 +434,8 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
             day_counts=counts.get(coach_id, {}),
         )
         # Slots are generated lazily: each coach computes only as far as the merge needs.
-        streams.append(_tagged(iter_slots(plan), rules.display_name, coach_id))
-    earliest = list(islice(heapq.merge(*streams), limit))
-    if not earliest:
-        return []
-    winners = SessionType.objects.select_related("coach").in_bulk({chosen[coach_id][0] for _, _, coach_id in earliest})
+        streams.append(_tagged(iter_slots(plan), coach.display_name, coach_id))
     return [
-        Opening(starts_at=_to_datetime(moment), coach=winners[chosen[coach_id][0]].coach, session_type=winners[chosen[coach_id][0]])
-        for moment, _name, coach_id in earliest
+        Opening(starts_at=_to_datetime(moment), coach=chosen[coach_id].coach, session_type=chosen[coach_id])
+        for moment, _name, coach_id in islice(heapq.merge(*streams), limit)
     ]
