@@ -4,12 +4,10 @@ import secrets
 
 from django.conf import settings
 
-DEFAULT_VIDEO_ROOM_BASE = "https://meet.jit.si/"
-
 
 def new_video_room_url():
     """A random, unguessable Jitsi-style room (about 128 bits), one per booking."""
-    base = getattr(settings, "VIDEO_ROOM_BASE_URL", DEFAULT_VIDEO_ROOM_BASE).rstrip("/") + "/"
+    base = settings.VIDEO_ROOM_BASE_URL.rstrip("/") + "/"
     return f"{base}waypoint-{secrets.token_urlsafe(16).replace('_', 'x').replace('-', 'y')}"
 
 

@@ -195,6 +195,9 @@ STRIPE_JS_URL = (
     f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_API_BASE else "https://js.stripe.com/v3/"
 )
 
+# When a coach sets no meeting link, each booking gets a random, unguessable room here.
+VIDEO_ROOM_BASE_URL = env("VIDEO_ROOM_BASE_URL", default="https://meet.jit.si/")
+
 # Encryption of session notes: a comma-separated list, newest first (MultiFernet).
 NOTE_ENCRYPTION_KEYS = [
     key.strip()
