@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts import audit
 
 from . import notices, transitions
+from .wording import money
 from .errors import BookingRefused, NotAllowed, RefundRefused, SlotTaken
 from .models import NoticeKind, Payment, PaymentStatus, Refund, Status, StripeEvent
 
@@ -171,6 +172,20 @@ def finish(payment):
     return apply_intent(intent)
 
 
+def cancel_unauthenticated(payment):
+    """The browser's card check ended without the bank's yes: stop the intent."""
+    try:
+        intent = api().PaymentIntent.cancel(payment.stripe_payment_intent_id)
+    except stripe.StripeError:
+        intent = api().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    payment = apply_intent(intent)
+    if payment.status == PaymentStatus.CANCELED:
+        Payment.objects.filter(pk=payment.pk).update(
+            failure_message="The card check with your bank was not completed, so nothing was charged. You can try again."
+        )
+    return payment
+
+
 def decline_message(exc):
     code = getattr(exc, "code", "") or ""
     if code in ("card_declined", "insufficient_funds", "generic_decline"):
@@ -210,14 +225,21 @@ def _payment_for(intent):
 
 
 def _card_details(intent):
-    charge = _field(intent, "latest_charge")
-    if isinstance(charge, str):
-        try:
-            charge = api().Charge.retrieve(charge)
-        except stripe.StripeError:
-            log.warning("could not read charge %s for its card details", charge)
-            return "", ""
-    card = _field(_field(charge, "payment_method_details"), "card")
+    """(brand, last4) of the card that paid: from the charge when it says (Stripe), else
+    from the payment method (localstripe's charges carry no card details)."""
+    s = api()
+    try:
+        charge = _field(intent, "latest_charge")
+        if isinstance(charge, str):
+            charge = s.Charge.retrieve(charge)
+        card = _field(_field(charge, "payment_method_details"), "card")
+        if card is None and _field(intent, "payment_method"):
+            method = _field(intent, "payment_method")
+            method = s.PaymentMethod.retrieve(method) if isinstance(method, str) else method
+            card = _field(method, "card")
+    except stripe.StripeError:
+        log.warning("could not read the card details of %s", _field(intent, "id"))
+        return "", ""
     return (_field(card, "brand", "") or "")[:20], (_field(card, "last4", "") or "")[:4]
 
 
@@ -390,9 +412,4 @@ def handle_event(event):
     StripeEvent.objects.filter(pk=stored.pk, processed_at=None).update(processed_at=timezone.now())
     return True
 
-
-def money(cents, currency):
-    symbol = {"usd": "$", "gbp": "£", "eur": "€", "cad": "CA$", "aud": "A$"}.get(currency.lower(), "")
-    amount = f"{cents / 100:,.2f}"
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency.upper()}"
 
