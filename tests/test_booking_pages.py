@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings import transitions
-from bookings.models import Booking, CancelledBy, Payment, PaymentStatus, Status
-from tests.bookings_setup import bookable_coach, local_time
+from bookings.models import Booking, CancelledBy, Status
+from tests.bookings_setup import bookable_coach, demo_paid, local_time
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
 
@@ -22,19 +22,6 @@ def carols(carol):
 
 def review_url(coach, session_type, start):
     return f"/bookings/new/?coach={coach.pk}&type={session_type.pk}&start={start:%Y-%m-%dT%H:%M:%SZ}"
-
-
-def demo_paid(booking):
-    payment = Payment.objects.create(
-        booking=booking,
-        amount_cents=booking.price_cents,
-        currency=booking.currency,
-        status=PaymentStatus.SUCCEEDED,
-        captured_cents=booking.price_cents,
-        is_demo=True,
-        succeeded_at=timezone.now(),
-    )
-    return transitions.confirm(booking, payment=payment)
 
 
 def test_alice_reviews_a_time_in_her_own_zone_with_the_price_and_policy(client, alice, carols):

@@ -7,11 +7,12 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from bookings import tasks
+from bookings import tasks, transitions
 from bookings.availability import is_open_slot
 from bookings.models import Booking, PaymentStatus, Status
-from tests.bookings_setup import bookable_coach, local_time, register_webhook
+from tests.bookings_setup import bookable_coach, demo_paid, local_time, register_webhook
 from tests.browser import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords")]
@@ -55,7 +56,7 @@ def test_alice_pays_for_sessions_with_four_kinds_of_card(live_server, page, loca
     assert axe_violations(page) == []
     page.get_by_role("button", name="Hold this time and pay").click()
     page.wait_for_url("**/pay/")
-    page.wait_for_function("document.getElementById('countdown').textContent.startsWith(' (14:')")
+    expect(page.locator("#countdown")).to_contain_text(" (14:")
     assert axe_violations(page) == []
     pay_with(page, "4242424242424242")
     page.wait_for_url("**/bookings/*/")
@@ -114,3 +115,38 @@ def test_alice_pays_for_sessions_with_four_kinds_of_card(live_server, page, loca
         Status.EXPIRED,
     ]
     assert [is_open_slot(coach, session_type, moment) for moment in (third_time, fourth_time)] == [True, True]
+
+
+def test_the_change_and_admin_pages_pass_axe_on_a_phone(live_server, page, alice, bob, carol, erin):
+    coach, session_type = bookable_coach(carol)
+    booking = demo_paid(transitions.place_hold(alice, session_type, local_time(coach, 3, 10)))
+    bobs_hold = transitions.place_hold(bob, session_type, local_time(coach, 3, 14))
+    alices_lapsed = transitions.place_hold(alice, session_type, local_time(coach, 4, 10))
+    Booking.objects.filter(pk=alices_lapsed.pk).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
+
+    sign_in(page, live_server, alice)
+    page.goto(f"{live_server.url}/bookings/{booking.pk}/cancel/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Cancel the session on ")
+    assert "You will get $60.00 back, to the card you paid with." in page.content()
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/bookings/{booking.pk}/reschedule/")
+    assert page.get_by_role("radio").count() > 8
+    assert axe_violations(page) == []
+    hold_url = f"{live_server.url}/bookings/new/?coach={coach.pk}&type={session_type.pk}&start={bobs_hold.starts_at:%Y-%m-%dT%H:%M:%SZ}"
+    page.goto(hold_url)
+    assert page.get_by_role("heading", level=1).inner_text() == "Pick another time"
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/bookings/{alices_lapsed.pk}/pay/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Pick a time again"
+    assert axe_violations(page) == []
+
+    sign_in(page, live_server, erin)
+    page.goto(f"{live_server.url}/bookings/manage/")
+    assert page.locator("tbody tr").count() == 3
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/bookings/manage/payments/{booking.payments.get().pk}/")
+    page.get_by_label("Amount to refund").fill("15.00")
+    page.get_by_label("Reason (for the records)").fill("Late start")
+    page.get_by_role("button", name="Refund").click()
+    assert page.locator(".messages").inner_text() == "Refunded $15.00."
+    assert axe_violations(page) == []
