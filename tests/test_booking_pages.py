@@ -185,3 +185,16 @@ def test_erin_reads_bookings_in_the_database_admin_but_cannot_change_them(client
     assert client.get("/admin/bookings/booking/add/").status_code == 403
     assert change.status_code == 403
     assert Booking.objects.get(pk=booking.pk).status == Status.CONFIRMED
+
+
+def test_a_second_click_on_hold_finds_the_first_hold(client, alice, carols):
+    coach, session_type = carols
+    start = local_time(coach, 3, 10)
+    client.force_login(alice)
+    form = {"coach": coach.pk, "type": session_type.pk, "start": start.isoformat()}
+
+    first = client.post("/bookings/new/", form)
+    second = client.post("/bookings/new/", form)
+
+    booking = Booking.objects.get(client=alice)
+    assert first.headers["Location"] == second.headers["Location"] == f"/bookings/{booking.pk}/pay/"
