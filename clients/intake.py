@@ -144,3 +144,11 @@ def submit(intake, *, request=None):
             intake_id = intake.pk
             transaction.on_commit(lambda: alert_admins_to_urgent_intake.delay(intake_id=intake_id))
     return intake
+
+
+def sign_and_submit(intake, *, documents, signed_name, request=None):
+    """Sign the agreements the client ticked and send the intake: all of it, or none."""
+    with transaction.atomic():
+        for document in documents:
+            consents.sign(intake.client, document, signed_name=signed_name, request=request)
+        return submit(intake, request=request)

@@ -256,3 +256,18 @@ def test_carol_sees_the_clients_she_is_matched_with(client, alice, bob, carol, e
     assert f'href="/client/intakes/{alices.pk}/">read their intake</a>' in page
     assert page.count("read their intake") == 1
     assert "their intake is not shared with coaches" in page
+
+
+def test_an_unfinished_intake_is_not_sent_and_nothing_is_signed(alice):
+    from clients import consents
+
+    intake = IntakeFactory(client=alice, status=Intake.Status.DRAFT, submitted_at=None, steps_done=["about", "reasons"])
+    with pytest.raises(ValidationError) as refused:
+        flow.sign_and_submit(intake, documents=consents.DOCUMENTS, signed_name="Alice Moreno")
+    assert refused.value.messages == [
+        "Please complete \u201cA few questions about use\u201d.",
+        "Please complete \u201cYour safety\u201d.",
+    ]
+    assert Consent.objects.filter(client=alice).count() == 0
+    intake.refresh_from_db()
+    assert intake.status == Intake.Status.DRAFT
