@@ -21,7 +21,7 @@ def _answers_context(intake):
     return {
         "intake": intake,
         "audit_items": [
-            (question, options[answer], answer)
+            (question, options[answer] if answer is not None else "Not answered yet", answer)
             for (question, options), answer in zip(scoring.AUDIT_C_ITEMS, intake.audit_c_answers or [], strict=False)
         ],
         "dast_items": list(zip(scoring.DAST_10_ITEMS, intake.dast_answers or [], strict=False)),

@@ -63,6 +63,19 @@ def test_alices_draft_survives_signing_out_and_she_resumes_where_she_stopped(cli
     assert (intake.importance, intake.audit_c_answers) == (6, None)
 
 
+def test_a_half_answered_screen_is_kept_in_the_draft_but_not_scored(client, alice):
+    client.force_login(alice)
+    post(client, "about", ABOUT)
+    post(client, "reasons", REASONS)
+    post(client, "screening", {"audit_1": "2", "dast_3": "yes"}, action="later")
+    intake = Intake.objects.get(client=alice)
+    assert intake.audit_c_answers == [2, None, None]
+    assert intake.dast_answers == [None, None, True, None, None, None, None, None, None, None]
+    assert (intake.audit_c_score, intake.dast_score, intake.steps_done) == (None, None, ["about", "reasons"])
+    page = client.get(STEP.format("screening")).content.decode()
+    assert re.search(r'name="audit_1" value="2"[^>]*checked', page)
+
+
 def test_a_step_cannot_be_skipped(client, alice):
     client.force_login(alice)
     post(client, "about", ABOUT)
