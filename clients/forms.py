@@ -30,11 +30,6 @@ class StepForm(forms.Form):
             for field in self.fields.values():
                 field.required = False
 
-    def given(self, name):
-        """The cleaned value, or None when a draft leaves it empty."""
-        value = self.cleaned_data.get(name)
-        return None if value in (None, "", []) else value
-
 
 def time_zone_choices():
     return [("", "Choose your time zone")] + [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
@@ -122,11 +117,10 @@ class ReasonsForm(StepForm):
         return data
 
     def apply(self, intake):
-        if "substances" in self.cleaned_data and (self.cleaned_data["substances"] or not self.draft):
-            intake.substances = [value for value, _ in Substance.choices if value in self.cleaned_data["substances"]]
+        data = self.cleaned_data
+        intake.substances = [value for value, _ in Substance.choices if value in (data.get("substances") or [])]
         for name in ["substance_other", "treatment", "treatment_other", "goal", "goal_in_own_words"]:
-            if name in self.cleaned_data and (self.given(name) is not None or not self.draft):
-                setattr(intake, name, self.cleaned_data[name] or "")
+            setattr(intake, name, data.get(name) or "")
 
 
 class ScreeningForm(StepForm):
@@ -186,20 +180,21 @@ class ScreeningForm(StepForm):
         return initial
 
     def apply(self, intake):
+        """Store the answers given; a draft may leave some out, and scores wait until a screen is complete."""
         data = self.cleaned_data
-        if "sex" in data:
-            intake.sex = data["sex"] or ""
+
+        def answers(prefix, count, convert):
+            given = [data.get(f"{prefix}_{n}") for n in range(1, count + 1)]
+            given = [None if answer in (None, "") else convert(answer) for answer in given]
+            return given if any(answer is not None for answer in given) else None
+
+        intake.sex = data.get("sex") or ""
         if intake.asks_audit_c:
-            answers = [data.get(f"audit_{n}") for n in range(1, 4)]
-            if all(answer is not None and answer != "" for answer in answers):
-                intake.audit_c_answers = answers
+            intake.audit_c_answers = answers("audit", len(scoring.AUDIT_C_ITEMS), int)
         if intake.asks_dast:
-            answers = [yes_no_to_bool(data.get(f"dast_{n}")) for n in range(1, 11)]
-            if all(answer is not None for answer in answers):
-                intake.dast_answers = answers
-        for name in ["importance", "confidence"]:
-            if data.get(name) is not None or not self.draft:
-                setattr(intake, name, data.get(name))
+            intake.dast_answers = answers("dast", len(scoring.DAST_10_ITEMS), yes_no_to_bool)
+        intake.importance = data.get("importance")
+        intake.confidence = data.get("confidence")
 
 
 class SafetyForm(StepForm):

@@ -68,19 +68,25 @@ def mark_open(intake, slug):
     intake.steps_done = [s for s in intake.steps_done if s != slug]
 
 
+def all_answered(answers, count):
+    return answers is not None and len(answers) == count and None not in answers
+
+
 def rescore(intake):
     """Work out the screening scores from the stored answers, for the screens this intake asks."""
-    if intake.asks_audit_c and intake.audit_c_answers and len(intake.audit_c_answers) == 3:
+    if not intake.asks_audit_c:
+        intake.audit_c_answers = None
+    if all_answered(intake.audit_c_answers, len(scoring.AUDIT_C_ITEMS)):
         result = scoring.audit_c(intake.audit_c_answers, intake.sex)
         intake.audit_c_score, intake.audit_c_positive = result.score, result.positive
     else:
-        intake.audit_c_answers = None if not intake.asks_audit_c else intake.audit_c_answers
         intake.audit_c_score = intake.audit_c_positive = None
-    if intake.asks_dast and intake.dast_answers and len(intake.dast_answers) == 10:
+    if not intake.asks_dast:
+        intake.dast_answers = None
+    if all_answered(intake.dast_answers, len(scoring.DAST_10_ITEMS)):
         result = scoring.dast_10(intake.dast_answers)
         intake.dast_score, intake.dast_band = result.score, result.band.name
     else:
-        intake.dast_answers = None if not intake.asks_dast else intake.dast_answers
         intake.dast_score, intake.dast_band = None, ""
 
 
@@ -144,3 +150,11 @@ def submit(intake, *, request=None):
             intake_id = intake.pk
             transaction.on_commit(lambda: alert_admins_to_urgent_intake.delay(intake_id=intake_id))
     return intake
+
+
+def sign_and_submit(intake, *, documents, signed_name, request=None):
+    """Sign the agreements the client ticked and send the intake: all of it, or none."""
+    with transaction.atomic():
+        for document in documents:
+            consents.sign(intake.client, document, signed_name=signed_name, request=request)
+        return submit(intake, request=request)

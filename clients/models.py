@@ -77,12 +77,13 @@ class Intake(models.Model):
     goal = models.CharField(max_length=12, choices=Goal.choices, blank=True)
     goal_in_own_words = models.TextField(blank=True)
 
-    # 3. Screening (answers kept as given; scores worked out by clients/scoring.py)
+    # 3. Screening: answers kept as given (None for one a draft left out); scores worked out
+    # by clients/scoring.py once a screen is complete.
     sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
-    audit_c_answers = ArrayField(models.PositiveSmallIntegerField(), size=3, null=True, blank=True)
+    audit_c_answers = ArrayField(models.PositiveSmallIntegerField(null=True), size=3, null=True, blank=True)
     audit_c_score = models.PositiveSmallIntegerField(null=True, blank=True)
     audit_c_positive = models.BooleanField(null=True, blank=True)
-    dast_answers = ArrayField(models.BooleanField(), size=10, null=True, blank=True)
+    dast_answers = ArrayField(models.BooleanField(null=True), size=10, null=True, blank=True)
     dast_score = models.PositiveSmallIntegerField(null=True, blank=True)
     dast_band = models.CharField(max_length=40, blank=True)
     importance = models.PositiveSmallIntegerField(

@@ -44,8 +44,9 @@ AUDIT_C_ITEMS = [
 
 AUDIT_C_THRESHOLD = {Sex.MALE: 4, Sex.FEMALE: 3, Sex.NOT_SAID: 3}
 
-# DAST-10 items as published; item 2 reads "use" where the 1982 text says "abuse",
-# as in NIDA's adapted version: the question is the same, the word is kinder.
+# DAST-10 items as published (Skinner 1982); item 2 reads "use" where the original says
+# "abuse", as adapted versions in clinical guidelines do: the question is the same, the
+# word is kinder.
 DAST_10_ITEMS = [
     "Have you used drugs other than those required for medical reasons?",
     "Do you use more than one drug at a time?",

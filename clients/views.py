@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -22,7 +21,7 @@ def _answers_context(intake):
     return {
         "intake": intake,
         "audit_items": [
-            (question, options[answer], answer)
+            (question, options[answer] if answer is not None else "Not answered yet", answer)
             for (question, options), answer in zip(scoring.AUDIT_C_ITEMS, intake.audit_c_answers or [], strict=False)
         ],
         "dast_items": list(zip(scoring.DAST_10_ITEMS, intake.dast_answers or [], strict=False)),
@@ -31,6 +30,15 @@ def _answers_context(intake):
 
 
 # --- The client's intake -------------------------------------------------------
+
+def _after_step(request, action, previous, following):
+    if action == "back" and previous:
+        return redirect("clients:intake_step", slug=previous.slug)
+    if action == "next" and following:
+        return redirect("clients:intake_step", slug=following.slug)
+    messages.success(request, "Your answers are saved. You can carry on whenever you are ready.")
+    return redirect("dashboard")
+
 
 @client_required
 def intake_start(request):
@@ -64,32 +72,25 @@ def intake_step(request, slug):
         action = action if action in ACTIONS else "next"
         form = form_class(request.POST, intake=intake, draft=action != "next")
         if form.is_valid():
-            if slug == "consents":
-                if action == "next":
-                    try:
-                        with transaction.atomic():
-                            for document in form.agreed():
-                                consents.sign(request.user, document, signed_name=form.cleaned_data["signed_name"], request=request)
-                            flow.submit(intake, request=request)
-                    except ValidationError as error:
-                        errors = error.messages
-                    else:
-                        messages.success(request, "Your intake has been sent.")
-                        return redirect("clients:intake_summary")
-            else:
+            if slug == "consents" and action == "next":
+                try:
+                    flow.sign_and_submit(
+                        intake, documents=form.agreed(), signed_name=form.cleaned_data["signed_name"], request=request
+                    )
+                except ValidationError as error:
+                    errors = error.messages
+                else:
+                    messages.success(request, "Your intake has been sent.")
+                    return redirect("clients:intake_summary")
+            elif slug != "consents":
                 said_yes_before = intake.thoughts_of_self_harm is True
                 flow.save_step(intake, slug, form, complete=action == "next", request=request)
+                # A new "yes" keeps the client on this page, with the crisis resources, until they choose to go on.
                 just_said_yes = slug == "safety" and action == "next" and intake.thoughts_of_self_harm and not said_yes_before
-            if not errors and not just_said_yes:
-                if action == "back" and previous:
-                    return redirect("clients:intake_step", slug=previous.slug)
-                if action == "later" or (action == "back" and not previous):
-                    messages.success(request, "Your answers are saved. You can carry on whenever you are ready.")
-                    return redirect("dashboard")
-                if action == "next" and following:
-                    return redirect("clients:intake_step", slug=following.slug)
             if just_said_yes:
                 form = form_class(initial=form_class.initial_from(intake), intake=intake)
+            elif not errors:
+                return _after_step(request, action, previous, following)
     else:
         form = form_class(initial=form_class.initial_from(intake), intake=intake)
 
@@ -136,7 +137,10 @@ def intake_summary(request):
 @client_required
 @require_POST
 def consent_revoke(request, pk):
-    consent = get_object_or_404(Consent, pk=pk, client=request.user, revoked_at=None)
+    # The agreements about care and privacy stand while the account does; sharing can be taken back.
+    consent = get_object_or_404(
+        Consent, pk=pk, client=request.user, kind=Consent.Kind.SHARE_WITH_COACH, revoked_at=None
+    )
     consents.revoke(consent, request=request)
     messages.success(request, "Done. From now on, coaches cannot see your intake.")
     return redirect("clients:intake_summary")
@@ -195,15 +199,18 @@ def _waiting(pk):
     return get_object_or_404(Intake.objects.exclude(status=Intake.Status.DRAFT).select_related("client"), pk=pk)
 
 
-def _decided(request, intake, decide, form_key, form):
-    if form.is_valid():
-        try:
-            decide()
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("clients:review_detail", pk=intake.pk)
-        return None
+def _invalid(request, intake, form_key, form):
     return _review_page(request, read_intake(request.user, intake.pk, request), {form_key: form}, status=400)
+
+
+def _decide(request, intake, decide, done_message, **fields):
+    try:
+        decide(intake, by=request.user, request=request, **fields)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("clients:review_detail", pk=intake.pk)
+    messages.success(request, done_message)
+    return redirect("clients:review_queue")
 
 
 @admin_required
@@ -211,14 +218,10 @@ def _decided(request, intake, decide, form_key, form):
 def review_approve(request, pk):
     intake = _waiting(pk)
     form = ApproveForm(request.POST, coach_choices=_coach_choices())
-    stop = _decided(
-        request, intake, lambda: reviewing.approve(intake, coaches=form.cleaned_data["coaches"], by=request.user, request=request),
-        "approve", form,
-    )
-    if stop:
-        return stop
-    messages.success(request, "Approved, and the client has been told by e-mail.")
-    return redirect("clients:review_queue")
+    if not form.is_valid():
+        return _invalid(request, intake, "approve", form)
+    return _decide(request, intake, reviewing.approve, "Approved, and the client has been told by e-mail.",
+                   coaches=form.cleaned_data["coaches"])
 
 
 @admin_required
@@ -226,14 +229,10 @@ def review_approve(request, pk):
 def review_ask_for_more(request, pk):
     intake = _waiting(pk)
     form = ReviewMessageForm(request.POST)
-    stop = _decided(
-        request, intake, lambda: reviewing.ask_for_more(intake, message=form.cleaned_data["message"], by=request.user, request=request),
-        "more", form,
-    )
-    if stop:
-        return stop
-    messages.success(request, "Your question is on its way to the client.")
-    return redirect("clients:review_queue")
+    if not form.is_valid():
+        return _invalid(request, intake, "more", form)
+    return _decide(request, intake, reviewing.ask_for_more, "Your question is on its way to the client.",
+                   message=form.cleaned_data["message"])
 
 
 @admin_required
@@ -241,14 +240,11 @@ def review_ask_for_more(request, pk):
 def review_decline(request, pk):
     intake = _waiting(pk)
     form = DeclineForm(request.POST)
-    stop = _decided(
-        request, intake, lambda: reviewing.decline(intake, message=form.cleaned_data["message"], by=request.user, request=request),
-        "decline", form,
-    )
-    if stop:
-        return stop
-    messages.success(request, "Declined, and the client has been sent other services that may suit them.")
-    return redirect("clients:review_queue")
+    if not form.is_valid():
+        return _invalid(request, intake, "decline", form)
+    return _decide(request, intake, reviewing.decline,
+                   "Declined, and the client has been sent other services that may suit them.",
+                   message=form.cleaned_data["message"])
 
 
 # --- Coaches -------------------------------------------------------------------

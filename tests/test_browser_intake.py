@@ -113,3 +113,27 @@ def test_alice_fills_her_intake_on_a_phone_and_erin_approves_it(live_server, pag
         ("Waypoint: a new sign-up would like a prompt look", [erin.email]),
         ("Waypoint: your next step is ready", [alice.email]),
     ]
+
+
+def test_without_javascript_a_yes_shows_the_crisis_resources_once_saved(live_server, chromium, bob):
+    from tests.factories import IntakeFactory
+
+    IntakeFactory(client=bob, status=Intake.Status.DRAFT, submitted_at=None, steps_done=["about", "reasons", "screening"],
+                  thoughts_of_self_harm=None, overdose_past_year=None)
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in_as(page, live_server, bob)
+        page.goto(live_server.url + "/client/intake/step/safety/")
+        crisis = page.get_by_role("region", name="Thank you for telling us. You do not have to carry this alone.")
+        answer(page, "In the past two weeks, have you had thoughts that you would be better off dead or of hurting yourself?", "Yes")
+        answer(page, "In the past year, have you had an overdose, or been revived by someone?", "Yes")
+        assert crisis.is_visible() is False
+        page.get_by_role("button", name="Save and continue").click()
+        page.wait_for_load_state()
+        assert crisis.is_visible() is True
+        assert page.url == live_server.url + "/client/intake/step/safety/"
+        # (axe needs JavaScript; the first test checks this page with it on.)
+        assert Intake.objects.get(client=bob).is_urgent is True
+    finally:
+        context.close()

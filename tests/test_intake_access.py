@@ -150,3 +150,11 @@ def test_only_an_approved_intake_opens_paid_sessions(alice, bob, django_user_mod
     Intake.objects.filter(pk=intake.pk).update(status=Intake.Status.APPROVED)
     assert intake_approved(alice) is True
     assert (intake_approved(bob), intake_approved(AnonymousUser())) == (False, False)
+
+
+def test_the_agreements_about_care_and_privacy_cannot_be_revoked_like_sharing(client, alice, alices_intake):
+    privacy = Consent.objects.get(client=alice, kind=Consent.Kind.PRIVACY)
+    client.force_login(alice)
+    assert client.post(f"/client/intake/consents/{privacy.pk}/revoke/").status_code == 404
+    privacy.refresh_from_db()
+    assert privacy.revoked_at is None

@@ -63,6 +63,19 @@ def test_alices_draft_survives_signing_out_and_she_resumes_where_she_stopped(cli
     assert (intake.importance, intake.audit_c_answers) == (6, None)
 
 
+def test_a_half_answered_screen_is_kept_in_the_draft_but_not_scored(client, alice):
+    client.force_login(alice)
+    post(client, "about", ABOUT)
+    post(client, "reasons", REASONS)
+    post(client, "screening", {"audit_1": "2", "dast_3": "yes"}, action="later")
+    intake = Intake.objects.get(client=alice)
+    assert intake.audit_c_answers == [2, None, None]
+    assert intake.dast_answers == [None, None, True, None, None, None, None, None, None, None]
+    assert (intake.audit_c_score, intake.dast_score, intake.steps_done) == (None, None, ["about", "reasons"])
+    page = client.get(STEP.format("screening")).content.decode()
+    assert re.search(r'name="audit_1" value="2"[^>]*checked', page)
+
+
 def test_a_step_cannot_be_skipped(client, alice):
     client.force_login(alice)
     post(client, "about", ABOUT)
@@ -256,3 +269,18 @@ def test_carol_sees_the_clients_she_is_matched_with(client, alice, bob, carol, e
     assert f'href="/client/intakes/{alices.pk}/">read their intake</a>' in page
     assert page.count("read their intake") == 1
     assert "their intake is not shared with coaches" in page
+
+
+def test_an_unfinished_intake_is_not_sent_and_nothing_is_signed(alice):
+    from clients import consents
+
+    intake = IntakeFactory(client=alice, status=Intake.Status.DRAFT, submitted_at=None, steps_done=["about", "reasons"])
+    with pytest.raises(ValidationError) as refused:
+        flow.sign_and_submit(intake, documents=consents.DOCUMENTS, signed_name="Alice Moreno")
+    assert refused.value.messages == [
+        "Please complete \u201cA few questions about use\u201d.",
+        "Please complete \u201cYour safety\u201d.",
+    ]
+    assert Consent.objects.filter(client=alice).count() == 0
+    intake.refresh_from_db()
+    assert intake.status == Intake.Status.DRAFT
