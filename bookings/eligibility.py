@@ -1,10 +1,9 @@
 """Who may book which session type."""
 
+from clients.eligibility import intake_approved
+
 
 def may_book(client, session_type):
-    """True when `client` may book `session_type`.
-
-    The intake gate plugs in here: the clients app will refuse paid sessions until the
-    client's intake is approved. The booking function calls this before it holds any time.
-    """
-    return True
+    """Free intro sessions are open to every client; paid ones once an admin has approved
+    the client's intake. The booking function asks this before it holds any time."""
+    return session_type.is_free or intake_approved(client)

@@ -21,7 +21,7 @@ from accounts.access import admin_required, client_required, get_visible_or_404,
 from accounts.models import Role
 from coaching.models import CoachProfile
 
-from . import availability, payments, policy, transitions
+from . import availability, eligibility, payments, policy, transitions
 from .errors import BookingRefused, SlotTaken
 from .forms import CoachCancelForm, RefundForm, RescheduleForm
 from .models import Booking, Payment, PaymentStatus, Status
@@ -82,6 +82,9 @@ def new(request):
     session_type = get_object_or_404(coach.session_types.filter(is_active=True), pk=source.get("type") or 0)
     start = _parse_start(source.get("start"))
     problem = None
+    if not eligibility.may_book(request.user, session_type):
+        # Paid sessions wait for an approved intake; the page says why and where to go.
+        return render(request, "bookings/needs_intake.html", {"coach": coach, "session_type": session_type}, status=403)
     if request.method == "POST" and start is not None:
         # A second click on "Hold" finds the hold the first click made.
         held = Booking.objects.filter(

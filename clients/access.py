@@ -1,12 +1,10 @@
 """Who may read an intake, and the one function through which every read goes.
 
 An intake is read by its client; by an admin once it is submitted; and by a coach
-matched with the client (or, once the bookings app provides it, with a booking with
-them) while the client's consent to share is in force. Anyone else gets a 404, and
+matched with the client or with a booking with
+them while the client's consent to share is in force. Anyone else gets a 404, and
 every allowed read writes exactly one audit event.
 """
-
-import importlib.util
 
 from django.http import Http404
 
@@ -17,21 +15,14 @@ from . import consents
 from .models import CoachAssignment, Intake
 
 
-def _booking_relation():
-    """bookings sits above clients, so it is asked lazily, and only if it says who is whose client."""
-    if importlib.util.find_spec("bookings.relations") is None:
-        return None
-    from bookings.relations import coach_has_client
-
-    return coach_has_client
-
-
 def coach_has_client(coach, client):
     """The coach is matched with the client by an admin, or has a booking with them."""
     if CoachAssignment.objects.filter(coach=coach, client=client).exists():
         return True
-    booking_relation = _booking_relation()
-    return booking_relation is not None and booking_relation(coach, client)
+    # bookings sits above clients in the import order, so it is asked at call time.
+    from bookings.relations import coach_has_client as has_booking_with
+
+    return has_booking_with(coach, client)
 
 
 def may_read(user, intake):

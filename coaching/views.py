@@ -14,6 +14,7 @@ from accounts.audit import record
 from accounts.middleware import TZ_COOKIE
 from bookings import busy as booking_busy
 from bookings.availability import open_slots
+from clients.eligibility import intake_approved
 
 from . import calendar as week_calendar
 from . import feed as ics
@@ -78,6 +79,7 @@ def coach_page(request, pk):
             "zone_name": str(request.zone).replace("_", " "),
             "viewer_zone": str(request.zone),
             "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
+            "paid_waits_for_intake": any(not t.is_free for t in types) and not intake_approved(request.user),
         },
     )
 

@@ -142,3 +142,10 @@ def demo_paid(booking):
         succeeded_at=timezone.now(),
     )
     return transitions.confirm(booking, payment=payment)
+
+
+@pytest.fixture
+def intake_gate_open(monkeypatch):
+    """These tests are about booking and paying; the intake gate has its own tests
+    (test_booking_gate.py), so here every client counts as approved."""
+    monkeypatch.setattr("bookings.eligibility.intake_approved", lambda user: True)

@@ -61,4 +61,4 @@ def celery_worker_process(transactional_db):
         yield worker
 
 # bookings: localstripe (one process per session), eager Celery and quick passwords.
-from .bookings_setup import eager_tasks, localstripe, localstripe_server, quick_passwords  # noqa: E402, F401
+from .bookings_setup import eager_tasks, intake_gate_open, localstripe, localstripe_server, quick_passwords  # noqa: E402, F401
