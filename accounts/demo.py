@@ -17,6 +17,7 @@ PEOPLE = [
     ("dave", "dave@waypoint.test", "Dave Okafor", Role.COACH, "Europe/London"),
     ("alice", "alice@waypoint.test", "Alice Moreno", Role.CLIENT, "America/Chicago"),
     ("bob", "bob@waypoint.test", "Bob Lee", Role.CLIENT, "Europe/London"),
+    ("frank", "frank@waypoint.test", "Frank Novak", Role.CLIENT, "America/Denver"),
 ]
 
 

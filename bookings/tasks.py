@@ -39,7 +39,7 @@ def send_notice(self, *, notice_id):
         emails.send(notice)
     except (smtplib.SMTPException, OSError) as exc:
         Notice.objects.filter(pk=notice_id).update(sent_at=None, last_error=str(exc)[:300])
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries))
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
     return True
 
 

@@ -1,19 +1,15 @@
 """Demo data of this app for `manage.py seed_demo` (idempotent).
 
 Alice's intake is approved and she is matched with Carol; Bob's is sent and urgent,
-waiting for Erin; Frank (a third demo client, created here) has a draft half done.
+waiting for Erin; Frank has a draft half done.
 """
 
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD
-from accounts.models import Role, User
 
 from . import consents
 from .models import CoachAssignment, Consent, Intake, IntakeReview
 
-FRANK = ("frank@waypoint.test", "Frank Novak", "America/Denver")
 
 COMPLETE = ["about", "reasons", "screening", "safety", "consents"]
 
@@ -72,16 +68,6 @@ INTAKES = {
 }
 
 
-def frank():
-    email, name, zone = FRANK
-    user, created = User.objects.get_or_create(email=email, defaults={"name": name, "role": Role.CLIENT, "time_zone": zone})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-    return user
-
-
 def _sign_all(client):
     for document in consents.DOCUMENTS:
         Consent.objects.get_or_create(
@@ -100,7 +86,7 @@ def _sign_all(client):
 def seed(people):
     """`people` maps first names (alice, bob, carol, dave, erin) to demo users."""
     now = timezone.now()
-    clients = {"alice": people["alice"], "bob": people["bob"], "frank": frank()}
+    clients = {"alice": people["alice"], "bob": people["bob"], "frank": people["frank"]}
     for key, fields in INTAKES.items():
         submitted = fields["status"] != Intake.Status.DRAFT
         intake, created = Intake.objects.get_or_create(client=clients[key], defaults=fields)

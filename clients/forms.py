@@ -8,7 +8,7 @@ from django import forms
 from accounts.models import valid_time_zone
 
 from . import consents, scoring
-from .models import Goal, Intake, Substance, Treatment
+from .models import Goal, Substance, Treatment
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -69,7 +69,7 @@ def test_twenty_clients_race_for_overlapping_slots_and_one_wins(carols_hour):
     # 10:00, 10:15, 10:30 and 10:45: every pair of these 50-minute sessions overlaps.
     starts = [ten_am + timedelta(minutes=15 * (i % 4)) for i in range(THREADS)]
 
-    outcomes = race([(client, session_type, start) for client, start in zip(clients, starts)])
+    outcomes = race([(client, session_type, start) for client, start in zip(clients, starts, strict=True)])
 
     assert outcomes == ["booked"] + ["taken"] * (THREADS - 1)
     assert Booking.objects.filter(coach=coach).count() == 1

@@ -6,7 +6,6 @@ from django.test import Client
 from clients.models import Intake
 from coaching.models import CoachProfile, Specialty
 from tests.browser import axe_violations
-from tests.celery_eager import eager_tasks  # noqa: F401
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,7 +55,7 @@ def test_alice_fills_her_intake_on_a_phone_and_erin_approves_it(live_server, pag
     answer(page, "How often do you have a drink containing alcohol?", "2 to 3 times a week")
     answer(page, "How many standard drinks containing alcohol do you have on a typical day?", "1 or 2")
     answer(page, "How often do you have six or more drinks on one occasion?", "Never")
-    for number, group in enumerate(page.get_by_role("group").all(), start=1):
+    for group in page.get_by_role("group").all():
         name = group.locator("legend").inner_text()
         if name.startswith("Are you always able to stop"):
             group.get_by_label("Yes", exact=True).check()

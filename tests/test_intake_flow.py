@@ -9,7 +9,6 @@ from accounts.models import AuditEvent
 from clients import intake as flow
 from clients.forms import AboutForm
 from clients.models import Consent, Intake
-from tests.celery_eager import eager_tasks  # noqa: F401
 from tests.factories import PASSWORD, IntakeFactory, sign_all_consents
 
 pytestmark = pytest.mark.django_db

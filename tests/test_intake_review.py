@@ -16,7 +16,6 @@ from clients import review
 from clients.models import CoachAssignment, Intake, IntakeReview
 from clients.tasks import email_review_decision
 from coaching.models import CoachProfile, Specialty
-from tests.celery_eager import eager_tasks  # noqa: F401
 from tests.factories import ClientFactory, IntakeFactory, sign_all_consents
 
 # Words that must never be in a subject line (DESIGN: discreet e-mails).

@@ -16,7 +16,7 @@ def test_seed_demo_is_idempotent_and_gives_staff_mfa():
         ("carol@waypoint.test", Role.COACH),
         ("dave@waypoint.test", Role.COACH),
         ("erin@waypoint.test", Role.ADMIN),
-        ("frank@waypoint.test", Role.CLIENT),  # added by clients/demo.py, with a draft intake
+        ("frank@waypoint.test", Role.CLIENT),
     ]
     staff_with_totp = Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user__email", flat=True)
     assert sorted(staff_with_totp) == ["carol@waypoint.test", "dave@waypoint.test", "erin@waypoint.test"]
