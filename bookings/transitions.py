@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts import audit
 from coaching.models import CoachProfile
 
-from . import availability, notices
+from . import availability, notices, reminders
 from .eligibility import may_book
 from .errors import NotAllowed, SlotTaken
 from .models import Booking, CancelledBy, NoticeKind, Status
@@ -146,6 +146,7 @@ def confirm(booking, *, payment=None, now=None):
         after_hold_expired=revived,
     )
     notices.owe(booking, NoticeKind.CONFIRMATION)
+    reminders.schedule(booking, now=now)  # issue 5: reminder rows, in this transaction
     if payment is not None:
         notices.owe(booking, NoticeKind.RECEIPT, key=f"payment-{payment.pk}", payment_id=payment.pk)
     return booking
@@ -190,6 +191,7 @@ def cancel(booking, *, by, actor=None, reason="", now=None, request=None):
     booking.cancel_reason = reason[:300]
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"])
     audit.record("booking.cancelled", actor=actor, obj=booking, request=request, by=by)
+    reminders.drop(booking)  # issue 5: pending reminders vanish with the session
     return booking
 
 
@@ -237,6 +239,7 @@ def reschedule(booking, new_start, *, actor=None, now=None, request=None):
         old_start=old_start.isoformat(),
         new_start=new_start.isoformat(),
     )
+    reminders.schedule(booking, now=now)  # issue 5: pending reminders follow the new time
     notices.owe(
         booking,
         NoticeKind.RESCHEDULE,
