@@ -143,15 +143,20 @@ def charge(payment, *, now=None):
         Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.AWAITING_CARD)
         raise PaymentProblem("Your card details were not saved yet. Please check them and try again.")
     payment_method = _field(setup.payment_method, "id", setup.payment_method)
-    intent = s.PaymentIntent.create(
-        amount=payment.amount_cents,
-        currency=payment.currency,
-        customer=payment.stripe_customer_id,
-        payment_method=payment_method,
-        payment_method_types=["card"],
-        metadata=metadata(booking, payment),
-        idempotency_key=idempotency_key(payment, "intent"),
-    )
+    try:
+        intent = s.PaymentIntent.create(
+            amount=payment.amount_cents,
+            currency=payment.currency,
+            customer=payment.stripe_customer_id,
+            payment_method=payment_method,
+            payment_method_types=["card"],
+            metadata=metadata(booking, payment),
+            idempotency_key=idempotency_key(payment, "intent"),
+        )
+    except stripe.StripeError:
+        log.exception("creating the payment intent of payment %s failed", payment.pk)
+        _fail(payment, "We could not reach the payment service, so nothing was charged. Please try again.")
+        return payment
     # Stored before confirming: localstripe's decline body lacks the intent's id.
     Payment.objects.filter(pk=payment.pk).update(stripe_payment_intent_id=intent.id)
     payment.stripe_payment_intent_id = intent.id
@@ -161,6 +166,14 @@ def charge(payment, *, now=None):
     except stripe.CardError as exc:
         _fail(payment, decline_message(exc))
         return payment
+    except stripe.StripeError:
+        # We cannot tell whether the confirmation went through: ask, else the webhook will say.
+        log.exception("confirming %s failed", intent.id)
+        try:
+            intent = s.PaymentIntent.retrieve(intent.id)
+        except stripe.StripeError:
+            payment.refresh_from_db()
+            return payment
     return apply_intent(intent)
 
 

@@ -170,3 +170,18 @@ def test_the_admin_list_costs_the_same_queries_for_one_booking_or_five(client, e
     five = queries_with(4)
     assert Booking.objects.count() == 5
     assert one == five
+
+
+def test_erin_reads_bookings_in_the_database_admin_but_cannot_change_them(client, erin, alice, carols):
+    coach, session_type = carols
+    booking = demo_paid(transitions.place_hold(alice, session_type, local_time(coach, 3, 10)))
+    client.force_login(erin)
+
+    listing = client.get("/admin/bookings/booking/")
+    change = client.post(f"/admin/bookings/booking/{booking.pk}/change/", {"status": "cancelled"})
+
+    assert listing.status_code == 200
+    assert f"/admin/bookings/booking/{booking.pk}/change/" in listing.content.decode()
+    assert client.get("/admin/bookings/booking/add/").status_code == 403
+    assert change.status_code == 403
+    assert Booking.objects.get(pk=booking.pk).status == Status.CONFIRMED
