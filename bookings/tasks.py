@@ -111,7 +111,7 @@ def scan_reminders():
     return len(reminders.scan())
 
 
-@shared_task(name="bookings.send_reminder", bind=True, max_retries=None, ignore_result=True)
+@shared_task(name="bookings.send_reminder", bind=True, max_retries=None)
 def send_reminder(self, *, reminder_id):
     """The row counts the attempts and gives up; a lost retry is found by the scan."""
     from . import reminders
@@ -131,7 +131,7 @@ def scan_agendas():
     return len(reminders.scan_agendas())
 
 
-@shared_task(name="bookings.send_agenda", bind=True, max_retries=None, ignore_result=True)
+@shared_task(name="bookings.send_agenda", bind=True, max_retries=None)
 def send_agenda(self, *, agenda_id):
     from . import reminders
 

@@ -32,3 +32,14 @@ def confirmed_sessions(client, coach_user, days, *, hour=10, zone="America/New_Y
 
 def hours(n):
     return timedelta(hours=n)
+
+
+def wait_until(predicate, timeout=15):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()

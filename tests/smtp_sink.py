@@ -20,7 +20,8 @@ def free_port():
 class Sink:
     def __init__(self):
         self.messages = []
-        self.answers = []  # answers for the next DATA commands, e.g. "421 4.3.0 try again later"
+        # Answers for the next reminder or agenda messages (not other e-mails), e.g. "421 4.3.0 try again later".
+        self.answers = []
         self.mail_commands = 0
         self.hold_at = None  # the MAIL FROM number (1-based) to hold
         self.held = threading.Event()
@@ -42,7 +43,8 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
-            if self.answers:
+            ours = b"Message-ID: <reminder-" in envelope.content or b"Message-ID: <agenda-" in envelope.content
+            if self.answers and ours:
                 return self.answers.pop(0)
             self.messages.append(email.message_from_bytes(envelope.content))
         return "250 OK"
@@ -50,6 +52,10 @@ class Sink:
     def message_ids(self):
         with self.lock:
             return [message["Message-ID"] for message in self.messages]
+
+    def reminder_ids(self):
+        """Message-IDs of the reminders received, in order of arrival (a resend repeats one)."""
+        return [mid for mid in self.message_ids() if mid.startswith("<reminder-")]
 
     def wait_for(self, count, timeout=15):
         deadline = time.monotonic() + timeout
