@@ -118,9 +118,14 @@ def give_back(model, pk, now, error):
     )
 
 
-def recover_stalled(model, now):
-    """Rows claimed longer ago than the lease: their worker died. Back to pending."""
-    lease = now - timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES)
+def recover_stalled(model, *, now=None):
+    """Rows claimed longer ago than the lease: their worker died. Back to pending.
+
+    The lease is measured on the wall clock, never on a scan's `now`: a scan run for a
+    later moment (a test, a catch-up) must not take a claim from a worker still sending."""
+    from django.utils import timezone
+
+    lease = (now or timezone.now()) - timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {_table(model)} SET sent_at = NULL, status = %s, enqueued_at = NULL, "

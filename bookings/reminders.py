@@ -138,7 +138,7 @@ def scan(*, now=None, limit=None):
     from . import tasks
 
     now = now or timezone.now()
-    recovered = outbox.recover_stalled(Reminder, now)
+    recovered = outbox.recover_stalled(Reminder)
     if recovered:
         log.warning("reminders %s were claimed by a worker that stopped; sending them again", recovered)
     ids = outbox.pick_due(Reminder, now, due_column="due_at", limit=limit or settings.REMINDER_SCAN_BATCH)
@@ -268,7 +268,7 @@ def scan_agendas(*, now=None):
     from . import tasks
 
     now = now or timezone.now()
-    outbox.recover_stalled(CoachAgenda, now)
+    outbox.recover_stalled(CoachAgenda)
     owe_agendas(now)
     ids = outbox.pick_due(CoachAgenda, now, due_column="created_at", limit=settings.REMINDER_SCAN_BATCH)
     for agenda_id in ids:

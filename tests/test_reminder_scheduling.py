@@ -204,6 +204,6 @@ def test_two_scans_split_the_due_reminders_and_a_stalled_claim_comes_back(alice,
     # A worker claimed it and died; after the lease, the scan hands it over again.
     assert outbox.claim(Reminder, day_before.pk, now) is True
     assert outbox.claim(Reminder, day_before.pk, now) is False
-    assert outbox.recover_stalled(Reminder, now + timedelta(minutes=9)) == []
-    assert outbox.recover_stalled(Reminder, now + timedelta(minutes=10)) == [day_before.pk]
+    assert outbox.recover_stalled(Reminder, now=now + timedelta(minutes=9)) == []
+    assert outbox.recover_stalled(Reminder, now=now + timedelta(minutes=10)) == [day_before.pk]
     assert outbox.pick_due(Reminder, now + timedelta(minutes=10), due_column="due_at", limit=10) == [day_before.pk]
