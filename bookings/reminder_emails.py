@@ -40,7 +40,7 @@ def reminder_subject(booking, zone):
 
 def reminder_preview(booking, zone):
     return (
-        f"Your session with {booking.coach.display_name} starts at {clock_in_words(booking.starts_at, zone)} "
+        f"Your session starts at {clock_in_words(booking.starts_at, zone)} "
         f"({zone_name(zone)} time). The link to join is inside."
     )
 

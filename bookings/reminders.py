@@ -186,7 +186,14 @@ def _why_not(reminder, now):
     return None
 
 
-def _send(model, row, booking, message, now):
+def _send(model, row, booking, build, now):
+    try:
+        message = build()
+    except Exception as exc:
+        # A message we cannot write (an indiscreet subject, a broken template) fails for good,
+        # visibly: retrying would only fail again.
+        log.exception("%s %s could not be written", model._meta.model_name, row.pk)
+        return _fail(model, row, booking, now, f"could not be written: {exc}")
     try:
         message.send(fail_silently=False)
     except Exception as exc:
@@ -216,7 +223,7 @@ def deliver(reminder_id, *, now=None):
     reason = _why_not(reminder, now)
     if reason:
         return _skip(reminder, now, reason)
-    return _send(Reminder, reminder, reminder.booking, reminder_message(reminder, now=now), now)
+    return _send(Reminder, reminder, reminder.booking, lambda: reminder_message(reminder, now=now), now)
 
 
 # --- the coach's morning agenda -------------------------------------------------------
@@ -291,7 +298,7 @@ def deliver_agenda(agenda_id, *, now=None):
         outbox.finish(CoachAgenda, agenda.pk, SendStatus.SKIPPED, now, "the day's sessions had all started")
         audit.record("agenda.skipped", obj=agenda.coach, agenda_id=agenda.pk, day=agenda.day.isoformat())
         return SendStatus.SKIPPED
-    return _send(CoachAgenda, agenda, agenda.coach, agenda_message(agenda, sessions, now=now), now)
+    return _send(CoachAgenda, agenda, agenda.coach, lambda: agenda_message(agenda, sessions, now=now), now)
 
 
 # --- for the admins -------------------------------------------------------------------
