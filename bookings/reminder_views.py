@@ -22,7 +22,8 @@ def reminder_settings(request):
         if is_coach
         else {"email_reminders": prefs.email_reminders, "offsets_minutes": prefs.offsets_minutes}
     )
-    form = form_class(request.POST or None, initial=initial)
+    # An empty POST is a real answer: every box unticked.
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         reminders.set_preferences(request.user, request=request, **form.cleaned_data)
         messages.success(request, "Saved. Your reminders follow these choices from now on.")
