@@ -90,10 +90,9 @@ def start_payment(booking, *, now=None):
         setup = s.SetupIntent.retrieve(payment.stripe_setup_intent_id)
         if setup.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
             return payment, setup.client_secret
-        # A setup that already went through (or was cancelled) is not reusable as a fresh form.
-        if setup.status == "succeeded":
-            return payment, setup.client_secret
-        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.CANCELED)
+        # A setup that already went through (its charge never asked for) or was cancelled
+        # cannot take a card again: start afresh.
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AWAITING_CARD).update(status=PaymentStatus.CANCELED)
     payment = Payment.objects.create(booking=booking, amount_cents=booking.price_cents, currency=booking.currency)
     customer_id = (
         Payment.objects.filter(booking__client=booking.client, is_demo=False)
@@ -200,7 +199,8 @@ def cancel_unauthenticated(payment):
 
 
 def decline_message(exc):
-    code = getattr(exc, "code", "") or ""
+    """Words for a decline, from a CardError or an intent's `last_payment_error`."""
+    code = (exc.get("code") if isinstance(exc, dict) else getattr(exc, "code", "")) or ""
     if code in ("card_declined", "insufficient_funds", "generic_decline"):
         return "Your card was declined, so nothing was charged. You can try another card."
     if code == "expired_card":

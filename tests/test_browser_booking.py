@@ -1,6 +1,8 @@
 """Alice books and pays in Chromium on a phone, against localstripe: a good card, a card
-that asks for 3-D Secure, a card declined when it is saved, and one declined at charge."""
+that asks for 3-D Secure (passed, then failed), a card declined when it is saved, and one
+declined at charge."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from playwright.sync_api import expect
 
 from bookings import tasks, transitions
 from bookings.availability import is_open_slot
-from bookings.models import Booking, PaymentStatus, Status
+from bookings.models import Booking, PaymentStatus, Status, StripeEvent
 from tests.bookings_setup import bookable_coach, demo_paid, local_time, register_webhook
 from tests.browser import axe_violations
 
@@ -80,6 +82,21 @@ def test_alice_pays_for_sessions_with_four_kinds_of_card(live_server, page, loca
     assert page.locator(".badge").first.inner_text() == "Confirmed"
     assert Booking.objects.get(client=alice, starts_at=second_time).status == Status.CONFIRMED
 
+    # 3155 again, and this time the bank's check fails: the page must not take that for a payment.
+    fifth_time = local_time(coach, 7, 10)
+    hold_at(page, live_server, coach, session_type, fifth_time)
+    pay_with(page, "4000002500003155")
+    page.get_by_role("button", name="Complete authentication").click()
+    page.get_by_role("button", name="Fail authentication").click()
+    page.locator(".messages").wait_for()
+    assert "nothing was charged" in page.locator(".messages").inner_text()
+    fifth = Booking.objects.get(client=alice, starts_at=fifth_time)
+    assert fifth.status == Status.PENDING_PAYMENT
+    assert list(fifth.payments.order_by("pk").values_list("status", "captured_cents")) == [
+        (PaymentStatus.FAILED, 0),
+        (PaymentStatus.AWAITING_CARD, 0),
+    ]
+
     # 0002: declined while saving the card; nothing is charged and the hold stays until it runs out.
     third_time = local_time(coach, 5, 10)
     hold_at(page, live_server, coach, session_type, third_time)
@@ -106,15 +123,22 @@ def test_alice_pays_for_sessions_with_four_kinds_of_card(live_server, page, loca
     ]
 
     # Both declined holds run out and free their times for someone else.
-    Booking.objects.filter(pk__in=[third.pk, fourth.pk]).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
-    tasks.expire_holds()
+    Booking.objects.filter(pk__in=[third.pk, fourth.pk, fifth.pk]).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
+    assert tasks.expire_holds() == 3
     assert list(Booking.objects.filter(client=alice).order_by("starts_at").values_list("status", flat=True)) == [
         Status.CONFIRMED,
         Status.CONFIRMED,
         Status.EXPIRED,
         Status.EXPIRED,
+        Status.EXPIRED,
     ]
     assert [is_open_slot(coach, session_type, moment) for moment in (third_time, fourth_time)] == [True, True]
+
+    # localstripe's own signed webhooks reached the live server too, and were recorded once each.
+    deadline = time.monotonic() + 10
+    while StripeEvent.objects.filter(type="payment_intent.succeeded").count() < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert StripeEvent.objects.filter(type="payment_intent.succeeded", processed_at__isnull=False).count() == 2
 
 
 def test_the_change_and_admin_pages_pass_axe_on_a_phone(live_server, page, alice, bob, carol, erin):
