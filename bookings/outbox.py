@@ -20,9 +20,11 @@ wrote `sent`) shows the recipient one message in any client that de-duplicates.
 import logging
 import smtplib
 import socket
+import threading
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import connection, transaction
 
 from .reminder_models import SendStatus
@@ -51,6 +53,46 @@ def enqueue(task, **kwargs):
 
 def enqueue_on_commit(task, **kwargs):
     transaction.on_commit(lambda: enqueue(task, **kwargs))
+
+
+# --- sending ---------------------------------------------------------------------------
+
+_smtp = threading.local()
+
+
+def _drop_connection():
+    held = getattr(_smtp, "connection", None)
+    _smtp.connection = _smtp.key = None
+    if held is not None:
+        try:
+            held.close()
+        except Exception:  # it is being thrown away because it failed
+            pass
+
+
+def send(message):
+    """Send over one SMTP connection kept open per worker thread: a thousand reminders
+    a minute cannot each pay for a new connection, greeting and goodbye. A connection
+    the server closed while idle is replaced once; any other error drops it and rises."""
+    key = (settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT)
+    held = getattr(_smtp, "connection", None)
+    reused = held is not None and _smtp.key == key
+    if not reused:
+        _drop_connection()
+        held = get_connection(fail_silently=False)
+        held.open()
+        _smtp.connection, _smtp.key = held, key
+    message.connection = held
+    try:
+        return message.send(fail_silently=False)
+    except smtplib.SMTPServerDisconnected:
+        _drop_connection()
+        if not reused:
+            raise
+        return send(message)
+    except Exception:
+        _drop_connection()
+        raise
 
 
 # --- sending outcomes ----------------------------------------------------------------
@@ -93,8 +135,12 @@ def _table(model):
 
 
 def claim(model, pk, now):
-    """Take the row for sending. True for exactly one caller."""
-    with connection.cursor() as cursor:
+    """Take the row for sending. True for exactly one caller.
+
+    The claim's commit does not wait for the disk: if PostgreSQL crashed and lost it,
+    the row is simply pending again, and any later write (the outcome) flushes it."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             f"UPDATE {_table(model)} SET sent_at = %s, status = %s, attempts = attempts + 1 "
             "WHERE id = %s AND sent_at IS NULL AND status = %s RETURNING id",

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts import audit
@@ -134,17 +135,36 @@ def drop(booking):
 
 
 def scan(*, now=None, limit=None):
-    """Give back stalled claims, then hand each due reminder to a task. Returns the ids handed over."""
+    """Give back stalled claims, then hand what is due to the workers, in chunks (one task
+    per reminder would spend more on Celery than on the e-mail). Batch after batch until
+    nothing is left, so a backlog after an outage drains in one run. Returns the ids."""
     from . import tasks
 
     now = now or timezone.now()
     recovered = outbox.recover_stalled(Reminder)
     if recovered:
         log.warning("reminders %s were claimed by a worker that stopped; sending them again", recovered)
-    ids = outbox.pick_due(Reminder, now, due_column="due_at", limit=limit or settings.REMINDER_SCAN_BATCH)
-    for reminder_id in ids:
-        outbox.enqueue(tasks.send_reminder, reminder_id=reminder_id)
-    return ids
+    batch = limit or settings.REMINDER_SCAN_BATCH
+    chunk = max(1, settings.REMINDER_SEND_CHUNK)
+    handed = []
+    while True:
+        ids = outbox.pick_due(Reminder, now, due_column="due_at", limit=batch)
+        for start in range(0, len(ids), chunk):
+            outbox.enqueue(tasks.send_reminders, reminder_ids=ids[start : start + chunk])
+        handed += ids
+        if len(ids) < batch or len(handed) >= settings.REMINDER_SCAN_MAX:
+            return handed
+
+
+def deliver_all(reminder_ids):
+    """Send a chunk; a reminder to retry later comes back as (id, countdown)."""
+    later = []
+    for reminder_id in reminder_ids:
+        try:
+            deliver(reminder_id)
+        except TryLater as again:
+            later.append((reminder_id, again.countdown))
+    return later
 
 
 def _skip(reminder, now, reason):
@@ -175,13 +195,7 @@ def _why_not(reminder, now):
         return "the session had already started when the reminder could go out"
     if reminder.offset_minutes not in offsets_for(booking.client):
         return "the client turned this reminder off"
-    later_due = Reminder.objects.filter(
-        booking=booking,
-        session_starts_at=reminder.session_starts_at,
-        offset_minutes__lt=reminder.offset_minutes,
-        due_at__lte=now,
-    ).exclude(status=SendStatus.SKIPPED)
-    if later_due.exists():
+    if reminder.later_one_due:
         return "a later reminder of the same session was due too"
     return None
 
@@ -195,7 +209,7 @@ def _send(model, row, booking, build, now):
         log.exception("%s %s could not be written", model._meta.model_name, row.pk)
         return _fail(model, row, booking, now, f"could not be written: {exc}")
     try:
-        message.send(fail_silently=False)
+        outbox.send(message)
     except Exception as exc:
         error = outbox.describe(exc)
         if not outbox.is_transient(exc):
@@ -217,9 +231,17 @@ def deliver(reminder_id, *, now=None):
     now = now or timezone.now()
     if not outbox.claim(Reminder, reminder_id, now):
         return None
-    reminder = Reminder.objects.select_related(
-        "booking__client", "booking__coach", "booking__session_type"
-    ).get(pk=reminder_id)
+    later_one = Reminder.objects.filter(
+        booking=OuterRef("booking"),
+        session_starts_at=OuterRef("session_starts_at"),
+        offset_minutes__lt=OuterRef("offset_minutes"),
+        due_at__lte=now,
+    ).exclude(status=SendStatus.SKIPPED)
+    reminder = (
+        Reminder.objects.select_related("booking__client__reminder_preference", "booking__coach")
+        .annotate(later_one_due=Exists(later_one))
+        .get(pk=reminder_id)
+    )
     reason = _why_not(reminder, now)
     if reason:
         return _skip(reminder, now, reason)

@@ -124,6 +124,20 @@ def send_reminder(self, *, reminder_id):
     return outcome
 
 
+@shared_task(name="bookings.send_reminders")
+def send_reminders(*, reminder_ids):
+    """A chunk from the scan; each reminder is claimed on its own, and one refused for now
+    is retried alone, with back-off."""
+    from . import outbox, reminders
+
+    for reminder_id, countdown in reminders.deliver_all(reminder_ids):
+        try:
+            send_reminder.apply_async(kwargs={"reminder_id": reminder_id}, countdown=countdown, ignore_result=True)
+        except outbox.broker_errors():
+            log.warning("reminder %s left for the scan", reminder_id)
+    return len(reminder_ids)
+
+
 @shared_task(name="bookings.scan_agendas")
 def scan_agendas():
     from . import reminders

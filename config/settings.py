@@ -273,7 +273,9 @@ CELERY_BEAT_SCHEDULE.update(
 
 # Reminders (issue 5): found by a scan every minute, never by far-future ETA tasks.
 REMINDER_OFFSETS_MINUTES = env.list("REMINDER_OFFSETS_MINUTES", cast=int, default=[1440, 60])
-REMINDER_SCAN_BATCH = env.int("REMINDER_SCAN_BATCH", default=500)
+REMINDER_SCAN_BATCH = env.int("REMINDER_SCAN_BATCH", default=200)
+REMINDER_SCAN_MAX = env.int("REMINDER_SCAN_MAX", default=5000)
+REMINDER_SEND_CHUNK = env.int("REMINDER_SEND_CHUNK", default=20)
 REMINDER_REQUEUE_MINUTES = env.int("REMINDER_REQUEUE_MINUTES", default=5)
 REMINDER_CLAIM_LEASE_MINUTES = env.int("REMINDER_CLAIM_LEASE_MINUTES", default=10)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
