@@ -1,8 +1,6 @@
 """Fixtures and helpers for the reminder tests: a real SMTP sink wired into Django's
 SMTP backend, and confirmed sessions made through the real transitions."""
 
-from datetime import timedelta
-
 import pytest
 
 from bookings import transitions
@@ -15,23 +13,15 @@ def smtp_sink(settings):
     with SmtpSink() as sink:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = sink_port(sink)
+        settings.EMAIL_PORT = sink.port
         settings.EMAIL_TIMEOUT = 5
         yield sink
-
-
-def sink_port(sink):
-    return sink.port
 
 
 def confirmed_sessions(client, coach_user, days, *, hour=10, zone="America/New_York"):
     """Free sessions (confirmed at once, no Stripe) for `client` with `coach_user`, one a day."""
     coach, session_type = bookable_coach(coach_user, zone=zone, price_cents=0)
     return coach, [transitions.place_hold(client, session_type, local_time(coach, day, hour)) for day in days]
-
-
-def hours(n):
-    return timedelta(hours=n)
 
 
 def wait_until(predicate, timeout=15):
