@@ -106,7 +106,12 @@ def smtp_codes(exc):
 
 
 def is_transient(exc):
-    """Worth another try: a 4xx answer, a timeout, a dropped or refused connection."""
+    """Worth another try: a 4xx answer, a timeout, a dropped or refused connection, or
+    the task's own time running out mid-send."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return True
     codes = smtp_codes(exc)
     if codes:
         return all(400 <= code < 500 for code in codes)

@@ -158,12 +158,16 @@ def scan(*, now=None, limit=None):
 
 def deliver_all(reminder_ids):
     """Send a chunk; a reminder to retry later comes back as (id, countdown)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
     later = []
     for reminder_id in reminder_ids:
         try:
             deliver(reminder_id)
         except TryLater as again:
             later.append((reminder_id, again.countdown))
+            if isinstance(again.__cause__, SoftTimeLimitExceeded):
+                break  # out of time: the rest stay pending, and the scan hands them over again
     return later
 
 
