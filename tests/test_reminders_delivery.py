@@ -3,6 +3,7 @@ delivered once, whoever hands it over and however often; transient refusals are
 retried with back-off, permanent ones recorded."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -124,3 +125,28 @@ def test_a_reminder_refused_again_and_again_gives_up_after_the_last_try(
         "gave up after 2 tries: 421 SMTPDataError: (421, b'4.3.0 still busy')",
     )
     assert smtp_sink.reminder_ids() == []
+
+
+def test_a_moved_session_is_reminded_at_its_new_time_and_a_cancelled_one_not_at_all(
+    celery_worker_process, smtp_sink, alice, bob, carol, dave
+):
+    from bookings import policy
+    from tests.bookings_setup import local_time
+
+    reminders.set_preferences(alice, offsets_minutes=[60])
+    reminders.set_preferences(bob, offsets_minutes=[60])
+    coach, [alices] = confirmed_sessions(alice, carol, [3])
+    _dave, [bobs] = confirmed_sessions(bob, dave, [3], zone="Europe/London")
+    old_due = alices.starts_at - timedelta(hours=1)
+    bobs_due = bobs.starts_at - timedelta(hours=1)
+
+    alices = policy.reschedule_by_client(alices, local_time(coach, 5, 14), actor=alice)
+    policy.cancel_by_client(bobs, actor=bob)
+
+    assert reminders.scan(now=max(old_due, bobs_due)) == []
+    [moved] = Reminder.objects.filter(booking=alices)
+    assert moved.due_at == alices.starts_at - timedelta(hours=1)
+    assert reminders.scan(now=moved.due_at) == [moved.pk]
+    assert wait_until(lambda: Reminder.objects.filter(pk=moved.pk, status="sent").exists())
+    assert smtp_sink.reminder_ids() == [reminder_id(moved)]
+    assert Reminder.objects.filter(booking=bobs).count() == 0
