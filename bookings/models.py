@@ -237,3 +237,7 @@ class Notice(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+# Reminders and morning agendas (issue 5): their own module, registered with this app here.
+from .reminder_models import CoachAgenda, Reminder, ReminderPreference, SendStatus  # noqa: E402, F401

@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 def enqueue(task, **kwargs):
     """Send a task to the broker; a broker that is down must not undo a committed booking."""
     try:
-        task.apply_async(kwargs=kwargs)
+        # issue 5: fire-and-forget, no publish retries, so a dead Redis costs the request < 1 s.
+        from . import outbox
+
+        outbox.enqueue(task, **kwargs)
     except Exception:  # the beat scan picks up what was not sent
         log.exception("could not enqueue %s %s", task.name, kwargs)
 
@@ -96,3 +99,59 @@ def complete_past_sessions():
         except BookingRefused:
             continue
     return done
+
+
+# --- Reminders and morning agendas (issue 5) ------------------------------------------
+
+
+@shared_task(name="bookings.scan_reminders")
+def scan_reminders():
+    from . import reminders
+
+    return len(reminders.scan())
+
+
+@shared_task(name="bookings.send_reminder", bind=True, max_retries=None)
+def send_reminder(self, *, reminder_id):
+    """The row counts the attempts and gives up; a lost retry is found by the scan."""
+    from . import reminders
+
+    try:
+        outcome = reminders.deliver(reminder_id)
+    except reminders.TryLater as later:
+        log.info("reminder %s: %s; again in %ss", reminder_id, later, later.countdown)
+        raise self.retry(countdown=later.countdown)
+    return outcome
+
+
+@shared_task(name="bookings.send_reminders")
+def send_reminders(*, reminder_ids):
+    """A chunk from the scan; each reminder is claimed on its own, and one refused for now
+    is retried alone, with back-off."""
+    from . import outbox, reminders
+
+    for reminder_id, countdown in reminders.deliver_all(reminder_ids):
+        try:
+            send_reminder.apply_async(kwargs={"reminder_id": reminder_id}, countdown=countdown, ignore_result=True)
+        except outbox.broker_errors():
+            log.warning("reminder %s left for the scan", reminder_id)
+    return len(reminder_ids)
+
+
+@shared_task(name="bookings.scan_agendas")
+def scan_agendas():
+    from . import reminders
+
+    return len(reminders.scan_agendas())
+
+
+@shared_task(name="bookings.send_agenda", bind=True, max_retries=None)
+def send_agenda(self, *, agenda_id):
+    from . import reminders
+
+    try:
+        outcome = reminders.deliver_agenda(agenda_id)
+    except reminders.TryLater as later:
+        log.info("agenda %s: %s; again in %ss", agenda_id, later, later.countdown)
+        raise self.retry(countdown=later.countdown)
+    return outcome

@@ -17,7 +17,7 @@ from accounts import audit
 from coaching.models import CoachProfile
 from coaching.rooms import meeting_link_for
 
-from . import availability, eligibility, notices
+from . import availability, eligibility, notices, reminders
 from .errors import NotAllowed, SlotTaken
 from .models import Booking, CancelledBy, NoticeKind, Status
 
@@ -138,6 +138,7 @@ def confirm(booking, *, payment=None, now=None):
         after_hold_expired=revived,
     )
     notices.owe(booking, NoticeKind.CONFIRMATION)
+    reminders.schedule(booking, now=now)  # issue 5: reminder rows, in this transaction
     if payment is not None:
         notices.owe(booking, NoticeKind.RECEIPT, key=f"payment-{payment.pk}", payment_id=payment.pk)
     return booking
@@ -182,6 +183,7 @@ def cancel(booking, *, by, actor=None, reason="", now=None, request=None):
     booking.cancel_reason = reason[:300]
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"])
     audit.record("booking.cancelled", actor=actor, obj=booking, request=request, by=by)
+    reminders.drop(booking)  # issue 5: pending reminders vanish with the session
     return booking
 
 
@@ -229,6 +231,7 @@ def reschedule(booking, new_start, *, actor=None, now=None, request=None):
         old_start=old_start.isoformat(),
         new_start=new_start.isoformat(),
     )
+    reminders.schedule(booking, now=now)  # issue 5: pending reminders follow the new time
     notices.owe(
         booking,
         NoticeKind.RESCHEDULE,

@@ -272,3 +272,21 @@ CELERY_BEAT_SCHEDULE.update(
         "bookings-complete-past-sessions": {"task": "bookings.complete_past_sessions", "schedule": crontab(minute="*/15")},
     }
 )
+
+# Reminders (issue 5): found by a scan every minute, never by far-future ETA tasks.
+REMINDER_OFFSETS_MINUTES = env.list("REMINDER_OFFSETS_MINUTES", cast=int, default=[1440, 60])
+REMINDER_SCAN_BATCH = env.int("REMINDER_SCAN_BATCH", default=200)
+REMINDER_SCAN_MAX = env.int("REMINDER_SCAN_MAX", default=5000)
+REMINDER_SEND_CHUNK = env.int("REMINDER_SEND_CHUNK", default=20)
+REMINDER_REQUEUE_MINUTES = env.int("REMINDER_REQUEUE_MINUTES", default=5)
+REMINDER_CLAIM_LEASE_MINUTES = env.int("REMINDER_CLAIM_LEASE_MINUTES", default=10)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=30)
+REMINDER_RETRY_MAX_SECONDS = env.float("REMINDER_RETRY_MAX_SECONDS", default=600)
+AGENDA_HOUR = env.int("AGENDA_HOUR", default=7)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "bookings-scan-reminders": {"task": "bookings.scan_reminders", "schedule": crontab(minute="*")},
+        "bookings-scan-agendas": {"task": "bookings.scan_agendas", "schedule": crontab(minute="*/15")},
+    }
+)

@@ -1,0 +1,29 @@
+from django import forms
+
+from .reminders import OFFSET_CHOICES
+
+
+class ClientReminderForm(forms.Form):
+    email_reminders = forms.BooleanField(label="Send me reminders by e-mail", required=False)
+    offsets_minutes = forms.TypedMultipleChoiceField(
+        label="When",
+        choices=OFFSET_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Reminders name only the day and time; the details stay behind your login.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email_reminders") and not cleaned.get("offsets_minutes"):
+            self.add_error("offsets_minutes", "Pick at least one time, or turn e-mail reminders off.")
+        return cleaned
+
+
+class CoachAgendaForm(forms.Form):
+    morning_agenda = forms.BooleanField(
+        label="E-mail me my day's sessions each morning",
+        required=False,
+        help_text="Sent at 7 am in your time zone, on days with sessions.",
+    )

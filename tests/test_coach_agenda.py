@@ -1,0 +1,89 @@
+"""The coach's morning e-mail: the day's sessions at 7 am in the coach's zone, once,
+only on days with sessions, and never to a coach who turned it off."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+
+from bookings import reminders, transitions
+from bookings.models import CoachAgenda
+from tests.bookings_setup import bookable_coach, local_time
+
+pytestmark = pytest.mark.usefixtures("quick_passwords")
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def at(coach_day, hour, minute=0):
+    return datetime.combine(coach_day, time(hour, minute), NEW_YORK)
+
+
+@pytest.fixture
+def carols_day(alice, bob, carol):
+    """Carol (New York) has alice at 10 am and bob at 2 pm the day after tomorrow."""
+    coach, session_type = bookable_coach(carol, price_cents=0)
+    first = transitions.place_hold(alice, session_type, local_time(coach, 2, 10))
+    second = transitions.place_hold(bob, session_type, local_time(coach, 2, 14))
+    return coach, first.starts_at.astimezone(NEW_YORK).date(), [first, second]
+
+
+def test_carol_gets_her_day_at_seven_in_her_zone_once(carols_day):
+    coach, day, _sessions = carols_day
+
+    assert reminders.owe_agendas(at(day, 6, 59)) == []
+    [agenda_id] = reminders.owe_agendas(at(day, 7, 0))
+    assert reminders.owe_agendas(at(day, 7, 15)) == []
+    assert reminders.deliver_agenda(agenda_id, now=at(day, 7, 1)) == "sent"
+    assert reminders.deliver_agenda(agenda_id, now=at(day, 7, 1)) is None
+
+    [message] = mail.outbox
+    assert message.to == ["carol@example.com"]
+    assert message.subject == f"Your sessions on {day:%A} {day.day} {day:%B}"
+    assert message.body.startswith("2 sessions today, the first at 10:00 am.")
+    assert "- 10:00 am to 10:50 am: Alice Moreno, One-to-one session" in message.body
+    assert "- 2:00 pm to 2:50 pm: Bob Lee, One-to-one session" in message.body
+    assert list(CoachAgenda.objects.values_list("day", "status")) == [(day, "sent")]
+
+
+def test_dave_has_no_sessions_and_gets_nothing(carols_day, dave):
+    _coach, day, _sessions = carols_day
+    bookable_coach(dave, zone="America/New_York")
+
+    made = reminders.owe_agendas(at(day, 8))
+
+    assert list(CoachAgenda.objects.filter(pk__in=made).values_list("coach__user__email", flat=True)) == [
+        "carol@example.com"
+    ]
+
+
+def test_carol_turns_the_morning_e_mail_off(carols_day, carol):
+    _coach, day, _sessions = carols_day
+
+    reminders.set_preferences(carol, morning_agenda=False)
+
+    assert reminders.owe_agendas(at(day, 8)) == []
+
+
+def test_an_agenda_late_after_every_session_started_is_skipped(carols_day):
+    _coach, day, _sessions = carols_day
+    [agenda_id] = reminders.owe_agendas(at(day, 7))
+
+    assert reminders.deliver_agenda(agenda_id, now=at(day, 14, 5)) == "skipped"
+    assert mail.outbox == []
+    assert CoachAgenda.objects.get(pk=agenda_id).last_error == "the day's sessions had all started"
+
+
+def test_a_cancelled_session_leaves_the_agenda(carols_day, alice):
+    from bookings import policy
+
+    _coach, day, [first, _second] = carols_day
+    policy.cancel_by_client(first, actor=alice, now=first.starts_at - timedelta(days=2))
+    [agenda_id] = reminders.owe_agendas(at(day, 7))
+
+    reminders.deliver_agenda(agenda_id, now=at(day, 7))
+
+    [message] = mail.outbox
+    assert message.body.startswith("1 session today, the first at 2:00 pm.")
+    assert "Alice Moreno" not in message.body

@@ -1,0 +1,35 @@
+"""Which sending failures are worth another try, and how long the outbox waits."""
+
+import smtplib
+import socket
+
+from celery.exceptions import SoftTimeLimitExceeded
+
+from bookings import outbox
+
+
+def test_a_4xx_answer_a_timeout_or_a_refused_connection_is_tried_again():
+    assert outbox.is_transient(smtplib.SMTPDataError(421, b"4.3.0 busy")) is True
+    assert outbox.is_transient(smtplib.SMTPRecipientsRefused({"alice@example.com": (451, b"greylisted")})) is True
+    assert outbox.is_transient(smtplib.SMTPServerDisconnected("gone")) is True
+    assert outbox.is_transient(socket.timeout("timed out")) is True
+    assert outbox.is_transient(ConnectionRefusedError(111, "Connection refused")) is True
+    assert outbox.is_transient(SoftTimeLimitExceeded()) is True
+
+
+def test_a_5xx_answer_is_final():
+    assert outbox.is_transient(smtplib.SMTPDataError(550, b"5.1.1 no such mailbox")) is False
+    assert outbox.is_transient(smtplib.SMTPSenderRefused(553, b"5.7.1 sender refused", "hello@waypoint.localhost")) is False
+    assert outbox.is_transient(
+        smtplib.SMTPRecipientsRefused({"alice@example.com": (550, b"no"), "bob@example.com": (451, b"later")})
+    ) is False
+    assert outbox.describe(smtplib.SMTPDataError(550, b"5.1.1 no such mailbox")) == (
+        "550 SMTPDataError: (550, b'5.1.1 no such mailbox')"
+    )
+
+
+def test_the_back_off_doubles_and_stops_at_the_cap(settings):
+    settings.REMINDER_RETRY_BASE_SECONDS = 30
+    settings.REMINDER_RETRY_MAX_SECONDS = 600
+
+    assert [outbox.backoff_seconds(attempt) for attempt in range(1, 8)] == [30, 60, 120, 240, 480, 600, 600]

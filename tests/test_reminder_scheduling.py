@@ -1,0 +1,209 @@
+"""Reminders follow the booking: made when it is confirmed, moved when it moves, gone
+when it is cancelled, and each sent once, late only while the session is still to come."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from accounts.models import AuditEvent
+from bookings import outbox, policy, reminders
+from bookings.models import Reminder, SendStatus
+from tests.bookings_setup import bookable_coach, local_time
+from tests.reminders_setup import confirmed_sessions
+
+pytestmark = pytest.mark.usefixtures("quick_passwords")
+
+
+def due_times(booking):
+    return list(
+        Reminder.objects.filter(booking=booking).order_by("due_at").values_list("offset_minutes", "due_at", "status")
+    )
+
+
+def test_a_confirmed_session_gets_reminders_a_day_and_an_hour_before(alice, carol):
+    _coach, [booking] = confirmed_sessions(alice, carol, [3])
+
+    assert due_times(booking) == [
+        (1440, booking.starts_at - timedelta(hours=24), "pending"),
+        (60, booking.starts_at - timedelta(hours=1), "pending"),
+    ]
+
+
+def test_a_session_booked_three_hours_ahead_gets_only_the_hour_reminder(alice, carol):
+    from bookings import transitions
+
+    coach, session_type = bookable_coach(carol, price_cents=0)
+    start = local_time(coach, 2, 13)
+    booking = transitions.place_hold(alice, session_type, start, now=start - timedelta(hours=3))
+
+    assert due_times(booking) == [(60, start - timedelta(hours=1), "pending")]
+
+
+def test_a_hold_waiting_for_payment_has_no_reminders_yet(alice, carol):
+    from bookings import transitions
+
+    coach, session_type = bookable_coach(carol, price_cents=6000)
+    booking = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
+
+    assert booking.status == "pending_payment"
+    assert due_times(booking) == []
+
+
+def test_moving_a_session_moves_its_pending_reminders(alice, carol):
+    coach, [booking] = confirmed_sessions(alice, carol, [3])
+    new_start = local_time(coach, 5, 14)
+
+    booking = policy.reschedule_by_client(booking, new_start, actor=alice)
+
+    assert due_times(booking) == [
+        (1440, new_start - timedelta(hours=24), "pending"),
+        (60, new_start - timedelta(hours=1), "pending"),
+    ]
+
+
+def test_a_reminder_already_sent_stays_and_the_new_time_gets_its_own(alice, carol):
+    coach, [booking] = confirmed_sessions(alice, carol, [3])
+    old_start = booking.starts_at
+    day_before = Reminder.objects.get(booking=booking, offset_minutes=1440)
+    assert reminders.deliver(day_before.pk, now=day_before.due_at) == SendStatus.SENT
+    new_start = local_time(coach, 6, 11)
+
+    booking = policy.reschedule_by_client(booking, new_start, actor=alice, now=old_start - timedelta(hours=25))
+
+    assert list(
+        Reminder.objects.filter(booking=booking).order_by("due_at").values_list("session_starts_at", "offset_minutes", "status")
+    ) == [
+        (old_start, 1440, "sent"),
+        (new_start, 1440, "pending"),
+        (new_start, 60, "pending"),
+    ]
+
+
+def test_cancelling_a_session_drops_its_pending_reminders_and_keeps_the_others(alice, bob, carol, dave):
+    _coach, [booking] = confirmed_sessions(alice, carol, [3])
+    _other, [bobs] = confirmed_sessions(bob, dave, [3], zone="Europe/London")
+
+    policy.cancel_by_client(booking, actor=alice)
+
+    assert due_times(booking) == []
+    assert [row[0] for row in due_times(bobs)] == [1440, 60]
+
+
+def test_a_client_who_turns_reminders_off_gets_none_and_one_who_picks_an_hour_gets_one(alice, bob, carol, dave):
+    reminders.set_preferences(bob, email_reminders=False)
+    reminders.set_preferences(alice, offsets_minutes=[60])
+
+    _c, [alices] = confirmed_sessions(alice, carol, [3])
+    _d, [bobs] = confirmed_sessions(bob, dave, [3], zone="Europe/London")
+
+    assert due_times(alices) == [(60, alices.starts_at - timedelta(hours=1), "pending")]
+    assert due_times(bobs) == []
+
+
+def test_changing_choices_updates_the_sessions_already_booked(alice, carol):
+    _coach, [booking] = confirmed_sessions(alice, carol, [3])
+
+    reminders.set_preferences(alice, offsets_minutes=[2880, 60])
+
+    assert due_times(booking) == [
+        (2880, booking.starts_at - timedelta(hours=48), "pending"),
+        (60, booking.starts_at - timedelta(hours=1), "pending"),
+    ]
+    with pytest.raises(ValueError):
+        reminders.set_preferences(alice, offsets_minutes=[7])
+
+
+def test_a_due_reminder_is_sent_once_even_when_delivered_twice(alice, carol):
+    _coach, [booking] = confirmed_sessions(alice, carol, [3])
+    hour_before = Reminder.objects.get(booking=booking, offset_minutes=60)
+
+    assert reminders.deliver(hour_before.pk, now=hour_before.due_at) == SendStatus.SENT
+    assert reminders.deliver(hour_before.pk, now=hour_before.due_at) is None
+
+    assert len(mail.outbox) == 1
+    hour_before.refresh_from_db()
+    assert (hour_before.status, hour_before.attempts) == ("sent", 1)
+
+
+def test_a_reminder_late_after_an_outage_goes_out_while_the_session_is_still_to_come(alice, carol):
+    _coach, [booking] = confirmed_sessions(alice, carol, [3])
+    hour_before = Reminder.objects.get(booking=booking, offset_minutes=60)
+
+    assert reminders.deliver(hour_before.pk, now=booking.starts_at - timedelta(minutes=20)) == SendStatus.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_a_reminder_whose_session_has_started_is_skipped_and_recorded(alice, carol):
+    _coach, [booking] = confirmed_sessions(alice, carol, [3])
+    hour_before = Reminder.objects.get(booking=booking, offset_minutes=60)
+
+    assert reminders.deliver(hour_before.pk, now=booking.starts_at + timedelta(minutes=5)) == SendStatus.SKIPPED
+
+    hour_before.refresh_from_db()
+    assert (hour_before.status, hour_before.last_error) == (
+        "skipped",
+        "the session had already started when the reminder could go out",
+    )
+    assert mail.outbox == []
+    event = AuditEvent.objects.get(action="reminder.skipped")
+    assert (event.object_id, event.details["reminder_id"]) == (str(booking.pk), hour_before.pk)
+
+
+def test_after_an_outage_only_the_latest_due_reminder_of_a_session_goes_out(alice, carol):
+    _coach, [booking] = confirmed_sessions(alice, carol, [3])
+    now = booking.starts_at - timedelta(minutes=30)
+    day_before = Reminder.objects.get(booking=booking, offset_minutes=1440)
+    hour_before = Reminder.objects.get(booking=booking, offset_minutes=60)
+
+    assert reminders.deliver(day_before.pk, now=now) == SendStatus.SKIPPED
+    assert reminders.deliver(hour_before.pk, now=now) == SendStatus.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_the_reminder_is_in_the_clients_zone_with_link_calendar_and_policy_links(alice, carol):
+    coach, [booking] = confirmed_sessions(alice, carol, [3])
+    day_before = Reminder.objects.get(booking=booking, offset_minutes=1440)
+
+    reminders.deliver(day_before.pk, now=day_before.due_at)
+
+    [message] = mail.outbox
+    local = booking.starts_at.astimezone(alice.zone)
+    when = f"{local:%A} {local.day} {local:%B}, {local.hour % 12 or 12}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}"
+    assert message.subject == f"Reminder: your session on {when}"
+    assert message.to == ["alice@example.com"]
+    assert message.from_email == "Waypoint <hello@waypoint.localhost>"
+    assert message.extra_headers["Message-ID"].startswith(f"<reminder-{day_before.pk}-")
+    assert booking.meeting_link in message.body
+    assert "America/Chicago time" in message.body
+    assert f"http://127.0.0.1:8000/bookings/{booking.pk}/reschedule/" in message.body
+    assert f"http://127.0.0.1:8000/bookings/{booking.pk}/cancel/" in message.body
+    [(name, ics, kind)] = message.attachments
+    assert (name, kind) == ("session.ics", "text/calendar")
+    assert f"DTSTART:{booking.starts_at:%Y%m%dT%H%M%SZ}" in ics
+
+
+def test_the_hour_reminder_offers_no_move_once_the_notice_has_passed(alice, carol):
+    _coach, [booking] = confirmed_sessions(alice, carol, [3])
+    hour_before = Reminder.objects.get(booking=booking, offset_minutes=60)
+
+    reminders.deliver(hour_before.pk, now=hour_before.due_at)
+
+    [message] = mail.outbox
+    assert f"/bookings/{booking.pk}/reschedule/" not in message.body
+    assert f"/bookings/{booking.pk}/cancel/" in message.body
+
+
+def test_two_scans_split_the_due_reminders_and_a_stalled_claim_comes_back(alice, carol):
+    _coach, [booking] = confirmed_sessions(alice, carol, [3])
+    day_before = Reminder.objects.get(booking=booking, offset_minutes=1440)
+    now = day_before.due_at + timedelta(seconds=1)
+
+    assert outbox.pick_due(Reminder, now, due_column="due_at", limit=10) == [day_before.pk]
+    assert outbox.pick_due(Reminder, now, due_column="due_at", limit=10) == []
+    # A worker claimed it and died; after the lease, the scan hands it over again.
+    assert outbox.claim(Reminder, day_before.pk, now) is True
+    assert outbox.claim(Reminder, day_before.pk, now) is False
+    assert outbox.recover_stalled(Reminder, now=now + timedelta(minutes=9)) == []
+    assert outbox.recover_stalled(Reminder, now=now + timedelta(minutes=10)) == [day_before.pk]
+    assert outbox.pick_due(Reminder, now + timedelta(minutes=10), due_column="due_at", limit=10) == [day_before.pk]

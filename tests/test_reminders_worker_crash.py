@@ -1,0 +1,105 @@
+"""A worker killed in the middle of sending (SIGKILL, no goodbye) and started again:
+every reminder arrives, none twice. The one it was sending is given back by the scan
+once its claim's lease is over; the rest of its chunk once the requeue window is."""
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from bookings import reminders
+from bookings.models import Reminder
+from config.celery import app
+from tests.reminders_setup import confirmed_sessions, smtp_sink, wait_until  # noqa: F401
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.usefixtures("quick_passwords")
+
+
+def start_worker(sink_port):
+    env = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}:"
+            f"{connection.settings_dict['PORT']}/{connection.settings_dict['NAME']}"
+        ),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(sink_port),
+        "EMAIL_TIMEOUT": "5",
+        "LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def workers():
+    started = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=15)
+    # The killed worker's unacknowledged message would come back in an hour; it is a
+    # no-op (the row is claimed), but it must not wander into a later test run.
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete("unacked", "unacked_index")
+    client.close()
+
+
+def test_a_worker_killed_mid_run_and_restarted_sends_nothing_twice_and_loses_nothing(
+    transactional_db, smtp_sink, workers, alice, carol
+):
+    reminders.set_preferences(alice, offsets_minutes=[60])
+    _coach, bookings = confirmed_sessions(alice, carol, range(2, 8))
+    app.control.purge()  # the confirmations are another test's business
+    # Their hour has come (the sessions are days away, so none is late).
+    Reminder.objects.filter(booking__in=bookings).update(due_at=timezone.now() - timedelta(minutes=1))
+    rows = list(Reminder.objects.filter(booking__in=bookings).order_by("pk"))
+    smtp_sink.hold_at = 3  # the third reminder is mid-conversation with the server when the worker dies
+
+    assert reminders.scan() == [row.pk for row in rows]
+    workers.append(start_worker(smtp_sink.port))
+    assert smtp_sink.held.wait(timeout=30)
+    workers[0].send_signal(signal.SIGKILL)
+    workers[0].wait(timeout=10)
+    smtp_sink.release.set()
+    assert len(smtp_sink.reminder_ids()) == 2
+    assert list(Reminder.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", flat=True).order_by("status")) == [
+        "pending", "pending", "pending", "sending", "sent", "sent"
+    ]
+
+    workers.append(start_worker(smtp_sink.port))
+    # Soon after, the scan leaves them be: the dead worker's claim and its chunk are still fresh.
+    assert reminders.scan() == []
+    # Ten minutes on, past the claim's lease and the requeue window, the scan hands them over again.
+    waiting = Reminder.objects.filter(pk__in=[r.pk for r in rows], status__in=["pending", "sending"])
+    assert waiting.filter(status="sending").count() == 1
+    waiting.update(enqueued_at=F("enqueued_at") - timedelta(minutes=10))
+    waiting.filter(status="sending").update(sent_at=F("sent_at") - timedelta(minutes=10))
+    assert reminders.scan() == [row.pk for row in rows[2:]]
+    assert wait_until(lambda: len(smtp_sink.reminder_ids()) == 6, timeout=30)
+    assert wait_until(lambda: Reminder.objects.filter(pk__in=[r.pk for r in rows], status="sent").count() == 6)
+
+    expected = sorted(f"<reminder-{r.pk}-{int(r.session_starts_at.timestamp())}@waypoint.localhost>" for r in rows)
+    assert sorted(smtp_sink.reminder_ids()) == expected
+    assert sorted(Reminder.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", "attempts")) == [
+        ("sent", 1)
+    ] * 5 + [("sent", 2)]
