@@ -39,9 +39,16 @@ def test_demo_coach_pages_show_open_times(client, demo):
 
 
 def test_demo_coach_calendars_render(client, demo):
-    for key in ("carol", "dave"):
+    # Week 1 holds each coach's time off; alice's paid session with carol falls 2 to 16 days
+    # ahead, so which week shows it depends on today's date: look across weeks 0 to 3.
+    for key, expected in (("carol", {"hours", "away", "session"}), ("dave", {"hours", "away"})):
         client.force_login(User.objects.get(email=f"{key}@waypoint.test"))
-        response = client.get(reverse("coaching:calendar"), {"week": 1})
-        assert response.status_code == 200
-        kinds = {entry.kind for day in response.context["days"] for entry in day.entries}
-        assert kinds == {"hours", "away"}
+        kinds = set()
+        for week in range(4):
+            response = client.get(reverse("coaching:calendar"), {"week": week})
+            assert response.status_code == 200
+            week_kinds = {entry.kind for day in response.context["days"] for entry in day.entries}
+            if week == 1:
+                assert {"hours", "away"} <= week_kinds
+            kinds |= week_kinds
+        assert kinds == expected, key
