@@ -120,7 +120,7 @@ def send_reminder(self, *, reminder_id):
         outcome = reminders.deliver(reminder_id)
     except reminders.TryLater as later:
         log.info("reminder %s: %s; again in %ss", reminder_id, later, later.countdown)
-        raise self.retry(countdown=later.countdown)
+        raise self.retry(countdown=later.countdown) from later
     return outcome
 
 
@@ -153,5 +153,5 @@ def send_agenda(self, *, agenda_id):
         outcome = reminders.deliver_agenda(agenda_id)
     except reminders.TryLater as later:
         log.info("agenda %s: %s; again in %ss", agenda_id, later, later.countdown)
-        raise self.retry(countdown=later.countdown)
+        raise self.retry(countdown=later.countdown) from later
     return outcome

@@ -62,3 +62,6 @@ def celery_worker_process(transactional_db):
 
 # bookings: localstripe (one process per session), eager Celery and quick passwords.
 from .bookings_setup import eager_tasks, intake_gate_open, localstripe, localstripe_server, quick_passwords  # noqa: E402, F401
+
+# reminders: a real SMTP server on loopback.
+from .reminders_setup import smtp_sink  # noqa: E402, F401

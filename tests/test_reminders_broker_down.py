@@ -13,7 +13,7 @@ from bookings import reminders, tasks
 from bookings.models import Booking, Notice, Reminder
 from config.celery import app
 from tests.bookings_setup import bookable_coach, local_time
-from tests.reminders_setup import smtp_sink, wait_until  # noqa: F401
+from tests.reminders_setup import wait_until
 from tests.smtp_sink import free_port
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")

@@ -11,7 +11,7 @@ from django.db import connection
 from accounts.models import AuditEvent
 from bookings import reminders, tasks
 from bookings.models import Reminder
-from tests.reminders_setup import confirmed_sessions, smtp_sink, wait_until  # noqa: F401
+from tests.reminders_setup import confirmed_sessions, wait_until
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
 

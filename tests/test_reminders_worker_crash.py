@@ -19,7 +19,7 @@ from django.utils import timezone
 from bookings import reminders
 from bookings.models import Reminder
 from config.celery import app
-from tests.reminders_setup import confirmed_sessions, smtp_sink, wait_until  # noqa: F401
+from tests.reminders_setup import confirmed_sessions, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.usefixtures("quick_passwords")
