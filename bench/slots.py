@@ -7,9 +7,8 @@ median and p95 milliseconds and the SQL query count of:
 - open_slots for one coach over 30 days   (target: <= 5 ms median, <= 3 queries)
 - first_available across 50 coaches, 14 days (target: <= 50 ms median, <= 5 queries)
 
-Until the Booking model exists, the bookings come from a small stand-in table read by
-stand-ins for `bookings.busy.live_booking_intervals` and `live_booking_counts`, each one
-query, as the real ones will be; the engine and everything else is the real code.
+The bookings are real confirmed `Booking` rows (with buffers), read by the real
+`bookings.busy.live_busy`; everything measured is the code the pages run.
 """
 
 import os
@@ -35,45 +34,11 @@ RUNS_FIRST_AVAILABLE = 100
 ZONES = ["America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London", "Europe/Berlin", "Australia/Sydney"]
 
 
-def standin_busy():
-    """One query each, like the Booking model's real functions will be."""
-    from bookings import busy
-
-    def live_booking_intervals(coach_ids, start, end):
-        result = {coach_id: [] for coach_id in coach_ids}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT coach_id, starts_at, ends_at FROM bench_booking WHERE coach_id = ANY(%s) AND starts_at < %s AND ends_at > %s",
-                [list(coach_ids), end, start],
-            )
-            for coach_id, starts_at, ends_at in cursor.fetchall():
-                result[coach_id].append((starts_at, ends_at))
-        return result
-
-    def live_booking_counts(coach_ids, start, end):
-        result = {coach_id: {} for coach_id in coach_ids}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT b.coach_id, (b.starts_at AT TIME ZONE c.time_zone)::date, count(*) FROM bench_booking b "
-                "JOIN coaching_coachprofile c ON c.id = b.coach_id "
-                "WHERE b.coach_id = ANY(%s) AND b.starts_at >= %s AND b.starts_at < %s GROUP BY 1, 2",
-                [list(coach_ids), start, end],
-            )
-            for coach_id, day, count in cursor.fetchall():
-                result[coach_id][day.isoformat()] = count
-        return result
-
-    busy.live_booking_intervals = live_booking_intervals
-    busy.live_booking_counts = live_booking_counts
-
-
 def seed(now):
     from accounts.models import Role, User
+    from bookings.models import Booking, Status
     from coaching.models import CoachProfile, SessionType, TimeOff, WeeklyHours
 
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_booking (id serial PRIMARY KEY, coach_id bigint, starts_at timestamptz, ends_at timestamptz)")
-        cursor.execute("CREATE INDEX ON bench_booking (coach_id, starts_at)")
     rng = random.Random(7)
 
     def coach(n, zone, daily_cap=None):
@@ -102,8 +67,17 @@ def seed(now):
             if not packed or start >= packed[-1][1]:
                 packed.append((start, start + timedelta(minutes=60)))
         taken = rng.sample(packed, min(count, len(packed)))
-        with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO bench_booking (coach_id, starts_at, ends_at) VALUES (%s, %s, %s)", [(profile.pk, s, e) for s, e in taken])
+        # One client per coach, so the clients' own no-overlap rule never fires here.
+        client = User.objects.create_user(f"client{profile.pk}@bench.test", name=f"Client {profile.pk}")
+        session = profile.session_types.get(price_cents__gt=0)
+        Booking.objects.bulk_create(
+            Booking(
+                coach=profile, client=client, session_type=session, starts_at=s, ends_at=s + timedelta(minutes=50),
+                blocked_from=s, blocked_until=e, price_cents=6000, currency="usd", cancellation_notice_hours=24,
+                max_reschedules=2, status=Status.CONFIRMED, confirmed_at=now,
+            )
+            for s, e in taken
+        )
         return len(taken)
 
     main, main_session = coach(0, "America/New_York", daily_cap=9)
@@ -144,7 +118,6 @@ def main():
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        standin_busy()
         now = datetime.now(UTC).replace(microsecond=0)
         coach, session, booked = seed(now)
         print(f"Seeded: 1 coach with {booked} bookings over 30 days, 49 more coaches with 40 each, every coach with time off.")

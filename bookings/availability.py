@@ -10,9 +10,8 @@ Everything is fetched up front in a fixed number of queries, whatever the number
 days or bookings, and the rest is integer arithmetic on epoch seconds:
 
 - one query for weekly hours and time off of every coach asked about;
-- `bookings.busy.live_booking_intervals` (bookings and unexpired holds, buffers already
-  included);
-- `bookings.busy.live_booking_counts`, only when a coach has a daily cap.
+- one query, `bookings.busy.live_busy`, for bookings and unexpired holds (buffers
+  already included) and their count per local day (for the daily cap).
 
 `first_available` adds one query for the session types (with their coaches).
 """
@@ -345,16 +344,15 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
         return []
     fetch_start, fetch_end = _fetch_window(earliest, latest)
     hours, time_off = fetch_hours_and_time_off([coach.pk], fetch_start, fetch_end)
+    intervals, counts = booking_busy.live_busy([coach.pk], fetch_start, fetch_end, now=now)
     if busy is None:
-        padded = booking_busy.live_booking_intervals([coach.pk], fetch_start, fetch_end).get(coach.pk, [])
+        padded = intervals[coach.pk]
         blocked = time_off[coach.pk]
     else:
         padded, blocked = [], list(busy)
         if any(timezone.is_naive(moment) for interval in blocked for moment in interval):
             raise ValueError("Busy intervals must be aware datetimes (UTC).")
-    day_counts = None
-    if coach.daily_cap is not None:
-        day_counts = booking_busy.live_booking_counts([coach.pk], fetch_start, fetch_end).get(coach.pk, {})
+    day_counts = counts[coach.pk] if coach.daily_cap is not None else None
     return compute_slots(
         coach,
         session_type.duration_minutes,
@@ -382,8 +380,8 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
     """The earliest `limit` openings across every listed coach, as `Opening`s sorted by
     time (then coach name). Coaches are those offering an active session type of the
     same length (and, given a SessionType, the same free-or-paid kind), optionally with
-    a specialty. At most four queries whatever the number of coaches: session types with
-    their coaches, hours and time off, bookings, and counts (only with a daily cap)."""
+    a specialty. Three queries whatever the number of coaches: session types with
+    their coaches, hours and time off, and bookings with their daily counts."""
     from bookings import busy as booking_busy
     from coaching.models import SessionType
 
@@ -418,9 +416,7 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
     hi = max(w[1] for w in windows.values())
     fetch_start, fetch_end = _fetch_window(lo, hi)
     hours, time_off = fetch_hours_and_time_off(ids, fetch_start, fetch_end)
-    padded = booking_busy.live_booking_intervals(ids, fetch_start, fetch_end)
-    capped = [coach_id for coach_id in ids if chosen[coach_id].coach.daily_cap is not None]
-    counts = booking_busy.live_booking_counts(capped, fetch_start, fetch_end) if capped else {}
+    padded, counts = booking_busy.live_busy(ids, fetch_start, fetch_end, now=now)
     streams = []
     for coach_id in ids:
         coach = chosen[coach_id].coach

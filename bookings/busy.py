@@ -6,48 +6,52 @@ client is already taken. It returns intervals in one query for many coaches at o
 
 from collections import defaultdict
 
+from django.db import connection
 from django.utils import timezone
+
+from coaching.models import CoachProfile
 
 from .models import Booking, Status
 
 
-def _live(now=None):
-    """Confirmed bookings and holds that have not run out yet."""
+def live_busy(coach_ids, start, end, *, now=None):
+    """What the slot engine needs from bookings, in ONE query for any number of coaches:
+
+    - {coach_id: [(blocked_from, blocked_until), ...]}: live bookings and unexpired holds
+      overlapping [start, end), the coach's buffers included, in time order;
+    - {coach_id: {"YYYY-MM-DD": n}}: those starting in [start, end), counted per local
+      date in the coach's own zone (for the daily cap)."""
     now = now or timezone.now()
-    return Booking.objects.filter(status=Status.CONFIRMED) | Booking.objects.filter(
-        status=Status.PENDING_PAYMENT, hold_expires_at__gt=now
-    )
+    intervals = {coach_id: [] for coach_id in coach_ids}
+    counts = {coach_id: defaultdict(int) for coach_id in coach_ids}
+    if coach_ids:
+        sql = (
+            f"SELECT b.coach_id, b.blocked_from, b.blocked_until, "
+            f"CASE WHEN b.starts_at >= %s AND b.starts_at < %s "
+            f"THEN to_char(b.starts_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD') END "
+            f"FROM {Booking._meta.db_table} b JOIN {CoachProfile._meta.db_table} c ON c.id = b.coach_id "
+            f"WHERE b.coach_id = ANY(%s) AND b.blocked_from < %s AND b.blocked_until > %s "
+            f"AND (b.status = %s OR (b.status = %s AND b.hold_expires_at > %s)) "
+            f"ORDER BY b.blocked_from"
+        )
+        params = [start, end, list(coach_ids), end, start, Status.CONFIRMED, Status.PENDING_PAYMENT, now]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for coach_id, blocked_from, blocked_until, local_date in cursor.fetchall():
+                intervals[coach_id].append((blocked_from, blocked_until))
+                if local_date is not None:
+                    counts[coach_id][local_date] += 1
+    return intervals, {coach_id: dict(days) for coach_id, days in counts.items()}
 
 
 def live_booking_intervals(coach_ids, start, end):
-    """{coach_id: [(blocked_from, blocked_until), ...]} of live bookings and unexpired holds,
-    the coach's buffers included, overlapping [start, end), in time order."""
-    intervals = {coach_id: [] for coach_id in coach_ids}
-    rows = (
-        _live()
-        .filter(coach_id__in=list(coach_ids), blocked_from__lt=end, blocked_until__gt=start)
-        .order_by("blocked_from")
-        .values_list("coach_id", "blocked_from", "blocked_until")
-    )
-    for coach_id, blocked_from, blocked_until in rows:
-        intervals[coach_id].append((blocked_from, blocked_until))
-    return intervals
+    """The first half of `live_busy`."""
+    return live_busy(coach_ids, start, end)[0]
 
 
 def live_booking_counts(coach_ids, start, end):
-    """{coach_id: {"YYYY-MM-DD": n}}: live sessions starting in [start, end), counted per
-    local date in the coach's own zone (for the coach's daily cap)."""
-    counts = {coach_id: defaultdict(int) for coach_id in coach_ids}
-    rows = (
-        _live()
-        .filter(coach_id__in=list(coach_ids), starts_at__gte=start, starts_at__lt=end)
-        .select_related("coach")
-        .only("coach_id", "starts_at", "coach__time_zone")
-    )
-    for booking in rows:
-        local_date = timezone.localtime(booking.starts_at, _zone(booking.coach.time_zone)).date()
-        counts[booking.coach_id][local_date.isoformat()] += 1
-    return {coach_id: dict(days) for coach_id, days in counts.items()}
+    """The second half of `live_busy`."""
+    return live_busy(coach_ids, start, end)[1]
 
 
 def calendar_events(coach, start, end):
@@ -77,9 +81,3 @@ def calendar_events(coach, start, end):
 
 def booking_uid(booking):
     return f"booking-{booking.pk}@waypoint"
-
-
-def _zone(name):
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)

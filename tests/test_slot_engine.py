@@ -100,7 +100,7 @@ def test_time_off_with_buffers_and_bookings_as_given_are_avoided(carol_profile, 
     TimeOffFactory(coach=carol_profile, starts_at=utc(2026, 3, 9, 16, 30), ends_at=utc(2026, 3, 9, 17, 0))  # 12:30-1 pm
     booking_with_buffers = (utc(2026, 3, 9, 13, 50), utc(2026, 3, 9, 15, 5))  # 10:00-10:50 + 10 before, 15 after
     monkeypatch.setattr(
-        booking_busy, "live_booking_intervals", lambda ids, start, end: {carol_profile.pk: [booking_with_buffers]}
+        booking_busy, "live_busy", lambda ids, start, end, now: ({carol_profile.pk: [booking_with_buffers]}, {carol_profile.pk: {}})
     )
     start = datetime(2026, 3, 9, tzinfo=NEW_YORK)
     slots = open_slots(carol_profile, session, start, start + timedelta(days=1), now=utc(2026, 3, 1))
@@ -142,7 +142,7 @@ def test_the_daily_cap_closes_a_full_day(carol_profile, session, monkeypatch):
     WeeklyHoursFactory(coach=carol_profile, weekday=0, start_time=time(9), end_time=time(10))
     WeeklyHoursFactory(coach=carol_profile, weekday=1, start_time=time(9), end_time=time(10))
     monkeypatch.setattr(
-        booking_busy, "live_booking_counts", lambda ids, start, end: {carol_profile.pk: {"2026-03-09": 2, "2026-03-10": 1}}
+        booking_busy, "live_busy", lambda ids, start, end, now: ({carol_profile.pk: []}, {carol_profile.pk: {"2026-03-09": 2, "2026-03-10": 1}})
     )
     start = datetime(2026, 3, 9, tzinfo=NEW_YORK)
     slots = open_slots(carol_profile, session, start, start + timedelta(days=2), now=utc(2026, 3, 1))
@@ -171,8 +171,8 @@ def test_one_coach_over_thirty_days_takes_one_query_whatever_the_bookings(carol_
     start = utc(2026, 3, 1)
     with CaptureQueriesContext(connection) as queries:
         slots = open_slots(carol_profile, session, start, start + timedelta(days=30), now=start)
-    # Hours and time off in one query; the bookings app's two functions add one each.
-    assert len(queries) == 3
+    # Hours and time off in one query; live bookings with their daily counts in one more.
+    assert len(queries) == 2
     # 21 weekdays from 2 to 30 March, one of them off; 9 starts in 9-12 and 13 in 13-17.
     assert len(slots) == 20 * (9 + 13)
 
@@ -191,7 +191,7 @@ def test_first_available_finds_the_earliest_slots_across_coaches(carol_profile, 
 
     with CaptureQueriesContext(connection) as queries:
         openings = first_available(carol_call, start, start + timedelta(days=1), now=now, limit=3)
-    # Session types, then hours and time off, then live bookings (no daily cap here): one query each.
+    # Session types, then hours and time off, then live bookings with their counts: one query each.
     assert len(queries) == 3
     assert [(o.starts_at, o.coach.display_name, o.session_type) for o in openings] == [
         (utc(2026, 3, 9, 9, 0), "Dave Okafor", dave_call),
@@ -230,12 +230,12 @@ def test_the_daily_cap_counts_the_whole_local_day_even_before_the_notice_line(ca
     WeeklyHoursFactory(coach=carol_profile, weekday=0, start_time=time(8), end_time=time(17))
     asked = []
 
-    def counts(ids, start, end):
+    def counts(ids, start, end, now):
         asked.append((start, end))
         # One booking at 8:00 local, before the notice line: the day is still full.
-        return {carol_profile.pk: {"2026-03-09": 1}} if start <= utc(2026, 3, 9, 12) < end else {carol_profile.pk: {}}
+        return {carol_profile.pk: []}, ({carol_profile.pk: {"2026-03-09": 1}} if start <= utc(2026, 3, 9, 12) < end else {carol_profile.pk: {}})
 
-    monkeypatch.setattr(booking_busy, "live_booking_counts", counts)
+    monkeypatch.setattr(booking_busy, "live_busy", counts)
     now = utc(2026, 3, 9, 14)  # 10 am EDT
     assert open_slots(carol_profile, session, now, now + timedelta(hours=8), now=now) == []
     assert asked[0][0] <= datetime(2026, 3, 9, tzinfo=NEW_YORK)
