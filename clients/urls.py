@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import progress_views
 
 app_name = "clients"
 urlpatterns = []
+
+# Progress log
+urlpatterns += [
+    path("progress/", progress_views.overview, name="progress"),
+    path("progress/check-in/", progress_views.check_in, name="progress_check_in"),
+    path("progress/goals/", progress_views.goals, name="progress_goals"),
+    path("progress/goals/<int:pk>/put-aside/", progress_views.stop_goal, name="progress_stop_goal"),
+    path("progress/settings/", progress_views.settings, name="progress_settings"),
+    path("progress/shared/<int:client_id>/", progress_views.shared, name="progress_shared"),
+]
