@@ -7,9 +7,9 @@ never the only signal: every bar carries its number, and the goal line its label
 
 from dataclasses import dataclass
 
-WIDTH = 600
-HEIGHT = 230
-LEFT, RIGHT, TOP, BOTTOM = 34, 64, 18, 42
+WIDTH = 420
+HEIGHT = 220
+LEFT, RIGHT, TOP, BOTTOM = 28, 62, 20, 40
 Y_MAX = 7  # every goal counts days in a week
 
 

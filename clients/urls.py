@@ -14,3 +14,12 @@ urlpatterns += [
     path("progress/settings/", progress_views.settings, name="progress_settings"),
     path("progress/shared/<int:client_id>/", progress_views.shared, name="progress_shared"),
 ]
+
+# Client data: download and deletion
+from . import data_views  # noqa: E402
+
+urlpatterns += [
+    path("my-data/", data_views.my_data, name="my_data"),
+    path("my-data/download.json", data_views.my_data_json, name="my_data_json"),
+    path("delete-my-account/", data_views.delete_my_account, name="delete_account"),
+]
