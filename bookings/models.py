@@ -1,0 +1,239 @@
+"""Bookings, the payments behind them, Stripe's events and the e-mails we owe.
+
+Fields, constraints and querysets only: the rules live in `transitions.py`,
+`payments.py` and `policy.py`.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import Func, Q
+
+from accounts.models import Role
+from coaching.models import CoachProfile, SessionType
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = models.DateTimeField()  # only ever used inside the exclusion constraints
+
+
+class Status(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", "Waiting for payment"
+    CONFIRMED = "confirmed", "Confirmed"
+    COMPLETED = "completed", "Completed"
+    NO_SHOW = "no_show", "Missed"
+    EXPIRED = "expired", "Hold ended"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# A constraint cannot read the clock, so "live" is by status alone; the booking function
+# expires a coach's stale holds in the same transaction before it checks and inserts.
+LIVE_STATUSES = (Status.PENDING_PAYMENT, Status.CONFIRMED)
+
+
+class CancelledBy(models.TextChoices):
+    CLIENT = "client", "Client"
+    COACH = "coach", "Coach"
+    ADMIN = "admin", "Admin"
+    SYSTEM = "system", "Waypoint"
+
+
+class BookingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self.all()
+        if user.role == Role.COACH:
+            return self.filter(coach__user=user)
+        return self.filter(client=user)
+
+    def live(self):
+        return self.filter(status__in=LIVE_STATUSES)
+
+    def overlapping(self, start, end):
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+
+class Booking(models.Model):
+    coach = models.ForeignKey(CoachProfile, on_delete=models.PROTECT, related_name="bookings")
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
+    session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="bookings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    # The coach's buffers, copied at booking time, widen the time the booking blocks.
+    blocked_from = models.DateTimeField()
+    blocked_until = models.DateTimeField()
+    price_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    cancellation_notice_hours = models.PositiveSmallIntegerField()
+    max_reschedules = models.PositiveSmallIntegerField()
+    meeting_link = models.URLField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT)
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    reschedule_count = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=10, choices=CancelledBy.choices, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [
+            models.Index(fields=["coach", "starts_at"]),
+            models.Index(fields=["client", "starts_at"]),
+            models.Index(fields=["status", "hold_expires_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(blocked_from__lte=models.F("starts_at"), blocked_until__gte=models.F("ends_at")),
+                name="booking_blocked_covers_session",
+            ),
+            ExclusionConstraint(
+                name="booking_no_coach_overlap",
+                expressions=[
+                    ("coach", RangeOperators.EQUAL),
+                    (TsTzRange("blocked_from", "blocked_until"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=LIVE_STATUSES),
+                violation_error_message="That time was just taken.",
+            ),
+            ExclusionConstraint(
+                name="booking_no_client_overlap",
+                expressions=[
+                    ("client", RangeOperators.EQUAL),
+                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=LIVE_STATUSES),
+                violation_error_message="You already have a session at that time.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Booking {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_live(self):
+        return self.status in LIVE_STATUSES
+
+    @property
+    def is_free(self):
+        return self.price_cents == 0
+
+
+class PaymentStatus(models.TextChoices):
+    AWAITING_CARD = "awaiting_card", "Waiting for card"
+    PROCESSING = "processing", "Processing"
+    REQUIRES_ACTION = "requires_action", "Needs authentication"
+    SUCCEEDED = "succeeded", "Paid"
+    FAILED = "failed", "Failed"
+    CANCELED = "canceled", "Cancelled"
+
+
+class PaymentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if user.is_authenticated and user.role == Role.ADMIN:
+            return self.all()
+        if user.is_authenticated and user.role == Role.CLIENT:
+            return self.filter(booking__client=user)
+        return self.none()
+
+
+class Payment(models.Model):
+    """One attempt to pay for a booking: a SetupIntent and, once the card is saved, a PaymentIntent."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments")
+    amount_cents = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.AWAITING_CARD)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_setup_intent_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    captured_cents = models.PositiveIntegerField(default=0)
+    refunded_cents = models.PositiveIntegerField(default=0)
+    card_brand = models.CharField(max_length=20, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    failure_message = models.CharField(max_length=300, blank=True)
+    is_demo = models.BooleanField(default=False, help_text="Recorded by seed_demo without Stripe.")
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refunded_cents__lte=models.F("captured_cents")), name="payment_refund_at_most_captured"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Payment {self.pk} ({self.get_status_display()})"
+
+    @property
+    def refundable_cents(self):
+        return self.captured_cents - self.refunded_cents
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_cents = models.PositiveIntegerField()
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class StripeEvent(models.Model):
+    """Every verified event, once: a redelivery finds its id here and changes nothing."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    # Set once the event was applied; a redelivery of an unapplied event applies it again.
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+
+class NoticeKind(models.TextChoices):
+    CONFIRMATION = "confirmation", "Booking confirmation"
+    RECEIPT = "receipt", "Payment receipt"
+    CANCELLATION = "cancellation", "Cancellation"
+    COACH_CANCELLATION = "coach_cancellation", "Cancelled by the coach"
+    REFUND = "refund", "Refund"
+    LATE_PAYMENT_REFUNDED = "late_payment_refunded", "Late payment refunded"
+    RESCHEDULE = "reschedule", "Rescheduled"
+
+
+class Notice(models.Model):
+    """An e-mail we owe someone. The task claims it by setting sent_at, so it goes out once."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=30, choices=NoticeKind.choices)
+    key = models.CharField(max_length=120, unique=True)
+    context = models.JSONField(default=dict, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

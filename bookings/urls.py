@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "bookings"
-urlpatterns = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/pay/", views.pay, name="pay"),
+    path("<int:pk>/pay/<int:payment_pk>/charge/", views.pay_charge, name="pay_charge"),
+    path("<int:pk>/pay/<int:payment_pk>/finish/", views.pay_finish, name="pay_finish"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/reschedule/", views.reschedule, name="reschedule"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/payments/<int:pk>/", views.manage_payment, name="manage_payment"),
+    path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
+]

@@ -31,7 +31,9 @@ async def register_webhook(_app):
 
 
 def main():
-    app.on_startup.append(register_webhook)
+    # Tests start it with --no-webhook and register their live server's URL themselves.
+    if "--no-webhook" not in sys.argv[1:]:
+        app.on_startup.append(register_webhook)
     web.run_app(app, host="127.0.0.1", port=settings.LOCALSTRIPE_PORT, print=lambda *_: None)
 
 

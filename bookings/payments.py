@@ -1,0 +1,415 @@
+"""Money, through Stripe, with our own records always in step.
+
+The flow runs the same against real Stripe and against localstripe (see STACK.md):
+a SetupIntent saves the card in the browser, then the server creates a PaymentIntent
+for the saved card and confirms it; 3-D Secure, when asked for, happens in the browser.
+Every Stripe object that moves money is created with our ids in its metadata and an
+idempotency key built from our ids. The state of an intent is applied by one
+idempotent function, `apply_intent`, whether it comes from the webhook, from the
+answer to our own confirm call, or from the page after 3-D Secure.
+
+Refunds are guarded here, from our own records: localstripe refunds more than was
+paid and sends no refund events, so we never ask for more than captured minus refunded.
+"""
+
+import logging
+
+import stripe
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import audit
+
+from . import notices, transitions
+from .wording import money
+from .errors import BookingRefused, NotAllowed, RefundRefused, SlotTaken
+from .models import NoticeKind, Payment, PaymentStatus, Refund, Status, StripeEvent
+
+log = logging.getLogger(__name__)
+
+DESCRIPTOR = "Waypoint session"
+HANDLED_EVENTS = {
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+    "payment_intent.requires_action",
+    "payment_intent.canceled",
+    "payment_intent.processing",
+}
+
+
+class PaymentProblem(BookingRefused):
+    """The card or the payment did not go through; the message is for the client."""
+
+
+def api():
+    """The stripe module, pointed at localstripe when STRIPE_API_BASE says so."""
+    stripe.api_key = settings.STRIPE_SECRET_KEY
+    stripe.api_base = settings.STRIPE_API_BASE or "https://api.stripe.com"
+    stripe.max_network_retries = 0
+    return stripe
+
+
+def idempotency_key(obj, purpose):
+    # Our id plus the row's creation instant: unique even when a test database restarts its ids.
+    return f"waypoint-{obj._meta.model_name}-{obj.pk}-{int(obj.created_at.timestamp())}-{purpose}"
+
+
+def metadata(booking, payment=None):
+    data = {"booking_id": str(booking.pk), "client_id": str(booking.client_id)}
+    if payment is not None:
+        data["payment_id"] = str(payment.pk)
+    return data
+
+
+def _field(obj, name, default=None):
+    if obj is None:
+        return default
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+# --- paying -----------------------------------------------------------------------
+
+
+def _hold_open(booking, now):
+    return booking.status == Status.PENDING_PAYMENT and booking.hold_expires_at and booking.hold_expires_at > now
+
+
+def start_payment(booking, *, now=None):
+    """The Payment the pay page uses, with a SetupIntent's client secret to save the card.
+    An attempt still waiting for a card is reused; a failed one is replaced."""
+    now = now or timezone.now()
+    if not _hold_open(booking, now):
+        raise NotAllowed("This hold has ended, so the time is no longer kept for you. Please pick a time again.")
+    s = api()
+    payment = booking.payments.filter(status=PaymentStatus.AWAITING_CARD).exclude(stripe_setup_intent_id="").first()
+    if payment is not None:
+        setup = s.SetupIntent.retrieve(payment.stripe_setup_intent_id)
+        if setup.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
+            return payment, setup.client_secret
+        # A setup that already went through (or was cancelled) is not reusable as a fresh form.
+        if setup.status == "succeeded":
+            return payment, setup.client_secret
+        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.CANCELED)
+    payment = Payment.objects.create(booking=booking, amount_cents=booking.price_cents, currency=booking.currency)
+    customer_id = (
+        Payment.objects.filter(booking__client=booking.client, is_demo=False)
+        .exclude(stripe_customer_id="")
+        .values_list("stripe_customer_id", flat=True)
+        .first()
+    )
+    if not customer_id:
+        customer = s.Customer.create(
+            email=booking.client.email,
+            metadata={"client_id": str(booking.client_id)},
+            idempotency_key=idempotency_key(payment, "customer"),
+        )
+        customer_id = customer.id
+    setup = s.SetupIntent.create(
+        customer=customer_id,
+        payment_method_types=["card"],
+        usage="on_session",
+        metadata=metadata(booking, payment),
+        idempotency_key=idempotency_key(payment, "setup"),
+    )
+    payment.stripe_customer_id = customer_id
+    payment.stripe_setup_intent_id = setup.id
+    payment.save(update_fields=["stripe_customer_id", "stripe_setup_intent_id", "updated_at"])
+    audit.record("payment.started", actor=booking.client, obj=payment, booking_id=booking.pk)
+    return payment, setup.client_secret
+
+
+def charge(payment, *, now=None):
+    """Charge the card the browser just saved. Returns the Payment, whose status says
+    what happens next (`requires_action` sends the browser to 3-D Secure)."""
+    now = now or timezone.now()
+    # Claim the attempt: a double click or a replayed request charges once.
+    claimed = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AWAITING_CARD).update(
+        status=PaymentStatus.PROCESSING, updated_at=now
+    )
+    payment.refresh_from_db()
+    if not claimed:
+        return payment
+    booking = payment.booking
+    if not _hold_open(booking, now):
+        _fail(payment, "This hold ended before the payment, so nothing was charged. Please pick a time again.")
+        raise NotAllowed(payment.failure_message)
+    s = api()
+    setup = s.SetupIntent.retrieve(payment.stripe_setup_intent_id)
+    if setup.status != "succeeded" or not setup.payment_method:
+        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.AWAITING_CARD)
+        raise PaymentProblem("Your card details were not saved yet. Please check them and try again.")
+    payment_method = _field(setup.payment_method, "id", setup.payment_method)
+    intent = s.PaymentIntent.create(
+        amount=payment.amount_cents,
+        currency=payment.currency,
+        customer=payment.stripe_customer_id,
+        payment_method=payment_method,
+        payment_method_types=["card"],
+        metadata=metadata(booking, payment),
+        idempotency_key=idempotency_key(payment, "intent"),
+    )
+    # Stored before confirming: localstripe's decline body lacks the intent's id.
+    Payment.objects.filter(pk=payment.pk).update(stripe_payment_intent_id=intent.id)
+    payment.stripe_payment_intent_id = intent.id
+    audit.record("payment.intent_created", actor=booking.client, obj=payment, intent=intent.id)
+    try:
+        intent = s.PaymentIntent.confirm(intent.id, idempotency_key=idempotency_key(payment, "confirm"))
+    except stripe.CardError as exc:
+        _fail(payment, decline_message(exc))
+        return payment
+    return apply_intent(intent)
+
+
+def finish(payment):
+    """After 3-D Secure in the browser: ask Stripe where the intent stands and apply it."""
+    if not payment.stripe_payment_intent_id:
+        return payment
+    intent = api().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    return apply_intent(intent)
+
+
+def cancel_unauthenticated(payment):
+    """The browser's card check ended without the bank's yes: stop the intent."""
+    try:
+        intent = api().PaymentIntent.cancel(payment.stripe_payment_intent_id)
+    except stripe.StripeError:
+        intent = api().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    payment = apply_intent(intent)
+    if payment.status == PaymentStatus.CANCELED:
+        Payment.objects.filter(pk=payment.pk).update(
+            failure_message="The card check with your bank was not completed, so nothing was charged. You can try again."
+        )
+    return payment
+
+
+def decline_message(exc):
+    code = getattr(exc, "code", "") or ""
+    if code in ("card_declined", "insufficient_funds", "generic_decline"):
+        return "Your card was declined, so nothing was charged. You can try another card."
+    if code == "expired_card":
+        return "That card has expired, so nothing was charged. You can try another card."
+    if code in ("incorrect_cvc", "incorrect_number", "invalid_expiry_year", "invalid_expiry_month"):
+        return "Some of the card details look wrong, so nothing was charged. Please check them."
+    return "The payment did not go through, so nothing was charged. You can try again or use another card."
+
+
+def _fail(payment, message):
+    Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
+        status=PaymentStatus.FAILED, failure_message=message[:300], updated_at=timezone.now()
+    )
+    payment.refresh_from_db()
+    audit.record("payment.failed", obj=payment, message=message)
+
+
+# --- applying Stripe's word ---------------------------------------------------------
+
+
+def _payment_for(intent):
+    payment = Payment.objects.filter(stripe_payment_intent_id=_field(intent, "id")).first()
+    if payment is not None:
+        return payment
+    payment_id = _field(_field(intent, "metadata") or {}, "payment_id")
+    if payment_id and str(payment_id).isdigit():
+        payment = Payment.objects.filter(pk=int(payment_id), stripe_payment_intent_id=None).first()
+        if payment is not None:
+            Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id=None).update(
+                stripe_payment_intent_id=_field(intent, "id")
+            )
+            payment.refresh_from_db()
+            return payment
+    return None
+
+
+def _card_details(intent):
+    """(brand, last4) of the card that paid: from the charge when it says (Stripe), else
+    from the payment method (localstripe's charges carry no card details)."""
+    s = api()
+    try:
+        charge = _field(intent, "latest_charge")
+        if isinstance(charge, str):
+            charge = s.Charge.retrieve(charge)
+        card = _field(_field(charge, "payment_method_details"), "card")
+        if card is None and _field(intent, "payment_method"):
+            method = _field(intent, "payment_method")
+            method = s.PaymentMethod.retrieve(method) if isinstance(method, str) else method
+            card = _field(method, "card")
+    except stripe.StripeError:
+        log.warning("could not read the card details of %s", _field(intent, "id"))
+        return "", ""
+    return (_field(card, "brand", "") or "")[:20], (_field(card, "last4", "") or "")[:4]
+
+
+def apply_intent(intent):
+    """Bring our Payment (and its booking) to where Stripe says the intent is. Safe to
+    call any number of times, in any order: a success is final, and nothing undoes it."""
+    payment = _payment_for(intent)
+    if payment is None:
+        log.info("payment intent %s is not one of ours", _field(intent, "id"))
+        return None
+    status = _field(intent, "status")
+    if status == "succeeded":
+        return _succeeded(payment, intent)
+    if status == "requires_action":
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PROCESSING).update(
+            status=PaymentStatus.REQUIRES_ACTION
+        )
+    elif status in ("requires_payment_method", "canceled"):
+        error = _field(intent, "last_payment_error")
+        if status == "canceled":
+            Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
+                status=PaymentStatus.CANCELED
+            )
+        elif payment.status != PaymentStatus.FAILED:
+            _fail(payment, decline_message(error) if error else "The payment did not go through, so nothing was charged.")
+    payment.refresh_from_db()
+    return payment
+
+
+def _succeeded(payment, intent):
+    now = timezone.now()
+    brand, last4 = _card_details(intent)
+    amount = _field(intent, "amount_received") or _field(intent, "amount") or payment.amount_cents
+    with transaction.atomic():
+        first_time = (
+            Payment.objects.filter(pk=payment.pk)
+            .exclude(status=PaymentStatus.SUCCEEDED)
+            .update(
+                status=PaymentStatus.SUCCEEDED,
+                captured_cents=amount,
+                card_brand=brand,
+                card_last4=last4,
+                succeeded_at=now,
+                failure_message="",
+                updated_at=now,
+            )
+        )
+        payment.refresh_from_db()
+        if first_time:
+            audit.record("payment.succeeded", obj=payment, amount_cents=amount, intent=payment.stripe_payment_intent_id)
+    booking = payment.booking
+    already_paid = (
+        booking.payments.filter(status=PaymentStatus.SUCCEEDED, succeeded_at__lt=payment.succeeded_at)
+        .exclude(pk=payment.pk)
+        .exists()
+    )
+    if already_paid:
+        # Two tabs paid for one booking: the later payment goes back in full.
+        _refund_unusable(payment, "paid twice for one session")
+        return payment
+    try:
+        transitions.confirm(booking, payment=payment, now=now)
+    except SlotTaken:
+        # The hold ran out before the money arrived and someone else took the time.
+        _refund_unusable(payment, "time taken after the hold ended")
+        with transaction.atomic():
+            notices.owe(booking, NoticeKind.LATE_PAYMENT_REFUNDED, key=f"payment-{payment.pk}", payment_id=payment.pk)
+    except NotAllowed:
+        _refund_unusable(payment, f"booking was {booking.status} when the payment arrived")
+    payment.refresh_from_db()
+    return payment
+
+
+def _refund_unusable(payment, reason):
+    payment.refresh_from_db()
+    if payment.refundable_cents > 0:
+        refund(payment, payment.refundable_cents, actor=None, reason=reason, notify=False)
+
+
+# --- refunds ------------------------------------------------------------------------
+
+
+def refund(payment, amount_cents, *, actor=None, reason="", notify=True, request=None):
+    """Give `amount_cents` of `payment` back. Never more than captured minus refunded:
+    the amount is reserved on our row under a lock before Stripe is asked."""
+    if amount_cents <= 0:
+        raise RefundRefused("A refund must be more than zero.")
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != PaymentStatus.SUCCEEDED:
+            raise RefundRefused("Only a payment that went through can be refunded.")
+        if amount_cents > locked.refundable_cents:
+            raise RefundRefused(
+                f"At most {money(locked.refundable_cents, locked.currency)} of this payment can still be refunded."
+            )
+        Payment.objects.filter(pk=locked.pk).update(refunded_cents=F("refunded_cents") + amount_cents)
+        record = Refund.objects.create(
+            payment=locked, amount_cents=amount_cents, status="pending", reason=reason[:300], created_by=actor
+        )
+    if locked.is_demo:
+        record.status = "succeeded"
+        record.save(update_fields=["status"])
+    else:
+        try:
+            answer = api().Refund.create(
+                payment_intent=locked.stripe_payment_intent_id,
+                amount=amount_cents,
+                metadata={"refund_id": str(record.pk), **metadata(locked.booking, locked)},
+                idempotency_key=idempotency_key(record, "refund"),
+            )
+        except stripe.StripeError as exc:
+            with transaction.atomic():
+                Payment.objects.filter(pk=locked.pk).update(refunded_cents=F("refunded_cents") - amount_cents)
+                record.status = "failed"
+                record.save(update_fields=["status"])
+            audit.record("payment.refund_failed", actor=actor, obj=locked, amount_cents=amount_cents, error=str(exc)[:200])
+            raise RefundRefused("Stripe did not accept the refund. Nothing was refunded; please try again later.") from exc
+        record.stripe_refund_id = answer.id
+        record.status = answer.status or "succeeded"
+        record.save(update_fields=["stripe_refund_id", "status"])
+    with transaction.atomic():
+        audit.record(
+            "payment.refunded", actor=actor, obj=locked, request=request, amount_cents=amount_cents, reason=reason[:200]
+        )
+        if notify:
+            notices.owe(locked.booking, NoticeKind.REFUND, key=f"refund-{record.pk}", refund_id=record.pk)
+    payment.refresh_from_db()
+    return record
+
+
+def paid_payment(booking):
+    """The payment that paid for `booking`, or None (free sessions, unpaid holds)."""
+    return booking.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("succeeded_at", "pk").first()
+
+
+def cancel_open_intents(booking):
+    """When a hold ends, stop its unfinished payments. One that Stripe says already
+    succeeded is applied instead (and confirms or refunds as `apply_intent` decides)."""
+    s = api()
+    for payment in booking.payments.filter(
+        status__in=(PaymentStatus.AWAITING_CARD, PaymentStatus.PROCESSING, PaymentStatus.REQUIRES_ACTION)
+    ):
+        if payment.is_demo:
+            continue
+        if not payment.stripe_payment_intent_id:
+            Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AWAITING_CARD).update(
+                status=PaymentStatus.CANCELED
+            )
+            continue
+        try:
+            intent = s.PaymentIntent.cancel(payment.stripe_payment_intent_id)
+        except stripe.StripeError:
+            intent = s.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+        apply_intent(intent)
+
+
+# --- the webhook ---------------------------------------------------------------------
+
+
+def handle_event(event):
+    """Record a verified event once and apply it. Returns True if it was applied now."""
+    data = event.to_dict() if hasattr(event, "to_dict") else dict(event)
+    stored, _ = StripeEvent.objects.get_or_create(
+        event_id=data["id"], defaults={"type": data.get("type", ""), "payload": data}
+    )
+    if stored.processed_at is not None:
+        return False
+    if stored.type in HANDLED_EVENTS:
+        apply_intent(data["data"]["object"])
+    StripeEvent.objects.filter(pk=stored.pk, processed_at=None).update(processed_at=timezone.now())
+    return True
+
+

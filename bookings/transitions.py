@@ -1,0 +1,280 @@
+"""Every change of a booking's status, one guarded function each.
+
+Each one locks the row, returns early when the booking is already where it was asked
+to go, refuses a state it may not leave, and writes the audit trail. Lock order is
+always coach profile, then booking, so two transitions never wait on each other in a
+circle. Money moves in `payments.py`, after these commit: no Stripe call is made
+while a coach's row is locked.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from accounts import audit
+from coaching.models import CoachProfile
+
+from . import availability, notices
+from .eligibility import may_book
+from .errors import NotAllowed, SlotTaken
+from .models import Booking, CancelledBy, NoticeKind, Status
+
+EXCLUSION_VIOLATION = "23P01"
+DEADLOCK = "40P01"
+CLIENT_CONSTRAINT = "booking_no_client_overlap"
+
+
+def hold_minutes():
+    return getattr(settings, "BOOKING_HOLD_MINUTES", 15)
+
+
+def taken_error(exc):
+    """The SlotTaken that a lost race should read as, or None if `exc` is something else."""
+    cause = getattr(exc, "__cause__", None)
+    code = getattr(cause, "pgcode", None)
+    if code == EXCLUSION_VIOLATION:
+        constraint = getattr(getattr(cause, "diag", None), "constraint_name", "")
+        if constraint == CLIENT_CONSTRAINT:
+            return SlotTaken("You already have a session at that time. Here are the times that are still open.")
+        return SlotTaken()
+    if code == DEADLOCK:
+        return SlotTaken()
+    return None
+
+
+def _lock_coach(coach_id):
+    return CoachProfile.objects.select_for_update().get(pk=coach_id)
+
+
+def _lock(booking):
+    return Booking.objects.select_for_update().get(pk=booking.pk)
+
+
+def _expire_stale(queryset, now):
+    for booking in queryset.filter(status=Status.PENDING_PAYMENT, hold_expires_at__lte=now):
+        expire(booking, now=now)
+
+
+def place_hold(client, session_type, starts_at, *, now=None, request=None):
+    """Hold `starts_at` with `session_type`'s coach for `client`: a pending booking for
+    15 minutes, or a confirmed one straight away when the session is free.
+
+    Raises SlotTaken when the time is not open (or was just taken in a race), and
+    NotAllowed when the client may not book this session type.
+    """
+    now = now or timezone.now()
+    if not may_book(client, session_type):
+        raise NotAllowed("This session is not open to you yet. Your coach or our team will be in touch.")
+    if not session_type.is_active:
+        raise NotAllowed("This kind of session is no longer offered.")
+    ends_at = starts_at + timedelta(minutes=session_type.duration_minutes)
+    try:
+        with transaction.atomic():
+            coach = _lock_coach(session_type.coach_id)
+            # The constraints count pending holds as live whatever their age: clear the
+            # stale ones first, in this transaction, so they free their time.
+            _expire_stale(Booking.objects.filter(coach=coach), now)
+            _expire_stale(Booking.objects.filter(client=client), now)
+            if not availability.is_open_slot(coach, session_type, starts_at, now=now):
+                raise SlotTaken()
+            if Booking.objects.live().filter(client=client).overlapping(starts_at, ends_at).exists():
+                raise SlotTaken("You already have a session at that time. Here are the times that are still open.")
+            booking = Booking.objects.create(
+                coach=coach,
+                client=client,
+                session_type=session_type,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                blocked_from=starts_at - timedelta(minutes=coach.buffer_before_minutes),
+                blocked_until=ends_at + timedelta(minutes=coach.buffer_after_minutes),
+                price_cents=session_type.price_cents,
+                currency=session_type.currency,
+                cancellation_notice_hours=session_type.cancellation_notice_hours,
+                max_reschedules=session_type.max_reschedules,
+                status=Status.PENDING_PAYMENT,
+                hold_expires_at=now + timedelta(minutes=hold_minutes()),
+            )
+            audit.record("booking.held", actor=client, obj=booking, request=request, starts_at=starts_at.isoformat())
+            if session_type.is_free:
+                booking = confirm(booking, now=now)
+            return booking
+    except (IntegrityError, OperationalError) as exc:
+        taken = taken_error(exc)
+        if taken is None:
+            raise
+        raise taken from exc
+
+
+def meeting_link_for(coach):
+    if coach.meeting_link:
+        return coach.meeting_link
+    base = getattr(settings, "MEETING_ROOM_BASE_URL", "https://meet.jit.si/waypoint-")
+    return f"{base}{secrets.token_urlsafe(16)}"
+
+
+@transaction.atomic
+def confirm(booking, *, payment=None, now=None):
+    """pending_payment → confirmed. An expired hold whose payment arrived late is
+    confirmed too when its time is still free; otherwise SlotTaken (the caller refunds)."""
+    now = now or timezone.now()
+    _lock_coach(booking.coach_id)
+    booking = _lock(booking)
+    if booking.status == Status.CONFIRMED:
+        return booking
+    if booking.status not in (Status.PENDING_PAYMENT, Status.EXPIRED):
+        raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} cannot be confirmed.")
+    revived = booking.status == Status.EXPIRED
+    booking.status = Status.CONFIRMED
+    booking.confirmed_at = now
+    booking.meeting_link = booking.meeting_link or meeting_link_for(booking.coach)
+    try:
+        with transaction.atomic():
+            booking.save(update_fields=["status", "confirmed_at", "meeting_link", "updated_at"])
+    except IntegrityError as exc:
+        taken = taken_error(exc)
+        if taken is None:
+            raise
+        raise taken from exc
+    audit.record(
+        "booking.confirmed",
+        actor=None,
+        obj=booking,
+        payment_id=getattr(payment, "pk", None),
+        after_hold_expired=revived,
+    )
+    notices.owe(booking, NoticeKind.CONFIRMATION)
+    if payment is not None:
+        notices.owe(booking, NoticeKind.RECEIPT, key=f"payment-{payment.pk}", payment_id=payment.pk)
+    return booking
+
+
+@transaction.atomic
+def expire(booking, *, now=None):
+    """pending_payment → expired, once the hold has run out. Its payment intents are
+    cancelled after commit (a payment that still lands is handled by `payments`)."""
+    now = now or timezone.now()
+    booking = _lock(booking)
+    if booking.status == Status.EXPIRED:
+        return booking
+    if booking.status != Status.PENDING_PAYMENT:
+        raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} cannot expire.")
+    if booking.hold_expires_at and booking.hold_expires_at > now:
+        raise NotAllowed("This hold has not run out yet.")
+    booking.status = Status.EXPIRED
+    booking.save(update_fields=["status", "updated_at"])
+    audit.record("booking.expired", obj=booking)
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.enqueue(tasks.cancel_open_intents, booking_id=booking.pk))
+    return booking
+
+
+@transaction.atomic
+def cancel(booking, *, by, actor=None, reason="", now=None, request=None):
+    """confirmed → cancelled. The refund (if any) follows the policy and is made by the
+    caller after this commits; see `cancellation.py`."""
+    now = now or timezone.now()
+    booking = _lock(booking)
+    if booking.status == Status.CANCELLED:
+        return booking
+    if booking.status != Status.CONFIRMED:
+        raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} cannot be cancelled.")
+    if by not in CancelledBy.values:
+        raise ValueError(f"unknown canceller {by!r}")
+    booking.status = Status.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = by
+    booking.cancel_reason = reason[:300]
+    booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"])
+    audit.record("booking.cancelled", actor=actor, obj=booking, request=request, by=by)
+    return booking
+
+
+@transaction.atomic
+def reschedule(booking, new_start, *, actor=None, now=None, request=None):
+    """Move a confirmed booking to `new_start`, keeping its payment. The new time goes
+    through the same checks and constraints as a new booking."""
+    now = now or timezone.now()
+    coach = _lock_coach(booking.coach_id)
+    booking = _lock(booking)
+    if booking.status != Status.CONFIRMED:
+        raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} cannot be moved.")
+    if booking.starts_at == new_start:
+        return booking
+    if booking.reschedule_count >= booking.max_reschedules:
+        raise NotAllowed(
+            f"This session has already been moved {booking.reschedule_count} times, the most we allow. "
+            "You can still cancel it under the policy."
+        )
+    _expire_stale(Booking.objects.filter(coach=coach), now)
+    if not availability.is_open_slot(coach, booking.session_type, new_start, now=now):
+        raise SlotTaken()
+    old_start = booking.starts_at
+    duration = booking.ends_at - booking.starts_at
+    booking.starts_at = new_start
+    booking.ends_at = new_start + duration
+    booking.blocked_from = new_start - timedelta(minutes=coach.buffer_before_minutes)
+    booking.blocked_until = booking.ends_at + timedelta(minutes=coach.buffer_after_minutes)
+    booking.reschedule_count += 1
+    try:
+        with transaction.atomic():
+            booking.save(
+                update_fields=["starts_at", "ends_at", "blocked_from", "blocked_until", "reschedule_count", "updated_at"]
+            )
+    except (IntegrityError, OperationalError) as exc:
+        taken = taken_error(exc)
+        if taken is None:
+            raise
+        raise taken from exc
+    audit.record(
+        "booking.rescheduled",
+        actor=actor,
+        obj=booking,
+        request=request,
+        old_start=old_start.isoformat(),
+        new_start=new_start.isoformat(),
+    )
+    notices.owe(
+        booking,
+        NoticeKind.RESCHEDULE,
+        key=f"{booking.reschedule_count}",
+        old_start=old_start.isoformat(),
+    )
+    return booking
+
+
+@transaction.atomic
+def complete(booking, *, now=None):
+    """confirmed → completed, once the session has ended."""
+    now = now or timezone.now()
+    booking = _lock(booking)
+    if booking.status == Status.COMPLETED:
+        return booking
+    if booking.status != Status.CONFIRMED:
+        raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} cannot be completed.")
+    if booking.ends_at > now:
+        raise NotAllowed("This session has not ended yet.")
+    booking.status = Status.COMPLETED
+    booking.save(update_fields=["status", "updated_at"])
+    audit.record("booking.completed", obj=booking)
+    return booking
+
+
+@transaction.atomic
+def mark_no_show(booking, *, actor, now=None, request=None):
+    """confirmed (or completed by the clock) → no_show, by the coach once the session began."""
+    now = now or timezone.now()
+    booking = _lock(booking)
+    if booking.status == Status.NO_SHOW:
+        return booking
+    if booking.status not in (Status.CONFIRMED, Status.COMPLETED):
+        raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} cannot be marked as missed.")
+    if booking.starts_at > now:
+        raise NotAllowed("This session has not started yet.")
+    booking.status = Status.NO_SHOW
+    booking.save(update_fields=["status", "updated_at"])
+    audit.record("booking.no_show", actor=actor, obj=booking, request=request)
+    return booking

@@ -1,0 +1,329 @@
+"""Pages of the booking flow, the client's and coach's booking pages, the admins'
+bookings and payments, and Stripe's webhook. Thin: each calls one rule."""
+
+from datetime import datetime, timedelta
+from urllib.parse import urlencode, urlsplit
+from zoneinfo import ZoneInfo
+
+import stripe
+from csp.decorators import csp_replace, csp_update
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.access import admin_required, client_required, get_visible_or_404, login_required
+from accounts.models import Role
+from coaching.models import CoachProfile
+
+from . import availability, payments, policy, transitions
+from .errors import BookingRefused, SlotTaken
+from .forms import CoachCancelForm, RefundForm, RescheduleForm
+from .models import Booking, Payment, PaymentStatus, Status
+from .wording import when_in_words
+
+UTC = ZoneInfo("UTC")
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+STRIPE_JS_ORIGIN = _origin(settings.STRIPE_JS_URL)
+STRIPE_API_ORIGIN = _origin(settings.STRIPE_API_BASE or "https://api.stripe.com")
+# Stripe.js loads from its origin, talks to the API, and (real Stripe) draws the card
+# form and 3-D Secure in frames. Allowed on the payment page only.
+PAYMENT_CSP = {
+    "script-src": [STRIPE_JS_ORIGIN],
+    "connect-src": sorted({STRIPE_JS_ORIGIN, STRIPE_API_ORIGIN}),
+}
+# frame-src is 'none' elsewhere, and 'none' cannot be extended, only replaced.
+PAYMENT_FRAMES = {"frame-src": sorted({STRIPE_JS_ORIGIN, "https://hooks.stripe.com"})}
+
+
+def _slot_start(slot):
+    return getattr(slot, "start", None) or getattr(slot, "starts_at", None) or slot
+
+
+def fresh_slots(coach, session_type, *, around=None, count=8, days=14):
+    """The next open times, for the page that says a time was just taken."""
+    now = timezone.now()
+    start = max(now, (around or now) - timedelta(days=1))
+    slots = availability.open_slots(coach, session_type, start, start + timedelta(days=days), now=now)
+    return [_slot_start(slot) for slot in slots][:count]
+
+
+def new_booking_url(coach, session_type, start):
+    query = urlencode({"coach": coach.pk, "type": session_type.pk, "start": start.astimezone(UTC).isoformat()})
+    return f"{reverse('bookings:new')}?{query}"
+
+
+def _parse_start(value):
+    try:
+        start = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if start.tzinfo is None:
+        return None
+    return start.astimezone(UTC)
+
+
+@client_required
+def new(request):
+    """Review a picked time (GET), then hold it (POST)."""
+    source = request.POST if request.method == "POST" else request.GET
+    coach = get_object_or_404(CoachProfile.objects.listed(), pk=source.get("coach") or 0)
+    session_type = get_object_or_404(coach.session_types.filter(is_active=True), pk=source.get("type") or 0)
+    start = _parse_start(source.get("start"))
+    problem = None
+    if request.method == "POST" and start is not None:
+        try:
+            booking = transitions.place_hold(request.user, session_type, start, request=request)
+        except BookingRefused as exc:
+            problem = str(exc)
+        else:
+            if booking.status == Status.CONFIRMED:
+                messages.success(request, "Your session is booked. We have sent you the details.")
+                return redirect("bookings:detail", pk=booking.pk)
+            return redirect("bookings:pay", pk=booking.pk)
+    elif start is None or not availability.is_open_slot(coach, session_type, start):
+        problem = SlotTaken("That time is no longer open. Here are the times that are still open.").args[0]
+    context = {
+        "coach": coach,
+        "session_type": session_type,
+        "start": start,
+        "end": start + timedelta(minutes=session_type.duration_minutes) if start else None,
+        "policy": policy.session_type_policy(session_type),
+        "problem": problem,
+        "fresh": [(slot, new_booking_url(coach, session_type, slot)) for slot in fresh_slots(coach, session_type, around=start)]
+        if problem
+        else [],
+    }
+    return render(request, "bookings/new.html", context, status=409 if problem and request.method == "POST" else 200)
+
+
+def _own_booking(request, pk):
+    return get_object_or_404(Booking.objects.filter(client=request.user).select_related("coach", "session_type"), pk=pk)
+
+
+@client_required
+@csp_update(PAYMENT_CSP)
+@csp_replace(PAYMENT_FRAMES)
+def pay(request, pk):
+    booking = _own_booking(request, pk)
+    if booking.status == Status.CONFIRMED:
+        return redirect("bookings:detail", pk=booking.pk)
+    try:
+        payment, client_secret = payments.start_payment(booking)
+    except BookingRefused as exc:
+        return render(request, "bookings/hold_ended.html", {"booking": booking, "message": str(exc)}, status=410)
+    return render(
+        request,
+        "bookings/pay.html",
+        {
+            "booking": booking,
+            "payment": payment,
+            "client_secret": client_secret,
+            "stripe_js_url": settings.STRIPE_JS_URL,
+            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "policy": policy.booking_policy(booking),
+            "last_failure": booking.payments.filter(status=PaymentStatus.FAILED).first(),
+        },
+    )
+
+
+def _payment_answer(request, booking, payment):
+    """What the pay page's script does next, as JSON."""
+    booking.refresh_from_db()
+    if booking.status == Status.CONFIRMED:
+        messages.success(request, "Thank you, your session is booked. We have sent you the details and a receipt.")
+        return JsonResponse({"next": "done", "url": reverse("bookings:detail", args=[booking.pk])})
+    if payment.status == PaymentStatus.REQUIRES_ACTION:
+        intent = payments.api().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+        return JsonResponse(
+            {"next": "authenticate", "client_secret": intent.client_secret, "finish_url": reverse("bookings:pay_finish", args=[booking.pk, payment.pk])}
+        )
+    if payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELED):
+        messages.error(request, payment.failure_message or "The payment did not go through, so nothing was charged.")
+        return JsonResponse({"next": "retry", "url": reverse("bookings:pay", args=[booking.pk])})
+    if payment.status == PaymentStatus.SUCCEEDED:
+        # Paid, but the booking could not be kept (the time was taken): it was refunded.
+        messages.error(request, "Your payment arrived after the time was taken. We have refunded it in full.")
+        return JsonResponse({"next": "done", "url": reverse("bookings:detail", args=[booking.pk])})
+    return JsonResponse({"next": "wait", "url": reverse("bookings:detail", args=[booking.pk])})
+
+
+@client_required
+@require_POST
+def pay_charge(request, pk, payment_pk):
+    booking = _own_booking(request, pk)
+    payment = get_object_or_404(booking.payments, pk=payment_pk)
+    try:
+        payment = payments.charge(payment)
+    except BookingRefused as exc:
+        return JsonResponse({"next": "error", "message": str(exc)}, status=409)
+    return _payment_answer(request, booking, payment)
+
+
+@client_required
+@require_POST
+def pay_finish(request, pk, payment_pk):
+    booking = _own_booking(request, pk)
+    payment = get_object_or_404(booking.payments, pk=payment_pk)
+    payment = payments.finish(payment)
+    if payment.status == PaymentStatus.REQUIRES_ACTION:
+        # The check did not complete (the fake answers no error when it fails): treat it as a decline.
+        payments.cancel_unauthenticated(payment)
+        payment.refresh_from_db()
+    return _payment_answer(request, booking, payment)
+
+
+@login_required
+def detail(request, pk):
+    booking = get_visible_or_404(
+        Booking.objects.select_related("coach", "client", "session_type"), request.user, pk=pk
+    )
+    now = timezone.now()
+    paid = payments.paid_payment(booking)
+    context = {
+        "booking": booking,
+        "policy": policy.booking_policy(booking),
+        "is_client": request.user.pk == booking.client_id,
+        "is_coach": request.user.role == Role.COACH,
+        "may_cancel": policy.may_cancel(booking, now),
+        "may_reschedule": request.user.pk == booking.client_id and policy.may_reschedule(booking, now),
+        "refund_on_cancel": policy.client_refund_cents(booking, now),
+        "deadline": policy.change_deadline(booking),
+        "paid": paid,
+        "payments": booking.payments.all() if request.user.role in (Role.CLIENT, Role.ADMIN) else [],
+    }
+    return render(request, "bookings/detail.html", context)
+
+
+@login_required
+def cancel(request, pk):
+    booking = get_visible_or_404(Booking.objects.select_related("coach", "session_type"), request.user, pk=pk)
+    is_client = request.user.pk == booking.client_id
+    is_coach = request.user.role == Role.COACH and booking.coach.user_id == request.user.pk
+    if not (is_client or is_coach):
+        return redirect("bookings:detail", pk=booking.pk)
+    form = CoachCancelForm(request.POST or None) if is_coach else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            if is_client:
+                refund = policy.cancel_by_client(booking, actor=request.user, request=request)
+            else:
+                refund = policy.cancel_by_coach(booking, actor=request.user, reason=form.cleaned_data["reason"], request=request)
+        except BookingRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            text = "The session is cancelled."
+            if refund is not None:
+                text += f" A refund of {payments.money(refund.amount_cents, booking.currency)} is on its way."
+            messages.success(request, text)
+        return redirect("bookings:detail", pk=booking.pk)
+    return render(
+        request,
+        "bookings/cancel.html",
+        {
+            "booking": booking,
+            "form": form,
+            "is_client": is_client,
+            "refund_on_cancel": policy.client_refund_cents(booking) if is_client else None,
+            "paid": payments.paid_payment(booking),
+        },
+    )
+
+
+@client_required
+def reschedule(request, pk):
+    booking = _own_booking(request, pk)
+    if not policy.may_reschedule(booking):
+        messages.error(request, "This session can no longer be moved. You can still cancel it under the policy.")
+        return redirect("bookings:detail", pk=booking.pk)
+    slots = [s for s in fresh_slots(booking.coach, booking.session_type, count=40) if s != booking.starts_at]
+    zone = request.zone
+    choices = [(slot.isoformat(), when_in_words(slot, zone)) for slot in slots]
+    form = RescheduleForm(request.POST or None, slots=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy.reschedule_by_client(booking, _parse_start(form.cleaned_data["start"]), actor=request.user, request=request)
+        except BookingRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("bookings:reschedule", pk=booking.pk)
+        messages.success(request, "Your session has moved. We have sent you the new details.")
+        return redirect("bookings:detail", pk=booking.pk)
+    return render(request, "bookings/reschedule.html", {"booking": booking, "form": form})
+
+
+@login_required
+def mine(request):
+    """A client's (or coach's) upcoming and past sessions."""
+    now = timezone.now()
+    bookings = (
+        Booking.objects.visible_to(request.user)
+        .exclude(status=Status.EXPIRED)
+        .select_related("coach", "client", "session_type")
+    )
+    if request.user.role == Role.ADMIN:
+        return redirect("bookings:manage")
+    upcoming = bookings.filter(ends_at__gt=now).filter(
+        Q(status=Status.CONFIRMED) | Q(status=Status.PENDING_PAYMENT, hold_expires_at__gt=now)
+    )
+    past = bookings.filter(
+        Q(ends_at__lte=now, status=Status.CONFIRMED) | Q(status__in=(Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED))
+    ).order_by("-starts_at")[:50]
+    return render(request, "bookings/mine.html", {"upcoming": upcoming, "past": past})
+
+
+@admin_required
+def manage(request):
+    """Every booking with its payments, newest first, for admins."""
+    status = request.GET.get("status", "")
+    bookings = Booking.objects.select_related("coach", "client", "session_type").prefetch_related(
+        Prefetch("payments", queryset=Payment.objects.order_by("created_at"))
+    )
+    if status in Status.values:
+        bookings = bookings.filter(status=status)
+    return render(
+        request,
+        "bookings/manage.html",
+        {"bookings": bookings.order_by("-starts_at")[:200], "status": status, "statuses": Status.choices},
+    )
+
+
+@admin_required
+def manage_payment(request, pk):
+    payment = get_object_or_404(Payment.objects.select_related("booking__client", "booking__coach"), pk=pk)
+    form = RefundForm(request.POST or None, refundable_cents=payment.refundable_cents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            refund = payments.refund(
+                payment, form.cleaned_data["amount"], actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except BookingRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Refunded {payments.money(refund.amount_cents, payment.currency)}.")
+        return redirect("bookings:manage_payment", pk=payment.pk)
+    return render(request, "bookings/manage_payment.html", {"payment": payment, "form": form, "refunds": payment.refunds.all()})
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    try:
+        event = stripe.Webhook.construct_event(
+            request.body, request.headers.get("Stripe-Signature", ""), settings.STRIPE_WEBHOOK_SECRET
+        )
+    except (ValueError, stripe.SignatureVerificationError):
+        return HttpResponseBadRequest("bad signature")
+    payments.handle_event(event)
+    return HttpResponse(status=200)
+
