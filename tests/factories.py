@@ -47,3 +47,49 @@ def with_mfa(user, secret=TOTP_SECRET):
     if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(user, secret)
     return user
+
+
+# --- coaching (issue 3) ----------------------------------------------------------------
+
+from datetime import time as _time  # noqa: E402
+
+from coaching.models import CoachProfile, SessionType, TimeOff, WeeklyHours  # noqa: E402
+
+
+class CoachProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoachProfile
+
+    user = factory.SubFactory(CoachUserFactory)
+    display_name = factory.LazyAttribute(lambda o: o.user.name)
+    time_zone = "America/New_York"
+    min_notice_hours = 0
+    languages = factory.LazyFunction(lambda: ["English"])
+
+
+class SessionTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionType
+
+    coach = factory.SubFactory(CoachProfileFactory)
+    name = "Coaching session"
+    duration_minutes = 50
+    price_cents = 6000
+    currency = "usd"
+
+
+class WeeklyHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WeeklyHours
+
+    coach = factory.SubFactory(CoachProfileFactory)
+    weekday = 0
+    start_time = _time(9, 0)
+    end_time = _time(17, 0)
+
+
+class TimeOffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeOff
+
+    coach = factory.SubFactory(CoachProfileFactory)

@@ -1,0 +1,389 @@
+"""The slot engine: which instants a client may book with a coach.
+
+A coach's weekly hours are wall-clock ranges in the coach's own zone. For every local
+date in the window we turn them into UTC instants with `zoneinfo`, so a DST change moves
+nothing a person sees: 9:00 stays 9:00. A wall-clock time that does not exist (spring
+forward) is skipped, and one that happens twice (fall back) is offered once, at its
+first occurrence.
+
+Everything is fetched up front in a fixed number of queries, whatever the number of
+days or bookings, and the rest is integer arithmetic on epoch seconds:
+
+- one query for weekly hours and time off of every coach asked about;
+- `bookings.busy.live_booking_intervals` (bookings and unexpired holds, buffers already
+  included);
+- `bookings.busy.live_booking_counts`, only when a coach has a daily cap.
+
+`first_available` adds one query for the session types (with their coaches).
+"""
+
+import heapq
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.utils import timezone
+
+MINUTE = 60
+DAY_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class Opening:
+    """One bookable start for `first_available`: when, with whom, for which session type."""
+
+    starts_at: datetime
+    coach: object
+    session_type: object
+
+
+@dataclass
+class Plan:
+    """Everything the engine needs for one coach, already fetched."""
+
+    zone: ZoneInfo
+    hours: dict  # weekday -> sorted, merged [(start_minute, end_minute)] in local wall-clock minutes
+    blocked: list  # sorted, merged [(start, end)] epoch seconds that the raw session must not overlap
+    duration: int  # seconds
+    buffer_before: int  # seconds
+    buffer_after: int  # seconds
+    step: int  # minutes
+    lo: int  # epoch seconds, first allowed start (inclusive)
+    hi: int  # epoch seconds, last allowed start (exclusive)
+    daily_cap: int | None = None
+    day_counts: dict | None = None  # local ISO date -> live bookings that day
+
+
+# --- time arithmetic -------------------------------------------------------------
+
+
+def _epoch(moment):
+    if timezone.is_naive(moment):
+        raise ValueError("The slot engine works on aware datetimes only.")
+    return int(moment.timestamp())
+
+
+def _instant(local_date, minute, zone, fold=0):
+    """(epoch seconds, exists) of a local wall-clock minute on a date."""
+    if minute >= DAY_MINUTES:
+        # A range that ends at midnight ends at the start of the next day.
+        local_date = local_date + timedelta(days=minute // DAY_MINUTES)
+        minute %= DAY_MINUTES
+    naive = datetime.combine(local_date, time(minute // 60, minute % 60))
+    aware = naive.replace(tzinfo=zone, fold=fold)
+    moment = aware.astimezone(UTC)
+    exists = moment.astimezone(zone).replace(tzinfo=None) == naive
+    return int(moment.timestamp()), exists
+
+
+def _boundary(local_date, minute, zone, *, end):
+    """The instant a working range starts or ends. A repeated wall time (fall back) is
+    widened to cover both occurrences; a missing one (spring forward) becomes the
+    moment the clocks jump, i.e. the first wall-clock minute that exists after it."""
+    seconds, exists = _instant(local_date, minute, zone, fold=1 if end else 0)
+    if exists:
+        return seconds
+    for later in range(minute + 1, minute + DAY_MINUTES):
+        seconds, exists = _instant(local_date, later, zone)
+        if exists:
+            return seconds
+    raise ValueError(f"No existing local time after {minute} minutes on {local_date} in {zone}")
+
+
+def _merge(intervals):
+    merged = []
+    for start, end in sorted(intervals):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def _minutes(value):
+    return value.hour * 60 + value.minute
+
+
+def merge_hours(rows):
+    """{weekday: [(start_minute, end_minute)]} from (weekday, start_time, end_time) rows,
+    touching and overlapping ranges joined so a session may span 11:30-12:30 across
+    9-12 and 12-17."""
+    by_day = defaultdict(list)
+    for weekday, start_time, end_time in rows:
+        by_day[weekday].append((_minutes(start_time), _minutes(end_time) or DAY_MINUTES))
+    return {weekday: _merge(ranges) for weekday, ranges in by_day.items()}
+
+
+# --- the core ------------------------------------------------------------------------
+
+
+def _ceil_to(value, step):
+    return -(-value // step) * step
+
+
+def working_ranges(plan, local_date):
+    """[(start, end, start_minute, end_minute)] in epoch seconds for one local date."""
+    result = []
+    for start_minute, end_minute in plan.hours.get(local_date.weekday(), ()):
+        start = _boundary(local_date, start_minute, plan.zone, end=False)
+        end = _boundary(local_date, end_minute, plan.zone, end=True)
+        if end > start:
+            result.append((start, end, start_minute, end_minute))
+    return result
+
+
+def _local_dates(plan):
+    first = datetime.fromtimestamp(plan.lo, UTC).astimezone(plan.zone).date()
+    last = datetime.fromtimestamp(plan.hi, UTC).astimezone(plan.zone).date()
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def _candidates(plan, local_date, start, end, start_minute, end_minute):
+    """Grid starts (epoch seconds, ascending) whose session and buffers fit in [start, end)."""
+    step = plan.step
+    before, after, duration = plan.buffer_before, plan.buffer_after, plan.duration
+    wall_length = (end_minute - start_minute) * MINUTE
+    start_offset = _instant(local_date, start_minute, plan.zone)[0] - start
+    end_offset = _instant(local_date, end_minute, plan.zone, fold=1)[0] - end
+    if end - start == wall_length and start_offset == 0 and end_offset == 0:
+        # No clock change inside this range: wall minutes map linearly onto instants.
+        first = _ceil_to(start_minute * MINUTE + before, step * MINUTE) // MINUTE
+        last = (end_minute * MINUTE - duration - after) // MINUTE
+        for minute in range(first, last + 1, step):
+            yield start + (minute - start_minute) * MINUTE
+        return
+    # A clock change falls inside this range: walk the wall-clock grid, skip minutes that
+    # do not exist, and take each repeated minute once (its first occurrence, fold=0).
+    for minute in range(_ceil_to(start_minute, step), end_minute, step):
+        moment, exists = _instant(local_date, minute, plan.zone)
+        if exists and moment - before >= start and moment + duration + after <= end:
+            yield moment
+
+
+def iter_slots(plan):
+    """Every bookable start of a plan, as epoch seconds, ascending."""
+    blocked_ends = [end for _, end in plan.blocked]
+    blocked = plan.blocked
+    floor = plan.lo
+    for local_date in _local_dates(plan):
+        if plan.daily_cap is not None and (plan.day_counts or {}).get(local_date.isoformat(), 0) >= plan.daily_cap:
+            continue
+        for start, end, start_minute, end_minute in working_ranges(plan, local_date):
+            for moment in _candidates(plan, local_date, start, end, start_minute, end_minute):
+                if moment < floor:
+                    continue
+                if moment >= plan.hi:
+                    return
+                finish = moment + plan.duration
+                # The first blocked interval that ends after the session starts is the
+                # only one that can overlap it (they are merged and sorted).
+                index = bisect_right(blocked_ends, moment)
+                if index < len(blocked) and blocked[index][0] < finish:
+                    continue
+                floor = moment + 1  # never offer one instant twice
+                yield moment
+
+
+# --- fetching ------------------------------------------------------------------------
+
+
+def fetch_hours_and_time_off(coach_ids, start, end):
+    """({coach_id: [(weekday, start_time, end_time)]}, {coach_id: [(starts_at, ends_at)]})
+    in ONE query, whatever the number of coaches."""
+    from coaching.models import TimeOff, WeeklyHours
+
+    hours = {coach_id: [] for coach_id in coach_ids}
+    time_off = {coach_id: [] for coach_id in coach_ids}
+    if not coach_ids:
+        return hours, time_off
+    sql = (
+        f"SELECT coach_id, weekday, start_time, end_time, NULL::timestamptz, NULL::timestamptz "
+        f"FROM {WeeklyHours._meta.db_table} WHERE coach_id = ANY(%s) "
+        f"UNION ALL "
+        f"SELECT coach_id, NULL, NULL, NULL, starts_at, ends_at "
+        f"FROM {TimeOff._meta.db_table} WHERE coach_id = ANY(%s) AND starts_at < %s AND ends_at > %s"
+    )
+    ids = list(coach_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids, ids, end, start])
+        for coach_id, weekday, start_time, end_time, off_start, off_end in cursor.fetchall():
+            if weekday is not None:
+                hours[coach_id].append((weekday, start_time, end_time))
+            else:
+                time_off[coach_id].append((off_start, off_end))
+    return hours, time_off
+
+
+def _window(coach, start, end, now):
+    """The instants a start may take: [start, end) ∩ [now + notice, now + horizon]."""
+    earliest = max(start, now + timedelta(hours=coach.min_notice_hours))
+    latest = min(end, now + timedelta(days=coach.horizon_days) + timedelta(seconds=1))
+    return earliest, latest
+
+
+def make_plan(coach, duration_minutes, earliest, latest, *, hour_rows, padded=(), blocked=(), day_counts=None):
+    """A Plan from fetched data. `padded` intervals already include buffers (bookings);
+    `blocked` ones do not (time off): the session plus the coach's buffers must not
+    touch them, which is the same as the raw session not touching them widened."""
+    before = coach.buffer_before_minutes * MINUTE
+    after = coach.buffer_after_minutes * MINUTE
+    busy = [(_epoch(s), _epoch(e)) for s, e in padded]
+    busy += [(_epoch(s) - after, _epoch(e) + before) for s, e in blocked]
+    return Plan(
+        zone=ZoneInfo(coach.time_zone),
+        hours=merge_hours(hour_rows),
+        blocked=_merge(busy),
+        duration=duration_minutes * MINUTE,
+        buffer_before=before,
+        buffer_after=after,
+        step=coach.slot_step_minutes,
+        lo=_epoch(earliest),
+        hi=_epoch(latest),
+        daily_cap=coach.daily_cap,
+        day_counts=day_counts,
+    )
+
+
+def _to_datetime(seconds):
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+# --- the contract ------------------------------------------------------------------
+
+
+def compute_slots(coach, duration_minutes, start, end, *, now, hour_rows, padded=(), blocked=(), day_counts=None):
+    """The engine without the database: sorted UTC starts in [start, end) from already
+    fetched data. `open_slots` and `first_available` come through here, and so do the
+    property tests."""
+    earliest, latest = _window(coach, start, end, now)
+    if earliest >= latest:
+        return []
+    plan = make_plan(
+        coach, duration_minutes, earliest, latest, hour_rows=hour_rows, padded=padded, blocked=blocked, day_counts=day_counts
+    )
+    return [_to_datetime(moment) for moment in iter_slots(plan)]
+
+
+def open_slots(coach, session_type, start, end, *, now=None, busy=None):
+    """Every bookable start in [start, end) for `session_type` with `coach`, as sorted
+    UTC datetimes, on the coach's grid (wall-clock minutes that are a multiple of
+    `slot_step_minutes`), such that the session plus buffers fits in working hours,
+    after now + minimum notice, within the horizon, and under the daily cap.
+
+    `busy`, when given, is every (start, end) UTC interval the coach is taken and
+    replaces what the engine would fetch; the session plus buffers must not touch
+    any of it. When None, the engine fetches time off (buffers applied) and live
+    bookings from `bookings.busy` (buffers already included)."""
+    from bookings import busy as booking_busy
+
+    now = now or timezone.now()
+    earliest, latest = _window(coach, start, end, now)
+    if earliest >= latest:
+        return []
+    fetch_end = latest + timedelta(days=1)
+    hours, time_off = fetch_hours_and_time_off([coach.pk], earliest, fetch_end)
+    if busy is None:
+        padded = booking_busy.live_booking_intervals([coach.pk], earliest, fetch_end).get(coach.pk, [])
+        blocked = time_off[coach.pk]
+    else:
+        padded, blocked = [], list(busy)
+    day_counts = None
+    if coach.daily_cap is not None:
+        day_counts = booking_busy.live_booking_counts([coach.pk], earliest, latest).get(coach.pk, {})
+    return compute_slots(
+        coach,
+        session_type.duration_minutes,
+        start,
+        end,
+        now=now,
+        hour_rows=hours[coach.pk],
+        padded=padded,
+        blocked=blocked,
+        day_counts=day_counts,
+    )
+
+
+def is_open_slot(coach, session_type, starts_at, *, now=None):
+    """Whether `starts_at` is still bookable: the booking flow's re-check of a chosen slot."""
+    return open_slots(coach, session_type, starts_at, starts_at + timedelta(seconds=1), now=now) == [starts_at]
+
+
+def _tagged(moments, name, coach_id):
+    for moment in moments:
+        yield moment, name, coach_id
+
+
+def first_available(session_type_or_duration, start, end, specialty=None, *, now=None, limit=10):
+    """The earliest `limit` openings across every listed coach, as `Opening`s sorted by
+    time (then coach name). Coaches are those offering an active session type of the
+    same length (and, given a SessionType, the same free-or-paid kind), optionally with
+    a specialty. In at most four queries whatever the number of coaches: session types
+    with their coaches, hours and time off, bookings, and (with a daily cap) counts."""
+    from bookings import busy as booking_busy
+    from coaching.models import CoachProfile, SessionType
+
+    now = now or timezone.now()
+    if isinstance(session_type_or_duration, SessionType):
+        duration = session_type_or_duration.duration_minutes
+        # A free intro call matches other free calls, a paid session other paid ones.
+        if session_type_or_duration.is_free:
+            types = SessionType.objects.filter(price_cents=0)
+        else:
+            types = SessionType.objects.filter(price_cents__gt=0)
+    else:
+        duration = int(session_type_or_duration)
+        types = SessionType.objects.all()
+    types = types.filter(
+        is_active=True, duration_minutes=duration, coach__in=CoachProfile.objects.listed()
+    ).select_related("coach", "coach__user")
+    if specialty:
+        types = types.filter(coach__specialties__contains=[specialty])
+    # One session type per coach: the cheapest that fits (the model orders by price).
+    chosen = {}
+    for session_type in types.order_by("coach_id", "price_cents", "pk"):
+        chosen.setdefault(session_type.coach_id, session_type)
+    if not chosen:
+        return []
+    windows = {}
+    for coach_id, session_type in chosen.items():
+        earliest, latest = _window(session_type.coach, start, end, now)
+        if earliest < latest:
+            windows[coach_id] = (earliest, latest)
+    if not windows:
+        return []
+    ids = list(windows)
+    lo = min(w[0] for w in windows.values())
+    hi = max(w[1] for w in windows.values())
+    hours, time_off = fetch_hours_and_time_off(ids, lo, hi + timedelta(days=1))
+    padded = booking_busy.live_booking_intervals(ids, lo, hi + timedelta(days=1))
+    capped = [coach_id for coach_id in ids if chosen[coach_id].coach.daily_cap is not None]
+    counts = booking_busy.live_booking_counts(capped, lo, hi) if capped else {}
+    streams = []
+    for coach_id in ids:
+        session_type = chosen[coach_id]
+        coach = session_type.coach
+        plan = make_plan(
+            coach,
+            duration,
+            *windows[coach_id],
+            hour_rows=hours[coach_id],
+            padded=padded.get(coach_id, []),
+            blocked=time_off[coach_id],
+            day_counts=counts.get(coach_id, {}),
+        )
+        # Slots are generated lazily: each coach computes only as far as the merge needs.
+        streams.append(_tagged(iter_slots(plan), coach.display_name, coach_id))
+    return [
+        Opening(starts_at=_to_datetime(moment), coach=chosen[coach_id].coach, session_type=chosen[coach_id])
+        for moment, _name, coach_id in islice(heapq.merge(*streams), limit)
+    ]
