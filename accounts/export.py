@@ -130,6 +130,10 @@ def profile(user):
     ]
 
 
+class DeletionRefused(Exception):
+    """Something must happen first (the message says what); nothing was deleted."""
+
+
 def anonymised_email(user):
     return f"deleted-{user.pk}-{get_random_string(8).lower()}@deleted.invalid"
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.access import client_required
-from accounts.export import delete_account, export_for, readable_sections, record_export
+from accounts.export import DeletionRefused, delete_account, export_for, readable_sections, record_export
 
 
 @never_cache
@@ -53,7 +53,11 @@ def delete_my_account(request):
     if request.method == "POST":
         form = ConfirmDeletionForm(request.POST, user=request.user)
         if form.is_valid():
-            delete_account(request.user, request=request)
+            try:
+                delete_account(request.user, request=request)
+            except DeletionRefused as error:
+                messages.error(request, str(error))
+                return redirect("clients:delete_account")
             logout(request)
             messages.success(request, "Your account and personal data are deleted. Take care of yourself.")
             return redirect("home")

@@ -285,6 +285,16 @@ def note_states(booking_ids):
     }
 
 
+def shared_summaries_for_export(client):
+    """Every shared summary of `client`'s signed notes, through the door (audited per note)."""
+    booking_ids = (
+        SessionNote.objects.filter(booking__client=client, signed_at__isnull=False)
+        .order_by("booking__starts_at")
+        .values_list("booking_id", flat=True)
+    )
+    return [use_note(client, booking_id, READ_SHARED) for booking_id in list(booking_ids)]
+
+
 def erase_for_client(client):
     """Remove the notes of `client`'s sessions (account deletion). Audited per note, no text."""
     from django.db import connection
