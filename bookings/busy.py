@@ -1,4 +1,4 @@
-"""Busy time that comes from bookings, for the slot engine and the coach's calendar feed.
+"""Busy time that comes from bookings, for the slot engine and the coach's calendar and feed.
 
 The engine (`bookings/availability.py`) asks this module for the instants a coach or a
 client is already taken. It returns intervals in one query for many coaches at once.
@@ -51,7 +51,8 @@ def live_booking_counts(coach_ids, start, end):
 
 
 def calendar_events(coach, start, end):
-    """The coach's confirmed and finished sessions in [start, end) for their ICS feed.
+    """[{"uid", "start", "end", "summary"}] of the coach's confirmed and past sessions
+    overlapping [start, end), UTC datetimes, for the coach's calendar page and ICS feed.
     Summaries carry the client's name only: a calendar is not the place for health details."""
     rows = (
         Booking.objects.filter(

@@ -28,7 +28,7 @@ CLIENT_CONSTRAINT = "booking_no_client_overlap"
 
 
 def hold_minutes():
-    return getattr(settings, "BOOKING_HOLD_MINUTES", 15)
+    return settings.BOOKING_HOLD_MINUTES
 
 
 def taken_error(exc):
@@ -111,7 +111,7 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
 def meeting_link_for(coach):
     if coach.meeting_link:
         return coach.meeting_link
-    base = getattr(settings, "MEETING_ROOM_BASE_URL", "https://meet.jit.si/waypoint-")
+    base = settings.MEETING_ROOM_BASE_URL
     return f"{base}{secrets.token_urlsafe(16)}"
 
 

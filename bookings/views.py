@@ -247,9 +247,7 @@ def reschedule(request, pk):
     if not policy.may_reschedule(booking):
         messages.error(request, "This session can no longer be moved. You can still cancel it under the policy.")
         return redirect("bookings:detail", pk=booking.pk)
-    slots = [s for s in fresh_slots(booking.coach, booking.session_type, count=40) if s != booking.starts_at]
-    zone = request.zone
-    choices = [(slot.isoformat(), when_in_words(slot, zone)) for slot in slots]
+    choices = reschedule_choices(booking, request.zone)
     form = RescheduleForm(request.POST or None, slots=choices)
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,6 +258,22 @@ def reschedule(request, pk):
         messages.success(request, "Your session has moved. We have sent you the new details.")
         return redirect("bookings:detail", pk=booking.pk)
     return render(request, "bookings/reschedule.html", {"booking": booking, "form": form})
+
+
+def reschedule_choices(booking, zone, *, days=14, per_day=8):
+    """A few open times on each of the next days, in the viewer's zone."""
+    now = timezone.now()
+    slots = availability.open_slots(booking.coach, booking.session_type, now, now + timedelta(days=days), now=now)
+    per_date = {}
+    choices = []
+    for slot in slots:
+        if slot == booking.starts_at:
+            continue
+        local_date = slot.astimezone(zone).date()
+        per_date[local_date] = per_date.get(local_date, 0) + 1
+        if per_date[local_date] <= per_day:
+            choices.append((slot.isoformat(), when_in_words(slot, zone)))
+    return choices
 
 
 @login_required

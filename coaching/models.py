@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -130,7 +131,11 @@ class WeeklyHours(models.Model):
         ordering = ["coach", "weekday", "start_time"]
         verbose_name_plural = "weekly hours"
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_time__gt=models.F("start_time")), name="weekly_hours_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="weekly_hours_end_after_start",
+                violation_error_message="The end time must be after the start time. For hours past midnight, add a range on the next day.",
+            ),
         ]
 
 
@@ -140,6 +145,7 @@ class TimeOff(models.Model):
     coach = models.ForeignKey(CoachProfile, on_delete=models.CASCADE, related_name="time_off")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
+    whole_days = models.BooleanField(default=False, help_text="Whole days in the coach's zone, midnight to midnight.")
     note = models.CharField(max_length=120, blank=True)
 
     objects = OwnedByCoachQuerySet.as_manager()
@@ -150,6 +156,11 @@ class TimeOff(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="time_off_end_after_start"),
         ]
+
+    @property
+    def last_instant(self):
+        """The last moment away (ends_at is exclusive), for "until the end of Friday"."""
+        return self.ends_at - timedelta(microseconds=1)
 
 
 # Session notes

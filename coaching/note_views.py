@@ -49,14 +49,14 @@ def _coach_bookings(user):
 
 
 @coach_required
-def calendar(request):
+def sessions(request):
     now = timezone.now()
     bookings = list(_coach_bookings(request.user).filter(starts_at__gte=now - CALENDAR_PAST, starts_at__lt=now + CALENDAR_AHEAD))
     rows = _rows(bookings, now)
     upcoming = [r for r in rows if r["booking"].starts_at > now]
     past = list(reversed([r for r in rows if r["booking"].starts_at <= now]))
     missing = [r for r in past if r["note_missing"] or r["needs_outcome"]]
-    return render(request, "coaching/notes/calendar.html", {"upcoming": upcoming, "past": past, "missing": missing})
+    return render(request, "coaching/notes/sessions.html", {"upcoming": upcoming, "past": past, "missing": missing})
 
 
 def _coach_booking(request, pk):
@@ -71,7 +71,7 @@ def mark_completed(request, pk):
         transitions.complete(booking)
     except BookingRefused as error:
         messages.error(request, str(error))
-        return redirect("coaching:calendar")
+        return redirect("coaching:sessions")
     messages.success(request, "Marked as completed. Your note for this session is next.")
     return redirect("coaching:session_note", pk=booking.pk)
 
@@ -86,7 +86,7 @@ def mark_missed(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, "Marked as missed.")
-    return redirect("coaching:calendar")
+    return redirect("coaching:sessions")
 
 
 @coach_required

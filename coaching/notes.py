@@ -285,6 +285,24 @@ def note_states(booking_ids):
     }
 
 
+def sessions_waiting_count(coach_user, *, now=None):
+    """Past sessions of the coach that still need an outcome (completed or missed) or a
+    signed note: a count only, no text, so no audit."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    return (
+        booking_model()
+        .objects.filter(coach__user=coach_user)
+        .filter(
+            Q(status="confirmed", ends_at__lte=now)
+            | Q(status="completed", note__isnull=True)
+            | Q(status="completed", note__signed_at__isnull=True)
+        )
+        .count()
+    )
+
+
 def shared_summaries_for_export(client):
     """Every shared summary of `client`'s signed notes, through the door (audited per note)."""
     booking_ids = (

@@ -1,13 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "coaching"
-urlpatterns = []
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("<int:pk>/", views.coach_page, name="coach"),
+    path("time-zone/", views.choose_zone, name="zone"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("settings/", views.profile_settings, name="settings"),
+    path("settings/booking-rules/", views.booking_rules, name="booking_rules"),
+    path("settings/feed/", views.reset_feed, name="reset_feed"),
+    path("settings/session-types/", views.session_types, name="session_types"),
+    path("settings/session-types/<int:pk>/", views.session_type_edit, name="session_type_edit"),
+    path("settings/session-types/<int:pk>/remove/", views.session_type_remove, name="session_type_remove"),
+    path("settings/hours/", views.hours, name="hours"),
+    path("settings/hours/<int:pk>/", views.hours_edit, name="hours_edit"),
+    path("settings/hours/<int:pk>/remove/", views.hours_remove, name="hours_remove"),
+    path("settings/time-off/", views.time_off, name="time_off"),
+    path("settings/time-off/<int:pk>/remove/", views.time_off_remove, name="time_off_remove"),
+]
 
 # Sessions, notes and the client record (h7)
 from . import note_views  # noqa: E402
 
 urlpatterns += [
-    path("sessions/", note_views.calendar, name="calendar"),
+    path("sessions/", note_views.sessions, name="sessions"),
     path("sessions/<int:pk>/note/", note_views.session_note, name="session_note"),
     path("sessions/<int:pk>/completed/", note_views.mark_completed, name="mark_completed"),
     path("sessions/<int:pk>/missed/", note_views.mark_missed, name="mark_missed"),

@@ -259,3 +259,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Bookings: how long a picked time is held for payment, video rooms, and the periodic scans.
+BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
+MEETING_ROOM_BASE_URL = env("MEETING_ROOM_BASE_URL", default="https://meet.jit.si/waypoint-")
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "bookings-expire-holds": {"task": "bookings.expire_holds", "schedule": crontab(minute="*")},
+        "bookings-resend-unsent-notices": {"task": "bookings.resend_unsent_notices", "schedule": crontab(minute="*/5")},
+        "bookings-complete-past-sessions": {"task": "bookings.complete_past_sessions", "schedule": crontab(minute="*/15")},
+    }
+)

@@ -100,3 +100,28 @@ def eager_tasks():
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+def pay_for(booking, card="pm_card_visa"):
+    """What the pay page does, without the browser: save the card on the SetupIntent
+    (Stripe.js's confirmCardSetup), then let the server charge it."""
+    from bookings import payments
+
+    payment, _secret = payments.start_payment(booking)
+    payments.api().SetupIntent.confirm(payment.stripe_setup_intent_id, payment_method=card)
+    return payments.charge(payment)
+
+
+def stripe_refunds(payment):
+    """The refunds localstripe recorded for `payment`'s intent, as amounts."""
+    from bookings import payments
+
+    intent = payments.api().PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+    charge = intent.latest_charge
+    return [refund.amount for refund in charge.refunds.data]
+
+
+@pytest.fixture
+def quick_passwords(settings):
+    # Users made in these tests log in with force_login; the real hasher only costs seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

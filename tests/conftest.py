@@ -59,3 +59,6 @@ def celery_worker_process(transactional_db):
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+# bookings: localstripe (one process per session), eager Celery and quick passwords.
+from .bookings_setup import eager_tasks, localstripe, localstripe_server, quick_passwords  # noqa: E402, F401

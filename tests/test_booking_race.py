@@ -14,7 +14,7 @@ from bookings.models import Booking, Status
 from tests.bookings_setup import bookable_coach, local_time
 from tests.factories import ClientFactory, CoachUserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords")]
 
 THREADS = 20
 
@@ -42,12 +42,6 @@ def race(attempts):
     for thread in threads:
         thread.join(timeout=60)
     return sorted(outcomes)
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    # Twenty clients with the real hasher take seconds each; the race is not about passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -26,18 +26,18 @@ def yesterday(carols, alice):
 
 def test_the_calendar_asks_for_an_outcome_then_shows_the_missing_note(client, carol, yesterday):
     client.force_login(carol)
-    html = client.get(reverse("coaching:calendar")).content.decode()
+    html = client.get(reverse("coaching:sessions")).content.decode()
     assert "1 past session needs an outcome or a signed note." in html
     assert reverse("coaching:mark_completed", args=[yesterday.pk]) in html
 
     response = client.post(reverse("coaching:mark_completed", args=[yesterday.pk]))
     assert response["Location"] == reverse("coaching:session_note", args=[yesterday.pk])
     assert Booking.objects.get(pk=yesterday.pk).status == Status.COMPLETED
-    html = client.get(reverse("coaching:calendar")).content.decode()
+    html = client.get(reverse("coaching:sessions")).content.decode()
     assert '<span class="badge urgent">Note missing</span>' in html
 
     notes.use_note(carol, yesterday, notes.SIGN, **SHARED)
-    html = client.get(reverse("coaching:calendar")).content.decode()
+    html = client.get(reverse("coaching:sessions")).content.decode()
     assert "Every past session has its outcome and a signed note." in html
     assert '<span class="badge ok">Signed</span>' in html
 
@@ -121,3 +121,15 @@ def test_erin_sees_the_note_exists_and_its_history_not_its_text(client, carol, e
     for words in ["Private words.", "evenings", "alcohol-free evening"]:
         assert words not in listing and words not in html
     assert client.get(reverse("coaching:session_note", args=[yesterday.pk])).status_code == 403
+
+
+def test_the_week_calendar_says_how_many_sessions_wait_for_a_note(client, carol, yesterday):
+    client.force_login(carol)
+    html = client.get(reverse("coaching:calendar")).content.decode()
+    assert "1 past session needs an outcome or a signed note." in html
+    assert reverse("coaching:sessions") in html
+    transitions_complete = client.post(reverse("coaching:mark_completed", args=[yesterday.pk]))
+    assert transitions_complete.status_code == 302
+    assert "1 past session needs an outcome or a signed note." in client.get(reverse("coaching:calendar")).content.decode()
+    notes.use_note(carol, yesterday, notes.SIGN, **SHARED)
+    assert "needs an outcome or a signed note" not in client.get(reverse("coaching:calendar")).content.decode()

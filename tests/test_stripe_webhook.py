@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from bookings import payments, transitions
 from bookings.models import Booking, Notice, NoticeKind, Payment, PaymentStatus, Refund, Status, StripeEvent
-from tests.bookings_setup import bookable_coach, eager_tasks, local_time, localstripe, localstripe_server  # noqa: F401
+from tests.bookings_setup import bookable_coach, local_time
 
 URL = "/bookings/stripe/webhook/"
+
+pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def sign(body, *, secret=None, at=None):

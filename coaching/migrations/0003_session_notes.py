@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('bookings', '0001_initial'),
-        ('coaching', '0001_initial'),
+        ('coaching', '0002_time_off_whole_days_and_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

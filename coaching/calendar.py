@@ -1,0 +1,65 @@
+"""A coach's week at a glance, in the coach's own zone: hours, time off and sessions."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from .feed import time_off_events
+from .models import WeeklyHours
+from .words import day_words, time_words
+
+
+@dataclass
+class Entry:
+    kind: str  # "hours", "away" or "session"
+    label: str  # what a person reads: "9:00 am – 12:00 pm"
+    summary: str = ""
+
+
+@dataclass
+class Day:
+    date: object
+    title: str
+    is_today: bool
+    entries: list = field(default_factory=list)
+
+
+def week_start(today, week=0):
+    """The Monday of the week `week` weeks after the one holding `today`."""
+    return today - timedelta(days=today.weekday()) + timedelta(weeks=week)
+
+
+def _range_label(start, end, day_start, day_end, zone):
+    if start <= day_start and end >= day_end:
+        return "All day"
+    first = time_words(max(start, day_start).astimezone(zone))
+    last = "midnight" if end >= day_end else time_words(end.astimezone(zone))
+    return f"{first} – {last}"
+
+
+def week_grid(coach, monday, *, today, session_events=()):
+    """Seven Days from `monday` (a local date in the coach's zone). Queries: weekly hours
+    and time off, one each, whatever the week holds."""
+    zone = ZoneInfo(coach.time_zone)
+    start = datetime.combine(monday, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone).astimezone(UTC)
+    hours = list(WeeklyHours.objects.filter(coach=coach))
+    away = time_off_events(coach, start, end)
+    days = []
+    for offset in range(7):
+        day = monday + timedelta(days=offset)
+        day_start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+        day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+        entries = []
+        for row in hours:
+            if row.weekday == day.weekday():
+                entries.append((datetime.combine(day, row.start_time), Entry("hours", f"{time_words(row.start_time)} – {time_words(row.end_time)}")))
+        for item in list(away) + list(session_events):
+            if item["start"] < day_end and item["end"] > day_start:
+                kind = "away" if item["uid"].startswith("time-off-") else "session"
+                label = _range_label(item["start"], item["end"], day_start, day_end, zone)
+                local_start = max(item["start"], day_start).astimezone(zone).replace(tzinfo=None)
+                entries.append((local_start, Entry(kind, label, item["summary"])))
+        entries.sort(key=lambda pair: (pair[0], pair[1].kind))
+        days.append(Day(date=day, title=day_words(day), is_today=day == today, entries=[e for _, e in entries]))
+    return days

@@ -1,0 +1,20 @@
+"""Weekly hours: wall-clock ranges in the coach's own zone, several per day."""
+
+from .models import WeeklyHours
+
+
+def overlapping_hours(coach, weekday, start_time, end_time, *, exclude_pk=None):
+    """The coach's other ranges on that weekday that overlap [start_time, end_time).
+    Ranges that only touch (9-12 and 12-5) do not overlap: the engine joins them."""
+    ranges = WeeklyHours.objects.filter(coach=coach, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time)
+    if exclude_pk is not None:
+        ranges = ranges.exclude(pk=exclude_pk)
+    return list(ranges)
+
+
+def hours_by_weekday(coach):
+    """[(weekday label, [WeeklyHours])] for all seven days, Monday first."""
+    from .models import Weekday
+
+    rows = list(WeeklyHours.objects.filter(coach=coach))
+    return [(label, [row for row in rows if row.weekday == value]) for value, label in Weekday.choices]

@@ -1,0 +1,43 @@
+"""Open slots grouped by day in the viewer's zone, for the coach page."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from .words import day_words, moment_words, time_words
+
+MAX_WEEKS_AHEAD = 52
+
+
+@dataclass
+class SlotLink:
+    starts_at: datetime
+    time_label: str  # "3:30 pm"
+    full_label: str  # "Tuesday 3 March, 3:30 pm"
+    url: str
+
+
+def viewer_week(now, zone, week):
+    """[start, end) in UTC of the `week`-th seven days from today in the viewer's zone."""
+    week = max(0, min(int(week), MAX_WEEKS_AHEAD))
+    today = now.astimezone(zone).date()
+    first = today + timedelta(weeks=week)
+    start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(first + timedelta(days=7), time(0), tzinfo=zone).astimezone(UTC)
+    return week, start, end
+
+
+def booking_url(coach, session_type, starts_at):
+    query = urlencode({"coach": coach.pk, "type": session_type.pk, "start": starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    return f"/bookings/new/?{query}"
+
+
+def group_by_day(slots, zone, coach, session_type):
+    """[(day title, [SlotLink])] in the viewer's zone, days in order."""
+    days = {}
+    for slot in slots:
+        local = slot.astimezone(zone)
+        days.setdefault(local.date(), []).append(
+            SlotLink(slot, time_words(local), moment_words(local), booking_url(coach, session_type, slot))
+        )
+    return [(day_words(day), links) for day, links in days.items()]

@@ -1,0 +1,253 @@
+from datetime import datetime, time, timedelta
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.access import coach_required, get_visible_or_404
+from accounts.audit import record
+from accounts.middleware import TZ_COOKIE
+from bookings import busy as booking_busy
+from bookings.availability import open_slots
+
+from . import calendar as week_calendar
+from . import feed as ics
+from .forms import (
+    BookingRulesForm,
+    CoachProfileForm,
+    DirectoryFilterForm,
+    SessionTypeForm,
+    TimeOffForm,
+    WeeklyHoursForm,
+    ZoneForm,
+)
+from .hours import hours_by_weekday
+from .models import CoachProfile, SessionType, Specialty, TimeOff, WeeklyHours
+from .profiles import directory as find_coaches
+from .profiles import languages_offered, profile_for
+from .slot_days import group_by_day, viewer_week
+from .time_off import add_time_off
+
+FEED_PAST_DAYS = 30
+
+
+def _int(value, default=0):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+# --- public pages --------------------------------------------------------------------
+
+
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None, languages=languages_offered())
+    specialty = language = ""
+    if form.is_bound and form.is_valid():
+        specialty, language = form.cleaned_data["specialty"], form.cleaned_data["language"]
+    coaches = find_coaches(request.user, specialty=specialty, language=language)
+    return render(request, "coaching/directory.html", {"form": form, "coaches": coaches, "specialty_labels": dict(Specialty.choices)})
+
+
+def coach_page(request, pk):
+    coach = get_visible_or_404(CoachProfile.objects.select_related("user"), request.user, pk=pk)
+    types = list(coach.session_types.filter(is_active=True))
+    chosen = next((t for t in types if str(t.pk) == request.GET.get("type")), types[0] if types else None)
+    week, start, end = viewer_week(timezone.now(), request.zone, _int(request.GET.get("week")))
+    days = []
+    if chosen is not None:
+        days = group_by_day(open_slots(coach, chosen, start, end), request.zone, coach, chosen)
+    return render(
+        request,
+        "coaching/coach_page.html",
+        {
+            "coach": coach,
+            "session_types": types,
+            "chosen": chosen,
+            "days": days,
+            "week": week,
+            "week_start": start,
+            "week_last_day": end - timedelta(seconds=1),
+            "zone_form": ZoneForm(initial={"zone": str(request.zone)}),
+            "zone_name": str(request.zone).replace("_", " "),
+            "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
+        },
+    )
+
+
+@require_POST
+def choose_zone(request):
+    """Remember the viewer's zone: on their account when signed in, in a cookie otherwise."""
+    form = ZoneForm(request.POST)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if not form.is_valid():
+        messages.error(request, "We do not know that time zone. Please pick one from the list.")
+        return response
+    zone = form.cleaned_data["zone"]
+    if request.user.is_authenticated:
+        request.user.time_zone = zone
+        request.user.save(update_fields=["time_zone"])
+    response.set_cookie(TZ_COOKIE, quote(zone, safe=""), max_age=60 * 60 * 24 * 365, samesite="Lax", secure=request.is_secure())
+    messages.success(request, f"Times now show in {zone.replace('_', ' ')}.")
+    return response
+
+
+def feed(request, token):
+    coach = ics.coach_for_feed(token)
+    if coach is None:
+        raise Http404("No calendar at this address.")
+    now = timezone.now()
+    start = now - timedelta(days=FEED_PAST_DAYS)
+    end = now + timedelta(days=coach.horizon_days)
+    events = ics.time_off_events(coach, start, end) + list(booking_busy.calendar_events(coach, start, end))
+    response = HttpResponse(ics.build_calendar(coach, events, stamp=now), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="waypoint.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- the coach's own pages -----------------------------------------------------------
+
+
+@coach_required
+def calendar(request):
+    coach = profile_for(request.user)
+    zone = ZoneInfo(coach.time_zone)
+    today = timezone.now().astimezone(zone).date()
+    week = max(-52, min(_int(request.GET.get("week")), 52))
+    monday = week_calendar.week_start(today, week)
+    start = datetime.combine(monday, time(0), tzinfo=zone)
+    sessions = booking_busy.calendar_events(coach, start, start + timedelta(days=7))
+    days = week_calendar.week_grid(coach, monday, today=today, session_events=sessions)
+    feed_url = request.build_absolute_uri(f"/coaches/feed/{coach.feed_token}.ics")
+    return render(
+        request,
+        "coaching/calendar.html",
+        {"coach": coach, "days": days, "week": week, "monday": monday, "zone_name": coach.time_zone.replace("_", " "), "feed_url": feed_url},
+    )
+
+
+@coach_required
+@require_POST
+def reset_feed(request):
+    coach = profile_for(request.user)
+    ics.reset_feed_token(coach)
+    record("coaching.feed_reset", obj=coach, request=request)
+    messages.success(request, "Your calendar has a new secret address. The old one no longer works.")
+    return redirect("coaching:calendar")
+
+
+@coach_required
+def profile_settings(request):
+    coach = profile_for(request.user)
+    form = CoachProfileForm(request.POST or None, instance=coach)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("coaching:settings")
+    return render(request, "coaching/settings_profile.html", {"coach": coach, "form": form})
+
+
+@coach_required
+def booking_rules(request):
+    coach = profile_for(request.user)
+    form = BookingRulesForm(request.POST or None, instance=coach)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your booking rules are saved.")
+        return redirect("coaching:booking_rules")
+    return render(request, "coaching/settings_rules.html", {"coach": coach, "form": form})
+
+
+@coach_required
+def session_types(request):
+    coach = profile_for(request.user)
+    form = SessionTypeForm(request.POST or None, instance=SessionType(coach=coach))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Session type added.")
+        return redirect("coaching:session_types")
+    types = SessionType.objects.visible_to(request.user).filter(coach=coach, is_active=True)
+    return render(request, "coaching/settings_session_types.html", {"coach": coach, "form": form, "types": types})
+
+
+@coach_required
+def session_type_edit(request, pk):
+    session_type = get_visible_or_404(SessionType.objects.filter(is_active=True), request.user, pk=pk)
+    form = SessionTypeForm(request.POST or None, instance=session_type)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Session type saved.")
+        return redirect("coaching:session_types")
+    return render(request, "coaching/settings_session_type_edit.html", {"form": form, "session_type": session_type})
+
+
+@coach_required
+@require_POST
+def session_type_remove(request, pk):
+    session_type = get_visible_or_404(SessionType, request.user, pk=pk)
+    # Kept, not deleted: booked sessions still point at it.
+    session_type.is_active = False
+    session_type.save(update_fields=["is_active"])
+    messages.success(request, f"{session_type.name} is no longer offered.")
+    return redirect("coaching:session_types")
+
+
+@coach_required
+def hours(request):
+    coach = profile_for(request.user)
+    form = WeeklyHoursForm(request.POST or None, coach=coach)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Hours added.")
+        return redirect("coaching:hours")
+    return render(request, "coaching/settings_hours.html", {"coach": coach, "form": form, "week": hours_by_weekday(coach)})
+
+
+@coach_required
+def hours_edit(request, pk):
+    row = get_visible_or_404(WeeklyHours, request.user, pk=pk)
+    form = WeeklyHoursForm(request.POST or None, instance=row, coach=row.coach)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Hours saved.")
+        return redirect("coaching:hours")
+    return render(request, "coaching/settings_hours_edit.html", {"form": form, "row": row, "coach": row.coach})
+
+
+@coach_required
+@require_POST
+def hours_remove(request, pk):
+    get_visible_or_404(WeeklyHours, request.user, pk=pk).delete()
+    messages.success(request, "Hours removed.")
+    return redirect("coaching:hours")
+
+
+@coach_required
+def time_off(request):
+    coach = profile_for(request.user)
+    form = TimeOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        add_time_off(coach, data["first_day"], data["last_day"], data["start_time"], data["end_time"], data["note"])
+        messages.success(request, "Time off added. Clients cannot book you then.")
+        return redirect("coaching:time_off")
+    upcoming = TimeOff.objects.visible_to(request.user).filter(ends_at__gt=timezone.now())
+    return render(request, "coaching/settings_time_off.html", {"coach": coach, "form": form, "upcoming": upcoming})
+
+
+@coach_required
+@require_POST
+def time_off_remove(request, pk):
+    get_visible_or_404(TimeOff, request.user, pk=pk).delete()
+    messages.success(request, "Time off removed.")
+    return redirect("coaching:time_off")

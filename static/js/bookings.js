@@ -1,0 +1,109 @@
+// The payment page: Stripe's card form, the hold's countdown, and the 3-D Secure step.
+// Flow (works with real Stripe and with localstripe): save the card on a SetupIntent,
+// ask our server to charge it, and only if the bank asks for it, authenticate.
+(function () {
+  "use strict";
+
+  function countdown() {
+    var clock = document.querySelector("[data-hold-expires]");
+    var out = document.getElementById("countdown");
+    if (!clock || !out) return;
+    var ends = Date.parse(clock.getAttribute("data-hold-expires"));
+    var lastMinute = null;
+    function tick() {
+      var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      var minutes = Math.floor(left / 60);
+      var seconds = left % 60;
+      out.textContent = left > 0 ? " (" + minutes + ":" + (seconds < 10 ? "0" : "") + seconds + " left)" : "";
+      // Screen readers hear the time left once a minute, not every second.
+      if (minutes !== lastMinute) {
+        out.setAttribute("aria-label", minutes + " minutes left");
+        lastMinute = minutes;
+      }
+      if (left === 0) {
+        var button = document.getElementById("pay-button");
+        if (button) button.disabled = true;
+        show("Your hold has ended, so this time is no longer kept for you. Reload the page to see if it is still open.");
+        return;
+      }
+      window.setTimeout(tick, 1000);
+    }
+    tick();
+  }
+
+  function show(text) {
+    var box = document.getElementById("payment-message");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function csrfToken(form) {
+    var field = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  function post(url, form) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(form), "Accept": "application/json" }
+    }).then(function (response) { return response.json(); });
+  }
+
+  function start() {
+    var form = document.getElementById("payment-form");
+    if (!form || typeof window.Stripe !== "function") return;
+    var button = document.getElementById("pay-button");
+    var stripe = window.Stripe(form.getAttribute("data-publishable-key"));
+    var card = stripe.elements().create("card");
+    card.mount("#card-element");
+
+    function busy(on) {
+      button.disabled = on;
+      button.textContent = on ? "Paying…" : button.getAttribute("data-label");
+    }
+    button.setAttribute("data-label", button.textContent);
+
+    function follow(answer) {
+      if (answer.next === "authenticate") {
+        // Only now: localstripe's fake always opens its modal, and Stripe asks only when the bank wants it.
+        return stripe.confirmCardPayment(answer.client_secret).then(function () {
+          // The fake reports no error when authentication fails: the server asks Stripe itself.
+          return post(answer.finish_url, form).then(follow);
+        });
+      }
+      if (answer.url) {
+        window.location.assign(answer.url);
+        return null;
+      }
+      show(answer.message || "Something went wrong, and nothing was charged. Please try again.");
+      busy(false);
+      return null;
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      busy(true);
+      stripe.confirmCardSetup(form.getAttribute("data-client-secret"), {
+        payment_method: {
+          card: card,
+          billing_details: { name: form.getAttribute("data-name"), email: form.getAttribute("data-email") }
+        }
+      }).then(function (result) {
+        if (result.error) {
+          show((result.error.message || "Your card was not accepted.") + " Nothing was charged. You can try another card.");
+          busy(false);
+          return null;
+        }
+        return post(form.getAttribute("data-charge-url"), form).then(follow);
+      }).catch(function () {
+        show("We could not reach the payment service. Nothing was charged. Please try again.");
+        busy(false);
+      });
+    });
+  }
+
+  countdown();
+  start();
+})();

@@ -1,0 +1,169 @@
+"""The cancellation and rescheduling policy, with the money as localstripe records it."""
+
+from datetime import timedelta
+
+import pytest
+
+from accounts.audit import history
+from bookings import policy, transitions
+from bookings.errors import NotAllowed, RefundRefused, SlotTaken
+from bookings.models import Booking, CancelledBy, PaymentStatus, Refund, Status
+from tests.bookings_setup import bookable_coach, local_time, pay_for, stripe_refunds
+from tests.factories import PASSWORD  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("quick_passwords")
+
+
+@pytest.fixture
+def carols(carol):
+    return bookable_coach(carol)
+
+
+@pytest.fixture
+def alices_session(alice, carols, localstripe):
+    coach, session_type = carols
+    booking = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
+    payment = pay_for(booking)
+    assert payment.status == PaymentStatus.SUCCEEDED
+    booking.refresh_from_db()
+    assert booking.status == Status.CONFIRMED
+    return booking
+
+
+def test_the_policy_reads_in_plain_words(carols):
+    _coach, session_type = carols
+
+    assert policy.session_type_policy(session_type) == [
+        "Cancel up to 1 day before the session starts and you get all your money back.",
+        "If you cancel later than that, the session is not refunded.",
+        "You can move the session to another time up to 1 day before it starts, twice at most.",
+        "If your coach has to cancel, you always get all your money back.",
+    ]
+
+
+def test_alice_cancels_three_days_ahead_and_gets_everything_back(
+    alice, alices_session, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = policy.cancel_by_client(alices_session, actor=alice)
+
+    booking = Booking.objects.get(pk=alices_session.pk)
+    assert (booking.status, booking.cancelled_by) == (Status.CANCELLED, CancelledBy.CLIENT)
+    assert refund.amount_cents == 6000
+    assert stripe_refunds(refund.payment) == [6000]
+    assert [m.subject.split(" on ")[0] if " on " in m.subject else m.subject for m in mailoutbox] == [
+        "Your session",
+        "Your refund from Waypoint",
+    ]
+    assert "We have refunded $60.00 to your card ending 4242." in mailoutbox[1].body
+
+
+def test_alice_cancels_two_hours_before_and_nothing_is_refunded(alice, alices_session):
+    two_hours_before = alices_session.starts_at - timedelta(hours=2)
+
+    refund = policy.cancel_by_client(alices_session, actor=alice, now=two_hours_before)
+
+    assert refund is None
+    assert Booking.objects.get(pk=alices_session.pk).status == Status.CANCELLED
+    assert Refund.objects.count() == 0
+    assert stripe_refunds(alices_session.payments.get()) == []
+
+
+def test_carol_cancels_an_hour_before_and_alice_gets_everything_back_with_an_apology(
+    carol, alices_session, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = policy.cancel_by_coach(
+            alices_session, actor=carol, reason="I am unwell.", now=alices_session.starts_at - timedelta(hours=1)
+        )
+
+    assert Booking.objects.get(pk=alices_session.pk).cancelled_by == CancelledBy.COACH
+    assert stripe_refunds(refund.payment) == [6000]
+    apology = mailoutbox[0]
+    assert apology.to == ["alice@example.com"]
+    assert apology.subject.endswith(" is cancelled")
+    assert "We are sorry: Carol Rivera had to cancel your session" in apology.body
+    assert "Carol Rivera wrote: I am unwell." in apology.body
+    assert [entry.action for entry in history(alices_session)][:1] == ["booking.cancelled"]
+
+
+def test_a_cancelled_session_cannot_be_cancelled_into_a_second_refund(alice, alices_session):
+    policy.cancel_by_client(alices_session, actor=alice)
+
+    with pytest.raises(NotAllowed):
+        policy.cancel_by_client(Booking.objects.get(pk=alices_session.pk), actor=alice)
+    assert stripe_refunds(alices_session.payments.get()) == [6000]
+
+
+def test_alice_moves_her_session_twice_and_then_no_more(alice, alices_session):
+    first = alices_session.starts_at
+    payment = alices_session.payments.get()
+
+    policy.reschedule_by_client(alices_session, first + timedelta(hours=2), actor=alice)
+    moved = policy.reschedule_by_client(Booking.objects.get(pk=alices_session.pk), first + timedelta(hours=4), actor=alice)
+    with pytest.raises(NotAllowed, match="already been moved 2 times"):
+        policy.reschedule_by_client(moved, first + timedelta(hours=5), actor=alice)
+
+    moved.refresh_from_db()
+    assert (moved.starts_at, moved.ends_at, moved.reschedule_count) == (
+        first + timedelta(hours=4),
+        first + timedelta(hours=4, minutes=50),
+        2,
+    )
+    assert list(moved.payments.values_list("pk", "status", "refunded_cents")) == [(payment.pk, PaymentStatus.SUCCEEDED, 0)]
+
+
+def test_alice_cannot_move_her_session_inside_the_notice_or_onto_a_taken_time(alice, bob, alices_session, localstripe):
+    bobs = transitions.place_hold(bob, alices_session.session_type, alices_session.starts_at + timedelta(hours=3))
+
+    with pytest.raises(SlotTaken):
+        policy.reschedule_by_client(alices_session, bobs.starts_at + timedelta(minutes=15), actor=alice)
+    with pytest.raises(NotAllowed, match="up to 1 day before"):
+        policy.reschedule_by_client(
+            alices_session, alices_session.starts_at + timedelta(hours=5), actor=alice, now=alices_session.starts_at - timedelta(hours=3)
+        )
+    assert Booking.objects.get(pk=alices_session.pk).starts_at == alices_session.starts_at
+
+
+def test_erin_refunds_part_then_the_rest_and_never_more_than_was_paid(client, erin, alices_session):
+    payment = alices_session.payments.get()
+    client.force_login(erin)
+    url = f"/bookings/manage/payments/{payment.pk}/"
+
+    client.post(url, {"amount": "25.00", "reason": "Connection problems in the session"})
+    client.post(url, {"amount": "35.00", "reason": "Goodwill"})
+    over = client.post(url, {"amount": "0.01", "reason": "One cent too many"})
+
+    payment.refresh_from_db()
+    assert (payment.captured_cents, payment.refunded_cents) == (6000, 6000)
+    assert sorted(stripe_refunds(payment)) == [2500, 3500]
+    assert over.status_code == 200
+    assert "At most 0.00 can still be refunded." in over.content.decode()
+    assert list(Refund.objects.values_list("amount_cents", "created_by__email", "status")) == [
+        (2500, "erin@example.com", "succeeded"),
+        (3500, "erin@example.com", "succeeded"),
+    ]
+
+
+def test_the_refund_guard_holds_even_when_the_form_is_bypassed(erin, alices_session):
+    from bookings import payments
+
+    payment = alices_session.payments.get()
+    payments.refund(payment, 4000, actor=erin, reason="part")
+
+    with pytest.raises(RefundRefused, match=r"At most \$20.00"):
+        payments.refund(payment, 2001, actor=erin, reason="too much")
+    assert stripe_refunds(payment) == [4000]
+
+
+def test_only_admins_reach_the_payment_pages_and_others_bookings_are_hidden(client, alice, bob, carol, alices_session):
+    payment = alices_session.payments.get()
+    client.force_login(alice)
+    assert client.get(f"/bookings/manage/payments/{payment.pk}/").status_code == 403
+    client.force_login(bob)
+    assert client.get(f"/bookings/{alices_session.pk}/").status_code == 404
+    assert client.get(f"/bookings/{alices_session.pk}/cancel/").status_code == 404
+    assert client.post(f"/bookings/{alices_session.pk}/cancel/").status_code == 404
+    assert Booking.objects.get(pk=alices_session.pk).status == Status.CONFIRMED

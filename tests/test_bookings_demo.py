@@ -1,0 +1,43 @@
+"""`seed_demo` gives alice a confirmed, paid session coming up and a finished one."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from bookings.models import Booking, Notice, Status
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+
+
+def alices_sessions():
+    return list(
+        Booking.objects.filter(client__email="alice@waypoint.test")
+        .order_by("starts_at")
+        .values_list("status", "coach__display_name", "payments__status", "payments__is_demo", "payments__captured_cents")
+    )
+
+
+def test_seeding_twice_gives_alice_one_past_and_one_paid_upcoming_session_recorded_as_demo(settings):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # no localstripe answers there
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    assert alices_sessions() == [
+        (Status.COMPLETED, "Carol Rivera", "succeeded", True, 6000),
+        (Status.CONFIRMED, "Carol Rivera", "succeeded", True, 6000),
+    ]
+    upcoming = Booking.objects.get(client__email="alice@waypoint.test", status=Status.CONFIRMED)
+    assert upcoming.starts_at > timezone.now()
+    assert upcoming.meeting_link.startswith("https://")
+    assert Notice.objects.filter(sent_at=None).count() == 0
+
+
+def test_with_localstripe_running_the_upcoming_session_is_paid_through_stripe(localstripe):
+    call_command("seed_demo")
+
+    assert alices_sessions() == [
+        (Status.COMPLETED, "Carol Rivera", "succeeded", True, 6000),
+        (Status.CONFIRMED, "Carol Rivera", "succeeded", False, 6000),
+    ]
+    upcoming = Booking.objects.get(client__email="alice@waypoint.test", status=Status.CONFIRMED)
+    assert upcoming.payments.get().stripe_payment_intent_id.startswith("pi_")

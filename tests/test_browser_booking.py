@@ -1,0 +1,116 @@
+"""Alice books and pays in Chromium on a phone, against localstripe: a good card, a card
+that asks for 3-D Secure, a card declined when it is saved, and one declined at charge."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from bookings import tasks
+from bookings.availability import is_open_slot
+from bookings.models import Booking, PaymentStatus, Status
+from tests.bookings_setup import bookable_coach, local_time, register_webhook
+from tests.browser import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords")]
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def pay_with(page, number):
+    card = page.locator("#card-element")
+    card.get_by_placeholder("number").fill(number)
+    card.get_by_placeholder("exp_month").fill("12")
+    card.get_by_placeholder("exp_year").fill("34")
+    card.get_by_placeholder("cvc").fill("123")
+    card.get_by_placeholder("postal_code").fill("60601")
+    page.get_by_role("button", name="Pay $60.00").click()
+
+
+def hold_at(page, live_server, coach, session_type, starts_at):
+    page.goto(
+        f"{live_server.url}/bookings/new/?coach={coach.pk}&type={session_type.pk}&start={starts_at:%Y-%m-%dT%H:%M:%SZ}"
+    )
+    page.get_by_role("button", name="Hold this time and pay").click()
+    page.wait_for_url("**/pay/")
+
+
+def test_alice_pays_for_sessions_with_four_kinds_of_card(live_server, page, localstripe, alice, carol):
+    register_webhook(localstripe, live_server.url + "/bookings/stripe/webhook/")
+    coach, session_type = bookable_coach(carol, min_notice_hours=12)
+    sign_in(page, live_server, alice)
+
+    # 4242: from the coach page to the confirmation, with the policy shown before paying.
+    page.goto(f"{live_server.url}/coaches/{coach.pk}/")
+    page.locator("a.slot[aria-label^='Book One-to-one session on ']").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your session"
+    assert "Cancel up to 1 day before the session starts and you get all your money back." in page.content()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Hold this time and pay").click()
+    page.wait_for_url("**/pay/")
+    page.wait_for_function("document.getElementById('countdown').textContent.startsWith(' (14:')")
+    assert axe_violations(page) == []
+    pay_with(page, "4242424242424242")
+    page.wait_for_url("**/bookings/*/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Session on ")
+    assert "Thank you, your session is booked." in page.locator(".messages").inner_text()
+    assert page.locator(".badge").first.inner_text() == "Confirmed"
+    first = Booking.objects.get(client=alice)
+    assert (first.status, first.payments.get().card_last4) == (Status.CONFIRMED, "4242")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="All your sessions").click()
+    assert page.locator(".booking-list li").count() == 1
+    assert axe_violations(page) == []
+
+    # 3155: the bank asks for authentication, once for saving the card and once to pay.
+    second_time = local_time(coach, 4, 10)
+    hold_at(page, live_server, coach, session_type, second_time)
+    pay_with(page, "4000002500003155")
+    page.get_by_role("button", name="Complete authentication").click()
+    page.get_by_role("button", name="Complete authentication").click()
+    page.wait_for_url("**/bookings/*/")
+    assert page.locator(".badge").first.inner_text() == "Confirmed"
+    assert Booking.objects.get(client=alice, starts_at=second_time).status == Status.CONFIRMED
+
+    # 0002: declined while saving the card; nothing is charged and the hold stays until it runs out.
+    third_time = local_time(coach, 5, 10)
+    hold_at(page, live_server, coach, session_type, third_time)
+    pay_with(page, "4000000000000002")
+    message = page.locator("#payment-message")
+    message.wait_for(state="visible")
+    assert "Nothing was charged" in message.inner_text()
+    assert "declined" in message.inner_text().lower()
+    third = Booking.objects.get(client=alice, starts_at=third_time)
+    assert third.status == Status.PENDING_PAYMENT
+    assert list(third.payments.values_list("status", "stripe_payment_intent_id")) == [(PaymentStatus.AWAITING_CARD, None)]
+
+    # 0341: the card is saved but declined at charge.
+    fourth_time = local_time(coach, 6, 10)
+    hold_at(page, live_server, coach, session_type, fourth_time)
+    pay_with(page, "4000000000000341")
+    page.wait_for_url("**/pay/")
+    page.locator(".messages").wait_for()
+    assert page.locator(".messages").inner_text() == "Your card was declined, so nothing was charged. You can try another card."
+    fourth = Booking.objects.get(client=alice, starts_at=fourth_time)
+    assert list(fourth.payments.order_by("pk").values_list("status", flat=True)) == [
+        PaymentStatus.FAILED,
+        PaymentStatus.AWAITING_CARD,
+    ]
+
+    # Both declined holds run out and free their times for someone else.
+    Booking.objects.filter(pk__in=[third.pk, fourth.pk]).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
+    tasks.expire_holds()
+    assert list(Booking.objects.filter(client=alice).order_by("starts_at").values_list("status", flat=True)) == [
+        Status.CONFIRMED,
+        Status.CONFIRMED,
+        Status.EXPIRED,
+        Status.EXPIRED,
+    ]
+    assert [is_open_slot(coach, session_type, moment) for moment in (third_time, fourth_time)] == [True, True]

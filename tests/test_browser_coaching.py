@@ -1,0 +1,70 @@
+"""The coach page, directory and a coach's own pages in Chromium on a phone, checked with axe."""
+
+from datetime import time
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.browser import axe_violations
+from tests.factories import CoachProfileFactory, SessionTypeFactory, TimeOffFactory, WeeklyHoursFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def carol_profile(carol):
+    profile = CoachProfileFactory(
+        user=carol, display_name="Carol Rivera", pronouns="she/her", bio="We start where you are.", time_zone="America/New_York", specialties=["alcohol"]
+    )
+    SessionTypeFactory(coach=profile, name="Free intro call", duration_minutes=20, price_cents=0)
+    SessionTypeFactory(coach=profile, name="Coaching session", duration_minutes=50, price_cents=6000)
+    for weekday in range(7):
+        WeeklyHoursFactory(coach=profile, weekday=weekday, start_time=time(9), end_time=time(17))
+    return profile
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def test_a_visitor_finds_carol_and_changes_the_time_zone(live_server, page, carol_profile):
+    page.goto(live_server.url + "/coaches/")
+    assert axe_violations(page) == []
+    page.get_by_label("Focus").select_option("alcohol")
+    page.get_by_role("button", name="Show coaches").click()
+    page.get_by_role("link", name="See Carol Rivera's open times").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Carol Rivera (she/her)"
+    # The browser (Chicago) told the server its zone; the first slot link reads as words.
+    assert "Times are shown in America/Chicago" in page.locator(".zone-form").inner_text()
+    first = page.locator("a.slot").first
+    assert first.get_attribute("aria-label").startswith("Book Free intro call on ")
+    assert first.get_attribute("href").startswith(f"/bookings/new/?coach={carol_profile.pk}&type=")
+    assert axe_violations(page) == []
+
+    page.get_by_label("Show times in").select_option("Europe/London")
+    page.get_by_role("button", name="Change time zone").click()
+    assert "Times are shown in Europe/London" in page.locator(".zone-form").inner_text()
+    page.reload()  # the choice sticks; the browser's own zone does not overwrite it
+    assert "Times are shown in Europe/London" in page.locator(".zone-form").inner_text()
+
+
+def test_carol_reads_her_week_and_hours_on_a_phone(live_server, page, carol, carol_profile):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    TimeOffFactory(coach=carol_profile, starts_at=timezone.now() + timedelta(days=1), ends_at=timezone.now() + timedelta(days=1, hours=2))
+    sign_in(page, live_server, carol)
+    page.goto(live_server.url + "/coaches/calendar/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Your week"
+    assert page.locator(".week-day").count() == 7
+    # One column on a phone: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []
+    for path in ["/coaches/settings/hours/", "/coaches/settings/time-off/", "/coaches/settings/session-types/", "/coaches/settings/", "/coaches/settings/booking-rules/"]:
+        page.goto(live_server.url + path)
+        assert axe_violations(page) == [], path

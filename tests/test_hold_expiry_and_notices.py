@@ -1,0 +1,119 @@
+"""Holds run out and free their time; their payments are stopped; e-mails go out once."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from bookings import payments, tasks, transitions
+from bookings.errors import NotAllowed
+from bookings.models import Booking, Notice, NoticeKind, PaymentStatus, Status
+from tests.bookings_setup import bookable_coach, local_time, pay_for
+
+pytestmark = pytest.mark.usefixtures("quick_passwords")
+
+
+@pytest.fixture
+def carols(carol):
+    return bookable_coach(carol)
+
+
+def run_out(booking):
+    Booking.objects.filter(pk=booking.pk).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
+
+
+def test_the_beat_task_expires_only_holds_that_ran_out_and_stops_their_payment(
+    alice, bob, carols, localstripe, eager_tasks, django_capture_on_commit_callbacks
+):
+    coach, session_type = carols
+    alices = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
+    payment, _secret = payments.start_payment(alices)
+    bobs = transitions.place_hold(bob, session_type, local_time(coach, 3, 14))
+    run_out(alices)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.expire_holds() == 1
+        assert tasks.expire_holds() == 0
+
+    assert list(Booking.objects.order_by("pk").values_list("status", flat=True)) == [Status.EXPIRED, Status.PENDING_PAYMENT]
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CANCELED
+    assert Booking.objects.get(pk=bobs.pk).status == Status.PENDING_PAYMENT
+
+
+def test_a_hold_that_ran_out_frees_the_time_for_the_next_client_even_before_the_task(alice, bob, carols):
+    coach, session_type = carols
+    ten_am = local_time(coach, 3, 10)
+    alices = transitions.place_hold(alice, session_type, ten_am)
+    run_out(alices)
+
+    bobs = transitions.place_hold(bob, session_type, ten_am)
+
+    assert Booking.objects.get(pk=alices.pk).status == Status.EXPIRED
+    assert bobs.status == Status.PENDING_PAYMENT
+
+
+def test_a_hold_that_has_not_run_out_cannot_be_expired(alice, carols):
+    coach, session_type = carols
+    alices = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
+
+    with pytest.raises(NotAllowed):
+        transitions.expire(alices)
+    assert Booking.objects.get(pk=alices.pk).status == Status.PENDING_PAYMENT
+
+
+def test_a_stopped_hold_cannot_be_paid_and_nothing_is_charged(alice, carols, localstripe):
+    coach, session_type = carols
+    alices = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
+    payment, _secret = payments.start_payment(alices)
+    payments.api().SetupIntent.confirm(payment.stripe_setup_intent_id, payment_method="pm_card_visa")
+    run_out(alices)
+
+    with pytest.raises(NotAllowed, match="hold ended before the payment"):
+        payments.charge(payment)
+    payment.refresh_from_db()
+    assert (payment.status, payment.stripe_payment_intent_id) == (PaymentStatus.FAILED, None)
+
+
+def test_a_free_session_is_confirmed_at_once_and_sends_one_confirmation(
+    alice, carol, eager_tasks, mailoutbox, django_capture_on_commit_callbacks
+):
+    coach, session_type = bookable_coach(carol, price_cents=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
+
+    assert booking.status == Status.CONFIRMED
+    assert booking.meeting_link.startswith("https://meet.jit.si/waypoint-")
+    assert [m.subject.startswith("Your session on ") for m in mailoutbox] == [True]
+    name, ics, mimetype = mailoutbox[0].attachments[0]
+    assert (name, mimetype) == ("session.ics", "text/calendar")
+    assert "SUMMARY:Waypoint session with Carol Rivera" in ics
+    assert f"DTSTART:{booking.starts_at:%Y%m%dT%H%M%S}Z" in ics
+    assert mailoutbox[0].alternatives[0][1] == "text/html"
+
+
+def test_a_notice_task_run_twice_sends_one_e_mail(alice, carols, localstripe, mailoutbox):
+    coach, session_type = carols
+    booking = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
+    pay_for(booking)
+    receipt = Notice.objects.get(kind=NoticeKind.RECEIPT)
+
+    assert tasks.send_notice.apply(kwargs={"notice_id": receipt.pk}).get() is True
+    assert tasks.send_notice.apply(kwargs={"notice_id": receipt.pk}).get() is False
+
+    assert [m.subject.split(" for ")[0] for m in mailoutbox] == ["Your receipt"]
+    assert "Description: Waypoint session on " in mailoutbox[0].body
+
+
+def test_no_subject_names_more_than_a_day(alice, carols, localstripe, mailoutbox):
+    coach, session_type = carols
+    booking = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
+    pay_for(booking)
+    for notice in Notice.objects.all():
+        tasks.send_notice.apply(kwargs={"notice_id": notice.pk})
+
+    day = booking.starts_at.astimezone(alice.zone)
+    assert sorted(m.subject for m in mailoutbox) == [
+        f"Your receipt for {day:%A} {day.day} {day:%B}",
+        f"Your session on {day:%A} {day.day} {day:%B}",
+    ]
