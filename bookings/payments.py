@@ -90,10 +90,9 @@ def start_payment(booking, *, now=None):
         setup = s.SetupIntent.retrieve(payment.stripe_setup_intent_id)
         if setup.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
             return payment, setup.client_secret
-        # A setup that already went through (or was cancelled) is not reusable as a fresh form.
-        if setup.status == "succeeded":
-            return payment, setup.client_secret
-        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.CANCELED)
+        # A setup that already went through (its charge never asked for) or was cancelled
+        # cannot take a card again: start afresh.
+        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AWAITING_CARD).update(status=PaymentStatus.CANCELED)
     payment = Payment.objects.create(booking=booking, amount_cents=booking.price_cents, currency=booking.currency)
     customer_id = (
         Payment.objects.filter(booking__client=booking.client, is_demo=False)
@@ -143,15 +142,20 @@ def charge(payment, *, now=None):
         Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.AWAITING_CARD)
         raise PaymentProblem("Your card details were not saved yet. Please check them and try again.")
     payment_method = _field(setup.payment_method, "id", setup.payment_method)
-    intent = s.PaymentIntent.create(
-        amount=payment.amount_cents,
-        currency=payment.currency,
-        customer=payment.stripe_customer_id,
-        payment_method=payment_method,
-        payment_method_types=["card"],
-        metadata=metadata(booking, payment),
-        idempotency_key=idempotency_key(payment, "intent"),
-    )
+    try:
+        intent = s.PaymentIntent.create(
+            amount=payment.amount_cents,
+            currency=payment.currency,
+            customer=payment.stripe_customer_id,
+            payment_method=payment_method,
+            payment_method_types=["card"],
+            metadata=metadata(booking, payment),
+            idempotency_key=idempotency_key(payment, "intent"),
+        )
+    except stripe.StripeError:
+        log.exception("creating the payment intent of payment %s failed", payment.pk)
+        _fail(payment, "We could not reach the payment service, so nothing was charged. Please try again.")
+        return payment
     # Stored before confirming: localstripe's decline body lacks the intent's id.
     Payment.objects.filter(pk=payment.pk).update(stripe_payment_intent_id=intent.id)
     payment.stripe_payment_intent_id = intent.id
@@ -161,6 +165,14 @@ def charge(payment, *, now=None):
     except stripe.CardError as exc:
         _fail(payment, decline_message(exc))
         return payment
+    except stripe.StripeError:
+        # We cannot tell whether the confirmation went through: ask, else the webhook will say.
+        log.exception("confirming %s failed", intent.id)
+        try:
+            intent = s.PaymentIntent.retrieve(intent.id)
+        except stripe.StripeError:
+            payment.refresh_from_db()
+            return payment
     return apply_intent(intent)
 
 
@@ -187,7 +199,8 @@ def cancel_unauthenticated(payment):
 
 
 def decline_message(exc):
-    code = getattr(exc, "code", "") or ""
+    """Words for a decline, from a CardError or an intent's `last_payment_error`."""
+    code = (exc.get("code") if isinstance(exc, dict) else getattr(exc, "code", "")) or ""
     if code in ("card_declined", "insufficient_funds", "generic_decline"):
         return "Your card was declined, so nothing was charged. You can try another card."
     if code == "expired_card":

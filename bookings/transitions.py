@@ -17,8 +17,7 @@ from django.utils import timezone
 from accounts import audit
 from coaching.models import CoachProfile
 
-from . import availability, notices
-from .eligibility import may_book
+from . import availability, eligibility, notices
 from .errors import NotAllowed, SlotTaken
 from .models import Booking, CancelledBy, NoticeKind, Status
 
@@ -66,7 +65,7 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
     NotAllowed when the client may not book this session type.
     """
     now = now or timezone.now()
-    if not may_book(client, session_type):
+    if not eligibility.may_book(client, session_type):
         raise NotAllowed("This session is not open to you yet. Your coach or our team will be in touch.")
     if not session_type.is_active:
         raise NotAllowed("This kind of session is no longer offered.")

@@ -83,6 +83,13 @@ def new(request):
     start = _parse_start(source.get("start"))
     problem = None
     if request.method == "POST" and start is not None:
+        # A second click on "Hold" finds the hold the first click made.
+        held = Booking.objects.filter(
+            client=request.user, session_type=session_type, starts_at=start, status=Status.PENDING_PAYMENT,
+            hold_expires_at__gt=timezone.now(),
+        ).first()
+        if held is not None:
+            return redirect("bookings:pay", pk=held.pk)
         try:
             booking = transitions.place_hold(request.user, session_type, start, request=request)
         except BookingRefused as exc:

@@ -125,3 +125,20 @@ def stripe_refunds(payment):
 def quick_passwords(settings):
     # Users made in these tests log in with force_login; the real hasher only costs seconds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def demo_paid(booking):
+    """Confirm `booking` with a payment recorded in our tables only (no Stripe)."""
+    from bookings import transitions
+    from bookings.models import Payment, PaymentStatus
+
+    payment = Payment.objects.create(
+        booking=booking,
+        amount_cents=booking.price_cents,
+        currency=booking.currency,
+        status=PaymentStatus.SUCCEEDED,
+        captured_cents=booking.price_cents,
+        is_demo=True,
+        succeeded_at=timezone.now(),
+    )
+    return transitions.confirm(booking, payment=payment)

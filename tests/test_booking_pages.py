@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings import transitions
-from bookings.models import Booking, CancelledBy, Payment, PaymentStatus, Status
-from tests.bookings_setup import bookable_coach, local_time
+from bookings.models import Booking, CancelledBy, Status
+from tests.bookings_setup import bookable_coach, demo_paid, local_time
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
 
@@ -22,19 +22,6 @@ def carols(carol):
 
 def review_url(coach, session_type, start):
     return f"/bookings/new/?coach={coach.pk}&type={session_type.pk}&start={start:%Y-%m-%dT%H:%M:%SZ}"
-
-
-def demo_paid(booking):
-    payment = Payment.objects.create(
-        booking=booking,
-        amount_cents=booking.price_cents,
-        currency=booking.currency,
-        status=PaymentStatus.SUCCEEDED,
-        captured_cents=booking.price_cents,
-        is_demo=True,
-        succeeded_at=timezone.now(),
-    )
-    return transitions.confirm(booking, payment=payment)
 
 
 def test_alice_reviews_a_time_in_her_own_zone_with_the_price_and_policy(client, alice, carols):
@@ -183,3 +170,31 @@ def test_the_admin_list_costs_the_same_queries_for_one_booking_or_five(client, e
     five = queries_with(4)
     assert Booking.objects.count() == 5
     assert one == five
+
+
+def test_erin_reads_bookings_in_the_database_admin_but_cannot_change_them(client, erin, alice, carols):
+    coach, session_type = carols
+    booking = demo_paid(transitions.place_hold(alice, session_type, local_time(coach, 3, 10)))
+    client.force_login(erin)
+
+    listing = client.get("/admin/bookings/booking/")
+    change = client.post(f"/admin/bookings/booking/{booking.pk}/change/", {"status": "cancelled"})
+
+    assert listing.status_code == 200
+    assert f"/admin/bookings/booking/{booking.pk}/change/" in listing.content.decode()
+    assert client.get("/admin/bookings/booking/add/").status_code == 403
+    assert change.status_code == 403
+    assert Booking.objects.get(pk=booking.pk).status == Status.CONFIRMED
+
+
+def test_a_second_click_on_hold_finds_the_first_hold(client, alice, carols):
+    coach, session_type = carols
+    start = local_time(coach, 3, 10)
+    client.force_login(alice)
+    form = {"coach": coach.pk, "type": session_type.pk, "start": start.isoformat()}
+
+    first = client.post("/bookings/new/", form)
+    second = client.post("/bookings/new/", form)
+
+    booking = Booking.objects.get(client=alice)
+    assert first.headers["Location"] == second.headers["Location"] == f"/bookings/{booking.pk}/pay/"

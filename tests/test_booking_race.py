@@ -12,7 +12,7 @@ from bookings import transitions
 from bookings.errors import SlotTaken
 from bookings.models import Booking, Status
 from tests.bookings_setup import bookable_coach, local_time
-from tests.factories import ClientFactory, CoachUserFactory
+from tests.factories import ClientFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords")]
 

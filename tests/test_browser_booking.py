@@ -1,5 +1,6 @@
 """Alice books and pays in Chromium on a phone, against localstripe: a good card, a card
-that asks for 3-D Secure, a card declined when it is saved, and one declined at charge."""
+that asks for 3-D Secure (passed, then failed), a card declined when it is saved, and one
+declined at charge."""
 
 from datetime import timedelta
 
@@ -7,11 +8,12 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
-from bookings import tasks
+from bookings import tasks, transitions
 from bookings.availability import is_open_slot
 from bookings.models import Booking, PaymentStatus, Status
-from tests.bookings_setup import bookable_coach, local_time, register_webhook
+from tests.bookings_setup import bookable_coach, demo_paid, local_time, register_webhook
 from tests.browser import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords")]
@@ -55,7 +57,7 @@ def test_alice_pays_for_sessions_with_four_kinds_of_card(live_server, page, loca
     assert axe_violations(page) == []
     page.get_by_role("button", name="Hold this time and pay").click()
     page.wait_for_url("**/pay/")
-    page.wait_for_function("document.getElementById('countdown').textContent.startsWith(' (14:')")
+    expect(page.locator("#countdown")).to_contain_text(" (14:")
     assert axe_violations(page) == []
     pay_with(page, "4242424242424242")
     page.wait_for_url("**/bookings/*/")
@@ -78,6 +80,21 @@ def test_alice_pays_for_sessions_with_four_kinds_of_card(live_server, page, loca
     page.wait_for_url("**/bookings/*/")
     assert page.locator(".badge").first.inner_text() == "Confirmed"
     assert Booking.objects.get(client=alice, starts_at=second_time).status == Status.CONFIRMED
+
+    # 3155 again, and this time the bank's check fails: the page must not take that for a payment.
+    fifth_time = local_time(coach, 7, 10)
+    hold_at(page, live_server, coach, session_type, fifth_time)
+    pay_with(page, "4000002500003155")
+    page.get_by_role("button", name="Complete authentication").click()
+    page.get_by_role("button", name="Fail authentication").click()
+    page.locator(".messages").wait_for()
+    assert "nothing was charged" in page.locator(".messages").inner_text()
+    fifth = Booking.objects.get(client=alice, starts_at=fifth_time)
+    assert fifth.status == Status.PENDING_PAYMENT
+    assert list(fifth.payments.order_by("pk").values_list("status", "captured_cents")) == [
+        (PaymentStatus.FAILED, 0),
+        (PaymentStatus.AWAITING_CARD, 0),
+    ]
 
     # 0002: declined while saving the card; nothing is charged and the hold stays until it runs out.
     third_time = local_time(coach, 5, 10)
@@ -105,12 +122,48 @@ def test_alice_pays_for_sessions_with_four_kinds_of_card(live_server, page, loca
     ]
 
     # Both declined holds run out and free their times for someone else.
-    Booking.objects.filter(pk__in=[third.pk, fourth.pk]).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
-    tasks.expire_holds()
+    Booking.objects.filter(pk__in=[third.pk, fourth.pk, fifth.pk]).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
+    assert tasks.expire_holds() == 3
     assert list(Booking.objects.filter(client=alice).order_by("starts_at").values_list("status", flat=True)) == [
         Status.CONFIRMED,
         Status.CONFIRMED,
         Status.EXPIRED,
         Status.EXPIRED,
+        Status.EXPIRED,
     ]
     assert [is_open_slot(coach, session_type, moment) for moment in (third_time, fourth_time)] == [True, True]
+
+
+def test_the_change_and_admin_pages_pass_axe_on_a_phone(live_server, page, alice, bob, carol, erin):
+    coach, session_type = bookable_coach(carol)
+    booking = demo_paid(transitions.place_hold(alice, session_type, local_time(coach, 3, 10)))
+    bobs_hold = transitions.place_hold(bob, session_type, local_time(coach, 3, 14))
+    alices_lapsed = transitions.place_hold(alice, session_type, local_time(coach, 4, 10))
+    Booking.objects.filter(pk=alices_lapsed.pk).update(hold_expires_at=timezone.now() - timedelta(seconds=1))
+
+    sign_in(page, live_server, alice)
+    page.goto(f"{live_server.url}/bookings/{booking.pk}/cancel/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Cancel the session on ")
+    assert "You will get $60.00 back, to the card you paid with." in page.content()
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/bookings/{booking.pk}/reschedule/")
+    assert page.get_by_role("radio").count() > 8
+    assert axe_violations(page) == []
+    hold_url = f"{live_server.url}/bookings/new/?coach={coach.pk}&type={session_type.pk}&start={bobs_hold.starts_at:%Y-%m-%dT%H:%M:%SZ}"
+    page.goto(hold_url)
+    assert page.get_by_role("heading", level=1).inner_text() == "Pick another time"
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/bookings/{alices_lapsed.pk}/pay/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Pick a time again"
+    assert axe_violations(page) == []
+
+    sign_in(page, live_server, erin)
+    page.goto(f"{live_server.url}/bookings/manage/")
+    assert page.locator("tbody tr").count() == 3
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/bookings/manage/payments/{booking.payments.get().pk}/")
+    page.get_by_label("Amount to refund").fill("15.00")
+    page.get_by_label("Reason (for the records)").fill("Late start")
+    page.get_by_role("button", name="Refund").click()
+    assert page.locator(".messages").inner_text() == "Refunded $15.00."
+    assert axe_violations(page) == []
