@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.access import client_required
 from accounts.export import DeletionRefused, delete_account, export_for, readable_sections, record_export
@@ -47,6 +48,7 @@ class ConfirmDeletionForm(forms.Form):
         return password
 
 
+@sensitive_post_parameters("password")
 @never_cache
 @client_required
 def delete_my_account(request):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import client_required, coach_required, get_visible_or_404
@@ -31,6 +32,7 @@ def overview(request):
     return render(request, "clients/progress/overview.html", {**context, "is_owner": True})
 
 
+@sensitive_post_parameters()
 @client_required
 def check_in(request):
     settings = progress.settings_for(request.user)
@@ -60,6 +62,7 @@ def check_in(request):
     return render(request, "clients/progress/check_in.html", {"form": form, "today": today})
 
 
+@sensitive_post_parameters()
 @client_required
 def goals(request):
     if request.method == "POST":

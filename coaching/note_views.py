@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, client_required, coach_required
@@ -89,7 +90,9 @@ def mark_missed(request, pk):
     return redirect("coaching:sessions")
 
 
+@sensitive_post_parameters()
 @coach_required
+@sensitive_variables()  # innermost: it hides the locals of the frame it calls directly
 def session_note(request, pk):
     booking = _coach_booking(request, pk)
     view = notes.use_note(request.user, booking, notes.READ, request=request) if request.method == "GET" else None
@@ -158,6 +161,7 @@ def shared_summaries(request):
 
 
 @client_required
+@sensitive_variables()
 def shared_summary(request, pk):
     booking = get_object_or_404(Booking.objects.filter(client=request.user), pk=pk)
     summary = notes.use_note(request.user, booking, notes.READ_SHARED, request=request)

@@ -45,16 +45,25 @@ class NoteLocked(NoteRefused):
     """A signed note refuses edits; an addendum is the way to add to it."""
 
 
-@dataclass(frozen=True)
-class Addendum:
+class HiddenText:
+    """Dataclasses below carry decrypted text: their repr names ids only, so an error
+    report's local variables or a log line never show it."""
+
+    def __repr__(self):
+        ids = {k: getattr(self, k) for k in ("note_id", "booking_id") if hasattr(self, k)}
+        return f"<{type(self).__name__} {ids} (text hidden)>"
+
+
+@dataclass(frozen=True, repr=False)
+class Addendum(HiddenText):
     written_at: datetime
     author_name: str
     text: str
     shared_with_client: bool
 
 
-@dataclass(frozen=True)
-class CoachView:
+@dataclass(frozen=True, repr=False)
+class CoachView(HiddenText):
     """The whole note, for the session's coach."""
 
     note_id: int
@@ -72,8 +81,8 @@ class CoachView:
         return self.signed_at is not None
 
 
-@dataclass(frozen=True)
-class SharedSummary:
+@dataclass(frozen=True, repr=False)
+class SharedSummary(HiddenText):
     """What the client reads: the shared part of a signed note."""
 
     booking_id: int

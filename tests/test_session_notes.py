@@ -171,3 +171,27 @@ def test_rotating_keys_then_dropping_the_old_one_leaves_every_note_readable(sign
     assert [text for _, _, text in view.shared] == [SHARED["summary"], SHARED["homework"], SHARED["next_steps"]]
     assert [a.text for a in view.addenda] == ["Later: doing well."]
     assert view.signed_by_name == "Carol Rivera"
+
+
+def test_an_error_report_from_the_note_page_shows_no_note_text(signed, carol, rf, monkeypatch):
+    import sys
+
+    from django.views.debug import ExceptionReporter
+
+    from coaching import note_views
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the message store broke")
+
+    monkeypatch.setattr(note_views.messages, "success", fail)
+    request = rf.post(f"/coaches/sessions/{signed.pk}/note/", {"action": "addendum", "text": "secret addendum words"})
+    request.user = carol
+    try:
+        note_views.session_note(request, signed.pk)
+    except RuntimeError:
+        report = ExceptionReporter(request, *sys.exc_info()).get_traceback_text()
+    assert "the message store broke" in report and "session_note" in report
+    for words in ["secret addendum words", "drinking", "Ambivalent", "evenings"]:
+        assert words not in report
+    view = notes.use_note(carol, signed, notes.READ)
+    assert repr(view) == f"<CoachView {{'note_id': {view.note_id}, 'booking_id': {signed.pk}}} (text hidden)>"
