@@ -52,3 +52,28 @@ def test_carol_writes_and_signs_a_note_after_the_session_and_alice_reads_the_sum
     assert page.get_by_text("Note when the urge comes, and what helped.").is_visible()
     assert page.get_by_text("Sleeping badly").count() == 0
     assert axe_violations(page) == []
+
+
+def test_the_client_record_shared_log_and_admin_note_pages_pass_axe(live_server, page, alice, carol, erin):
+    from clients.models import ProgressSettings
+    from coaching import notes
+
+    booking = past_session(*coach_with_profile(carol), alice, days_ago=2, status=Status.COMPLETED)
+    notes.use_note(carol, booking, notes.SIGN, private={"data": "Private words."}, summary="Shared words.")
+    ProgressSettings.objects.create(client=alice, substances=["alcohol"], share_with_coach=True)
+
+    log_in_as(page, live_server, carol)
+    page.goto(f"{live_server.url}/coaches/clients/{alice.pk}/")
+    assert page.get_by_role("heading", name="Alice Moreno", level=1).is_visible()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Read the progress log").click()
+    assert page.get_by_role("heading", name="Progress log of Alice Moreno").is_visible()
+    assert axe_violations(page) == []
+
+    log_in_as(page, live_server, erin)
+    page.goto(f"{live_server.url}/coaches/notes/")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="History").first.click()
+    assert page.get_by_role("cell", name="note.signed").is_visible()
+    assert page.get_by_text("Private words.").count() == 0 and page.get_by_text("Shared words.").count() == 0
+    assert axe_violations(page) == []
