@@ -46,6 +46,21 @@ class CheckInForm(forms.Form):
             order.append("took_medication")
         self.order_fields([*order, "note"])
 
+    @staticmethod
+    def initial_from(check_in, day):
+        """The form's starting values: the day's earlier answers, if any (a second check-in replaces the first)."""
+        if check_in is None:
+            return {"day": day}
+        initial = {"day": day, "cravings": check_in.cravings, "mood": check_in.mood, "note": check_in.note.reveal()}
+        for use in check_in.uses.all():
+            if use.substance == Substance.ALCOHOL:
+                initial["use_alcohol"] = use.standard_drinks if use.standard_drinks is not None else 0
+            else:
+                initial[f"use_{use.substance}"] = "yes" if use.used else "no"
+        if check_in.took_medication is not None:
+            initial["took_medication"] = "yes" if check_in.took_medication else "no"
+        return initial
+
     def uses(self):
         answers = {}
         for substance in self.substances:

@@ -10,7 +10,7 @@ from accounts.access import client_required, coach_required, get_visible_or_404
 from accounts.models import Role, User
 
 from . import progress
-from .models import Goal, ProgressSettings
+from .models import CheckIn, Goal, ProgressSettings
 from .progress_chart import weekly_chart
 from .progress_forms import CheckInForm, GoalForm, ProgressSettingsForm
 
@@ -58,7 +58,10 @@ def check_in(request):
                 messages.success(request, f"Thank you. Your check-in for {entry.day:%A} {entry.day.day} {entry.day:%B} is saved.")
                 return redirect("clients:progress")
     else:
-        form = CheckInForm(initial={"day": today}, settings=settings)
+        earlier = CheckIn.objects.visible_to(request.user).filter(day=today).prefetch_related("uses").first()
+        form = CheckInForm(initial=CheckInForm.initial_from(earlier, today), settings=settings)
+        if earlier is not None:
+            messages.info(request, "You already checked in today. Anything you change here replaces those answers.")
     return render(request, "clients/progress/check_in.html", {"form": form, "today": today})
 
 

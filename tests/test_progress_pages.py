@@ -180,3 +180,14 @@ def test_a_check_in_for_tomorrow_is_refused_kindly(client, alice_tracks_alcohol)
     assert response.status_code == 200
     assert "That day has not happened yet." in response.content.decode()
     assert CheckIn.objects.count() == 0
+
+
+def test_checking_in_twice_on_one_day_starts_from_the_first_answers(client, alice_tracks_alcohol):
+    client.force_login(alice_tracks_alcohol)
+    today = alice_today()
+    progress.save_check_in(alice_tracks_alcohol, day=today, today=today, cravings=7, mood=2, uses={"alcohol": 3}, note="Long day.")
+    html = client.get(reverse("clients:progress_check_in")).content.decode()
+    assert "You already checked in today. Anything you change here replaces those answers." in html
+    assert 'name="use_alcohol" value="3"' in html and 'name="cravings" value="7"' in html
+    assert ">\nLong day.</textarea>" in html
+    assert 'type="radio" name="mood" value="2" required id="id_mood_1" checked' in html
