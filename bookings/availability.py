@@ -18,10 +18,11 @@ days or bookings, and the rest is integer arithmetic on epoch seconds:
 """
 
 import heapq
+import math
 from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,8 @@ from django.utils import timezone
 
 MINUTE = 60
 DAY_MINUTES = 24 * 60
+DAY_SECONDS = 24 * 60 * 60
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,11 @@ class Plan:
 
 
 def _epoch(moment):
+    """Whole epoch seconds, rounded up: slots are whole seconds, so `t >= moment` and
+    `t < moment` hold for a slot exactly when they hold for the rounded value."""
     if timezone.is_naive(moment):
         raise ValueError("The slot engine works on aware datetimes only.")
-    return int(moment.timestamp())
+    return math.ceil(moment.timestamp())
 
 
 def _instant(local_date, minute, zone, fold=0):
@@ -107,18 +112,24 @@ def _merge(intervals):
     return [(s, e) for s, e in merged]
 
 
-def _minutes(value):
-    return value.hour * 60 + value.minute
-
-
 def merge_hours(rows):
     """{weekday: [(start_minute, end_minute)]} from (weekday, start_time, end_time) rows,
     touching and overlapping ranges joined so a session may span 11:30-12:30 across
-    9-12 and 12-17."""
-    by_day = defaultdict(list)
+    9-12 and 12-17. (Read-only: the result is shared between calls.)"""
+    return _merge_hours(tuple(rows))
+
+
+@lru_cache(maxsize=4096)
+def _merge_hours(rows):
+    # Weekly hours change rarely and many coaches share the same week: keep the result.
+    by_day = {}
     for weekday, start_time, end_time in rows:
-        by_day[weekday].append((_minutes(start_time), _minutes(end_time) or DAY_MINUTES))
-    return {weekday: _merge(ranges) for weekday, ranges in by_day.items()}
+        end = end_time.hour * 60 + end_time.minute or DAY_MINUTES
+        by_day.setdefault(weekday, []).append((start_time.hour * 60 + start_time.minute, end))
+    for weekday, ranges in by_day.items():
+        if len(ranges) > 1:
+            by_day[weekday] = _merge(ranges)
+    return by_day
 
 
 # --- the core ------------------------------------------------------------------------
@@ -170,28 +181,62 @@ def _candidates(plan, local_date, start, end, start_minute, end_minute):
             yield moment
 
 
+@lru_cache(maxsize=8192)
+def _steady_offset(zone, ordinal):
+    """The zone's UTC offset in seconds all through one local date, or None when the
+    clocks change that day (or midnight itself is skipped or repeated)."""
+    day = date.fromordinal(ordinal)
+    midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+    offset = midnight.utcoffset()
+    if midnight.replace(fold=1).utcoffset() != offset or (midnight + timedelta(days=1)).utcoffset() != offset:
+        return None
+    return int(offset.total_seconds())
+
+
+def _day_candidates(plan, local_date):
+    """Grid starts (epoch seconds, ascending) on one local date whose session and
+    buffers fit in a working range."""
+    ranges = plan.hours.get(local_date.weekday())
+    if not ranges:
+        return
+    offset = _steady_offset(plan.zone, local_date.toordinal())
+    if offset is None:
+        for start, end, start_minute, end_minute in working_ranges(plan, local_date):
+            yield from _candidates(plan, local_date, start, end, start_minute, end_minute)
+        return
+    # The usual day: wall-clock minutes map linearly onto instants, no zone lookups.
+    base = (local_date.toordinal() - EPOCH_ORDINAL) * DAY_SECONDS - offset
+    step_seconds = plan.step * MINUTE
+    before, tail = plan.buffer_before, plan.duration + plan.buffer_after
+    for start_minute, end_minute in ranges:
+        first = _ceil_to(start_minute * MINUTE + before, step_seconds)
+        last = end_minute * MINUTE - tail
+        yield from range(base + first, base + last + 1, step_seconds)
+
+
 def iter_slots(plan):
     """Every bookable start of a plan, as epoch seconds, ascending."""
-    blocked_ends = [end for _, end in plan.blocked]
     blocked = plan.blocked
-    floor = plan.lo
+    blocked_ends = [end for _, end in blocked]
+    count = len(blocked)
+    duration = plan.duration
+    floor, hi = plan.lo, plan.hi
+    counts = plan.day_counts or {}
     for local_date in _local_dates(plan):
-        if plan.daily_cap is not None and (plan.day_counts or {}).get(local_date.isoformat(), 0) >= plan.daily_cap:
+        if plan.daily_cap is not None and counts.get(local_date.isoformat(), 0) >= plan.daily_cap:
             continue
-        for start, end, start_minute, end_minute in working_ranges(plan, local_date):
-            for moment in _candidates(plan, local_date, start, end, start_minute, end_minute):
-                if moment < floor:
-                    continue
-                if moment >= plan.hi:
-                    return
-                finish = moment + plan.duration
-                # The first blocked interval that ends after the session starts is the
-                # only one that can overlap it (they are merged and sorted).
-                index = bisect_right(blocked_ends, moment)
-                if index < len(blocked) and blocked[index][0] < finish:
-                    continue
-                floor = moment + 1  # never offer one instant twice
-                yield moment
+        for moment in _day_candidates(plan, local_date):
+            if moment < floor:
+                continue
+            if moment >= hi:
+                return
+            # The first blocked interval that ends after the session starts is the only
+            # one that can overlap it (they are merged and sorted).
+            index = bisect_right(blocked_ends, moment)
+            if index < count and blocked[index][0] < moment + duration:
+                continue
+            floor = moment + 1  # never offer one instant twice
+            yield moment
 
 
 # --- fetching ------------------------------------------------------------------------
@@ -224,6 +269,13 @@ def fetch_hours_and_time_off(coach_ids, start, end):
     return hours, time_off
 
 
+def _fetch_window(earliest, latest):
+    """What to fetch busy time and counts for: a day either side of the starts asked
+    about, so time off just before the first start still meets its buffer, a session
+    running past the last start is seen, and the daily cap counts whole local days."""
+    return earliest - timedelta(days=1), latest + timedelta(days=1)
+
+
 def _window(coach, start, end, now):
     """The instants a start may take: [start, end) ∩ [now + notice, now + horizon]."""
     earliest = max(start, now + timedelta(hours=coach.min_notice_hours))
@@ -237,8 +289,9 @@ def make_plan(coach, duration_minutes, earliest, latest, *, hour_rows, padded=()
     touch them, which is the same as the raw session not touching them widened."""
     before = coach.buffer_before_minutes * MINUTE
     after = coach.buffer_after_minutes * MINUTE
-    busy = [(_epoch(s), _epoch(e)) for s, e in padded]
-    busy += [(_epoch(s) - after, _epoch(e) + before) for s, e in blocked]
+    # Intervals come from the database or the caller as aware datetimes.
+    busy = [(int(s.timestamp()), int(e.timestamp())) for s, e in padded]
+    busy += [(int(s.timestamp()) - after, int(e.timestamp()) + before) for s, e in blocked]
     return Plan(
         zone=ZoneInfo(coach.time_zone),
         hours=merge_hours(hour_rows),
@@ -290,16 +343,18 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
     earliest, latest = _window(coach, start, end, now)
     if earliest >= latest:
         return []
-    fetch_end = latest + timedelta(days=1)
-    hours, time_off = fetch_hours_and_time_off([coach.pk], earliest, fetch_end)
+    fetch_start, fetch_end = _fetch_window(earliest, latest)
+    hours, time_off = fetch_hours_and_time_off([coach.pk], fetch_start, fetch_end)
     if busy is None:
-        padded = booking_busy.live_booking_intervals([coach.pk], earliest, fetch_end).get(coach.pk, [])
+        padded = booking_busy.live_booking_intervals([coach.pk], fetch_start, fetch_end).get(coach.pk, [])
         blocked = time_off[coach.pk]
     else:
         padded, blocked = [], list(busy)
+        if any(timezone.is_naive(moment) for interval in blocked for moment in interval):
+            raise ValueError("Busy intervals must be aware datetimes (UTC).")
     day_counts = None
     if coach.daily_cap is not None:
-        day_counts = booking_busy.live_booking_counts([coach.pk], earliest, latest).get(coach.pk, {})
+        day_counts = booking_busy.live_booking_counts([coach.pk], fetch_start, fetch_end).get(coach.pk, {})
     return compute_slots(
         coach,
         session_type.duration_minutes,
@@ -327,10 +382,10 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
     """The earliest `limit` openings across every listed coach, as `Opening`s sorted by
     time (then coach name). Coaches are those offering an active session type of the
     same length (and, given a SessionType, the same free-or-paid kind), optionally with
-    a specialty. In at most four queries whatever the number of coaches: session types
-    with their coaches, hours and time off, bookings, and (with a daily cap) counts."""
+    a specialty. At most four queries whatever the number of coaches: session types with
+    their coaches, hours and time off, bookings, and counts (only with a daily cap)."""
     from bookings import busy as booking_busy
-    from coaching.models import CoachProfile, SessionType
+    from coaching.models import SessionType
 
     now = now or timezone.now()
     if isinstance(session_type_or_duration, SessionType):
@@ -343,17 +398,14 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
     else:
         duration = int(session_type_or_duration)
         types = SessionType.objects.all()
-    types = types.filter(
-        is_active=True, duration_minutes=duration, coach__in=CoachProfile.objects.listed()
-    ).select_related("coach", "coach__user")
+    # The same coaches as CoachProfile.objects.listed(), as a join rather than a subquery.
+    types = types.filter(is_active=True, duration_minutes=duration, coach__is_listed=True, coach__user__is_active=True)
     if specialty:
         types = types.filter(coach__specialties__contains=[specialty])
-    # One session type per coach: the cheapest that fits (the model orders by price).
+    # One session type per coach: the cheapest that fits.
     chosen = {}
-    for session_type in types.order_by("coach_id", "price_cents", "pk"):
+    for session_type in types.select_related("coach").order_by("coach_id", "price_cents", "pk"):
         chosen.setdefault(session_type.coach_id, session_type)
-    if not chosen:
-        return []
     windows = {}
     for coach_id, session_type in chosen.items():
         earliest, latest = _window(session_type.coach, start, end, now)
@@ -364,14 +416,14 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
     ids = list(windows)
     lo = min(w[0] for w in windows.values())
     hi = max(w[1] for w in windows.values())
-    hours, time_off = fetch_hours_and_time_off(ids, lo, hi + timedelta(days=1))
-    padded = booking_busy.live_booking_intervals(ids, lo, hi + timedelta(days=1))
+    fetch_start, fetch_end = _fetch_window(lo, hi)
+    hours, time_off = fetch_hours_and_time_off(ids, fetch_start, fetch_end)
+    padded = booking_busy.live_booking_intervals(ids, fetch_start, fetch_end)
     capped = [coach_id for coach_id in ids if chosen[coach_id].coach.daily_cap is not None]
-    counts = booking_busy.live_booking_counts(capped, lo, hi) if capped else {}
+    counts = booking_busy.live_booking_counts(capped, fetch_start, fetch_end) if capped else {}
     streams = []
     for coach_id in ids:
-        session_type = chosen[coach_id]
-        coach = session_type.coach
+        coach = chosen[coach_id].coach
         plan = make_plan(
             coach,
             duration,

@@ -76,6 +76,7 @@ def coach_page(request, pk):
             "week_last_day": end - timedelta(seconds=1),
             "zone_form": ZoneForm(initial={"zone": str(request.zone)}),
             "zone_name": str(request.zone).replace("_", " "),
+            "viewer_zone": str(request.zone),
             "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
         },
     )

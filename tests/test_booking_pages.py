@@ -198,3 +198,17 @@ def test_a_second_click_on_hold_finds_the_first_hold(client, alice, carols):
 
     booking = Booking.objects.get(client=alice)
     assert first.headers["Location"] == second.headers["Location"] == f"/bookings/{booking.pk}/pay/"
+
+
+def test_carol_sees_alices_session_with_a_cancel_form_that_promises_a_full_refund(client, carol, alice, carols):
+    coach, session_type = carols
+    booking = demo_paid(transitions.place_hold(alice, session_type, local_time(coach, 3, 10)))
+    client.force_login(carol)
+
+    detail = client.get(f"/bookings/{booking.pk}/").content.decode()
+    cancel = client.get(f"/bookings/{booking.pk}/cancel/").content.decode()
+
+    assert "<dt>With</dt><dd>Alice Moreno</dd>" in detail
+    assert "Move it to another time" not in detail
+    assert "Your client gets a full refund and an apology from us." in cancel
+    assert 'name="reason"' in cancel

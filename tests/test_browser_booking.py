@@ -2,6 +2,7 @@
 that asks for 3-D Secure (passed, then failed), a card declined when it is saved, and one
 declined at charge."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from bookings import tasks, transitions
 from bookings.availability import is_open_slot
-from bookings.models import Booking, PaymentStatus, Status
+from bookings.models import Booking, PaymentStatus, Status, StripeEvent
 from tests.bookings_setup import bookable_coach, demo_paid, local_time, register_webhook
 from tests.browser import axe_violations
 
@@ -132,6 +133,12 @@ def test_alice_pays_for_sessions_with_four_kinds_of_card(live_server, page, loca
         Status.EXPIRED,
     ]
     assert [is_open_slot(coach, session_type, moment) for moment in (third_time, fourth_time)] == [True, True]
+
+    # localstripe's own signed webhooks reached the live server too, and were recorded once each.
+    deadline = time.monotonic() + 10
+    while StripeEvent.objects.filter(type="payment_intent.succeeded").count() < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert StripeEvent.objects.filter(type="payment_intent.succeeded", processed_at__isnull=False).count() == 2
 
 
 def test_the_change_and_admin_pages_pass_axe_on_a_phone(live_server, page, alice, bob, carol, erin):

@@ -31,6 +31,14 @@ def sign_in(page, live_server, user):
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
+def test_a_first_visit_is_redrawn_in_the_browsers_zone(live_server, page, carol_profile):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/coaches/{carol_profile.pk}/")
+    # The server first knew no zone (UTC); the page asks once more with the browser's.
+    expect(page.locator(".zone-form")).to_contain_text("Times are shown in America/Chicago")
+
+
 def test_a_visitor_finds_carol_and_changes_the_time_zone(live_server, page, carol_profile):
     page.goto(live_server.url + "/coaches/")
     assert axe_violations(page) == []

@@ -189,3 +189,18 @@ def test_booking_rules_refuse_a_cap_of_zero(client, carol, carol_profile):
     assert client.post(reverse("coaching:booking_rules"), data).status_code == 302
     carol_profile.refresh_from_db()
     assert (carol_profile.buffer_before_minutes, carol_profile.buffer_after_minutes, carol_profile.daily_cap) == (5, 10, 4)
+
+
+def test_erin_manages_coaches_in_the_admin_without_seeing_feed_secrets(client, erin, carol_profile):
+    client.force_login(erin)
+    assert client.get("/admin/coaching/coachprofile/").status_code == 200
+    html = client.get(f"/admin/coaching/coachprofile/{carol_profile.pk}/change/").content.decode()
+    assert "Carol Rivera" in html
+    assert carol_profile.feed_token not in html
+
+
+def test_carol_cannot_manage_coaches_in_the_admin(client, carol, carol_profile):
+    client.force_login(carol)
+    response = client.get("/admin/coaching/coachprofile/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -212,3 +212,39 @@ def test_first_available_leaves_out_unlisted_coaches(carol_profile, dave_profile
     start = utc(2026, 3, 9)
     openings = first_available(50, start, start + timedelta(days=1), now=utc(2026, 3, 1))
     assert [o.coach.display_name for o in openings] == ["Carol Rivera"]
+
+
+def test_time_off_just_before_the_notice_line_still_gets_its_buffer(carol_profile, session):
+    carol_profile.buffer_before_minutes = 15
+    carol_profile.min_notice_hours = 2
+    WeeklyHoursFactory(coach=carol_profile, weekday=0, start_time=time(8), end_time=time(12))
+    TimeOffFactory(coach=carol_profile, starts_at=utc(2026, 3, 9, 12), ends_at=utc(2026, 3, 9, 13))  # 8-9 am EDT
+    now = utc(2026, 3, 9, 11)  # 7 am: the notice line is 9:00, where the time off ends
+    slots = open_slots(carol_profile, session, now, now + timedelta(days=1), now=now)
+    assert slots[0].astimezone(NEW_YORK).strftime("%H:%M") == "09:15"
+
+
+def test_the_daily_cap_counts_the_whole_local_day_even_before_the_notice_line(carol_profile, session, monkeypatch):
+    carol_profile.daily_cap = 1
+    carol_profile.min_notice_hours = 2
+    WeeklyHoursFactory(coach=carol_profile, weekday=0, start_time=time(8), end_time=time(17))
+    asked = []
+
+    def counts(ids, start, end):
+        asked.append((start, end))
+        # One booking at 8:00 local, before the notice line: the day is still full.
+        return {carol_profile.pk: {"2026-03-09": 1}} if start <= utc(2026, 3, 9, 12) < end else {carol_profile.pk: {}}
+
+    monkeypatch.setattr(booking_busy, "live_booking_counts", counts)
+    now = utc(2026, 3, 9, 14)  # 10 am EDT
+    assert open_slots(carol_profile, session, now, now + timedelta(hours=8), now=now) == []
+    assert asked[0][0] <= datetime(2026, 3, 9, tzinfo=NEW_YORK)
+
+
+def test_a_slot_a_moment_before_the_notice_line_is_not_offered(carol_profile, session):
+    WeeklyHoursFactory(coach=carol_profile, weekday=0, start_time=time(9), end_time=time(10))
+    carol_profile.min_notice_hours = 1
+    nine = utc(2026, 3, 9, 13)
+    assert open_slots(carol_profile, session, nine - timedelta(hours=2), nine + timedelta(hours=2), now=nine - timedelta(hours=1)) == [nine]
+    late = nine - timedelta(hours=1) + timedelta(microseconds=300)
+    assert open_slots(carol_profile, session, nine - timedelta(hours=2), nine + timedelta(hours=2), now=late) == []
