@@ -133,3 +133,13 @@ def test_the_week_calendar_says_how_many_sessions_wait_for_a_note(client, carol,
     assert "1 past session needs an outcome or a signed note." in client.get(reverse("coaching:calendar")).content.decode()
     notes.use_note(carol, yesterday, notes.SIGN, **SHARED)
     assert "needs an outcome or a signed note" not in client.get(reverse("coaching:calendar")).content.decode()
+
+
+def test_the_booking_page_leads_to_the_note_and_to_the_summary(client, carol, alice, yesterday):
+    client.force_login(carol)
+    html = client.get(reverse("bookings:detail", args=[yesterday.pk])).content.decode()
+    assert reverse("coaching:session_note", args=[yesterday.pk]) in html
+    client.force_login(alice)
+    assert reverse("clients:summary", args=[yesterday.pk]) not in client.get(reverse("bookings:detail", args=[yesterday.pk])).content.decode()
+    notes.use_note(carol, yesterday, notes.SIGN, **SHARED)
+    assert reverse("clients:summary", args=[yesterday.pk]) in client.get(reverse("bookings:detail", args=[yesterday.pk])).content.decode()
