@@ -1,12 +1,10 @@
-"""Who is whose client, as far as bookings tell."""
+"""A coach knows a client who has (or had) a real session with them: the bookings
+side of clients.relations.coach_knows_client, registered in BookingsConfig.ready()."""
 
 from .models import Booking, Status
 
+KNOWING_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
 
-def coach_has_client(coach_user, client_user):
-    """True when `coach_user` has a held, confirmed or past session with `client_user`."""
-    return Booking.objects.filter(
-        coach__user=coach_user,
-        client=client_user,
-        status__in=[Status.PENDING_PAYMENT, Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW],
-    ).exists()
+
+def has_session_with(coach_user, client_user):
+    return Booking.objects.filter(coach__user=coach_user, client=client_user, status__in=KNOWING_STATUSES).exists()

@@ -12,17 +12,8 @@ from accounts.audit import record
 from accounts.models import Role
 
 from . import consents
-from .models import CoachAssignment, Intake
-
-
-def coach_has_client(coach, client):
-    """The coach is matched with the client by an admin, or has a booking with them."""
-    if CoachAssignment.objects.filter(coach=coach, client=client).exists():
-        return True
-    # bookings sits above clients in the import order, so it is asked at call time.
-    from bookings.relations import coach_has_client as has_booking_with
-
-    return has_booking_with(coach, client)
+from .relations import coach_knows_client
+from .models import Intake
 
 
 def may_read(user, intake):
@@ -36,7 +27,7 @@ def may_read(user, intake):
     if user.role == Role.ADMIN:
         return True
     if user.role == Role.COACH:
-        return consents.shares_with_coach(intake.client) and coach_has_client(user, intake.client)
+        return consents.shares_with_coach(intake.client) and coach_knows_client(user, intake.client)
     return False
 
 

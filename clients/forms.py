@@ -8,7 +8,7 @@ from django import forms
 from accounts.models import valid_time_zone
 
 from . import consents, scoring
-from .models import Goal, Substance, Treatment
+from .models import IntakeGoal, Substance, Treatment
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -89,7 +89,7 @@ class ReasonsForm(StepForm):
         label="Are you on medication-assisted treatment at the moment?", choices=Treatment.choices, widget=forms.RadioSelect
     )
     treatment_other = forms.CharField(label="If something else, which?", max_length=120, required=False)
-    goal = forms.ChoiceField(label="What would you like to work toward?", choices=Goal.choices, widget=forms.RadioSelect,
+    goal = forms.ChoiceField(label="What would you like to work toward?", choices=IntakeGoal.choices, widget=forms.RadioSelect,
                              help_text="Every one of these is a real goal, and you can change it at any time.")
     goal_in_own_words = forms.CharField(
         label="In your own words (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),

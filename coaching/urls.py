@@ -21,3 +21,16 @@ urlpatterns = [
     path("settings/time-off/", views.time_off, name="time_off"),
     path("settings/time-off/<int:pk>/remove/", views.time_off_remove, name="time_off_remove"),
 ]
+
+# Sessions, notes and the client record (h7)
+from . import note_views  # noqa: E402
+
+urlpatterns += [
+    path("sessions/", note_views.sessions, name="sessions"),
+    path("sessions/<int:pk>/note/", note_views.session_note, name="session_note"),
+    path("sessions/<int:pk>/completed/", note_views.mark_completed, name="mark_completed"),
+    path("sessions/<int:pk>/missed/", note_views.mark_missed, name="mark_missed"),
+    path("clients/<int:client_id>/", note_views.client_record, name="client_record"),
+    path("notes/", note_views.admin_notes, name="admin_notes"),
+    path("notes/<int:pk>/", note_views.admin_note, name="admin_note"),
+]

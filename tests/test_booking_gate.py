@@ -11,7 +11,7 @@ from clients.models import Intake
 from tests.bookings_setup import bookable_coach, local_time
 from tests.factories import IntakeFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = [pytest.mark.django_db, pytest.mark.intake_gate, pytest.mark.usefixtures("quick_passwords")]
 
 
 @pytest.fixture

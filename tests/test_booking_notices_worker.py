@@ -8,7 +8,7 @@ from bookings import tasks, transitions
 from bookings.models import Notice
 from tests.bookings_setup import bookable_coach, local_time
 
-pytestmark = pytest.mark.usefixtures("quick_passwords", "intake_gate_open")
+pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def test_a_free_booking_is_confirmed_by_e_mail_through_a_real_worker(

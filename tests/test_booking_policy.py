@@ -11,7 +11,7 @@ from bookings.models import Booking, CancelledBy, PaymentStatus, Refund, Status
 from tests.bookings_setup import bookable_coach, local_time, pay_for, stripe_refunds
 from tests.factories import PASSWORD  # noqa: F401
 
-pytestmark = pytest.mark.usefixtures("quick_passwords", "intake_gate_open")
+pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 @pytest.fixture

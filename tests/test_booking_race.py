@@ -14,7 +14,7 @@ from bookings.models import Booking, Status
 from tests.bookings_setup import bookable_coach, local_time
 from tests.factories import ClientFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords", "intake_gate_open")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords")]
 
 THREADS = 20
 

@@ -12,7 +12,7 @@ from bookings.errors import NotAllowed
 from bookings.models import Booking, CancelledBy, Status
 from tests.bookings_setup import bookable_coach, demo_paid, local_time
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords", "intake_gate_open")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
 
 
 @pytest.fixture

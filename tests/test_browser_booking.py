@@ -17,7 +17,7 @@ from bookings.models import Booking, PaymentStatus, Status, StripeEvent
 from tests.bookings_setup import bookable_coach, demo_paid, local_time, register_webhook
 from tests.browser import axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords", "intake_gate_open")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords")]
 
 
 def sign_in(page, live_server, user):

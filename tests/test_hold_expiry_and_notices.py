@@ -10,7 +10,7 @@ from bookings.errors import NotAllowed
 from bookings.models import Booking, Notice, NoticeKind, PaymentStatus, Status
 from tests.bookings_setup import bookable_coach, local_time, pay_for
 
-pytestmark = pytest.mark.usefixtures("quick_passwords", "intake_gate_open")
+pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.bookings_setup import bookable_coach, local_time
 
 URL = "/bookings/stripe/webhook/"
 
-pytestmark = pytest.mark.usefixtures("quick_passwords", "intake_gate_open")
+pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def sign(body, *, secret=None, at=None):

@@ -1,0 +1,190 @@
+"""A person's data, gathered for "Download my data", and removed for "Delete my account".
+
+Each app knows its own tables, so each app contributes in its own `<app>/export.py`,
+found the way Django's admin finds `admin.py` (autodiscovery), so no app imports
+another's:
+
+    # bookings/export.py
+    from accounts.export import register_eraser, register_section
+
+    @register_section("bookings", "Your sessions", order=40)
+    def bookings(user):
+        return [{"starts_at": ..., "coach": ..., "status": ...}, ...]   # JSON-ready dicts
+
+    @register_eraser("bookings", order=40)
+    def erase_bookings(user):
+        ...   # remove personal data; keep what the law needs (payments), anonymised
+
+A section answers a list of JSON-ready records (dicts of str, numbers, booleans,
+None, lists and dicts): it must return every record of `user` and nothing of anyone
+else. An eraser runs inside the deletion's transaction, before the account itself is
+anonymised here.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.module_loading import autodiscover_modules
+
+from . import audit
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    title: str
+    gather: Callable
+    order: int
+
+
+@dataclass(frozen=True)
+class Eraser:
+    name: str
+    erase: Callable
+    order: int
+
+
+_sections = {}
+_erasers = {}
+_discovered = False
+
+
+def register_section(name, title, *, order=100):
+    def decorator(gather):
+        _sections[name] = Section(name=name, title=title, gather=gather, order=order)
+        return gather
+
+    return decorator
+
+
+def register_eraser(name, *, order=100):
+    def decorator(erase):
+        _erasers[name] = Eraser(name=name, erase=erase, order=order)
+        return erase
+
+    return decorator
+
+
+def discover():
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("export")
+        _discovered = True
+
+
+def sections():
+    discover()
+    return sorted(_sections.values(), key=lambda s: (s.order, s.name))
+
+
+def erasers():
+    discover()
+    return sorted(_erasers.values(), key=lambda e: (e.order, e.name))
+
+
+def iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def export_for(user):
+    """Everything Waypoint holds about `user`, as one JSON-ready dict."""
+    return {
+        "exported_at": iso(timezone.now()),
+        "format": "waypoint-export-1",
+        "sections": [
+            {"name": section.name, "title": section.title, "records": section.gather(user)} for section in sections()
+        ],
+    }
+
+
+def record_export(user, *, request=None, form):
+    audit.record("data.exported", actor=user, obj=user, request=request, format=form)
+
+
+# This app's own section and eraser -----------------------------------------------------
+
+
+@register_section("profile", "Your profile", order=10)
+def profile(user):
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    return [
+        {
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "time_zone": user.time_zone,
+            "joined": iso(user.date_joined),
+            "last_sign_in": iso(user.last_login),
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary}
+                for a in EmailAddress.objects.filter(user=user).order_by("id")
+            ],
+            "two_step_sign_in": sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True)),
+        }
+    ]
+
+
+class DeletionRefused(Exception):
+    """Something must happen first (the message says what); nothing was deleted."""
+
+
+def anonymised_email(user):
+    return f"deleted-{user.pk}-{get_random_string(8).lower()}@deleted.invalid"
+
+
+def delete_account(user, *, request=None):
+    """Remove `user`'s personal data; keep (anonymised) what must be kept. Returns the audit event.
+
+    The user row stays, emptied, so that records the law requires us to keep (payments)
+    still point somewhere; nothing in it names the person any more. The audit trail is
+    append-only evidence and is not rewritten: lines the person's own actions wrote keep
+    the e-mail address they had then (see README: retention of the audit trail).
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    with transaction.atomic():
+        for eraser in erasers():
+            eraser.erase(user)
+        EmailAddress.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
+        user.email = anonymised_email(user)
+        user.name = ""
+        user.time_zone = ""
+        user.is_active = False
+        # A new unusable hash also ends every session the person had open elsewhere.
+        user.password = make_password(None)
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+        return audit.record("account.deleted", actor=user, obj=user, request=request, erased=[e.name for e in erasers()])
+
+
+def readable(value):
+    """A record's value as one line of text for the HTML page."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{key.replace('_', ' ')}: {readable(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return "; ".join(readable(item) for item in value) if value else "—"
+    return str(value)
+
+
+def readable_sections(export):
+    """The export as [(title, [[(label, text), ...] per record])] for the HTML page."""
+    return [
+        (
+            section["title"],
+            [[(key.replace("_", " ").capitalize(), readable(value)) for key, value in record.items()] for record in section["records"]],
+        )
+        for section in export["sections"]
+    ]

@@ -1,0 +1,78 @@
+"""Bookings and payments in "Download my data" and "Delete my account" (accounts/export.py)."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.export import DeletionRefused, iso, register_eraser, register_section
+
+from .models import Booking, Notice, Payment, Refund, StripeEvent
+
+
+@register_section("bookings", "Your sessions", order=30)
+def bookings(user):
+    rows = Booking.objects.filter(client=user).select_related("coach", "session_type").order_by("starts_at", "id")
+    return [
+        {
+            "id": b.pk,
+            "coach": b.coach.display_name,
+            "session": b.session_type.name,
+            "starts_at": iso(b.starts_at),
+            "ends_at": iso(b.ends_at),
+            "status": b.get_status_display(),
+            "price": f"{b.price_cents / 100:.2f} {b.currency.upper()}",
+            "rescheduled": b.reschedule_count,
+            "cancelled_at": iso(b.cancelled_at),
+            "cancelled_by": b.cancelled_by,
+            "cancel_reason": b.cancel_reason,
+        }
+        for b in rows
+    ]
+
+
+@register_section("payments", "Your payments", order=35)
+def payments(user):
+    rows = Payment.objects.filter(booking__client=user).prefetch_related("refunds").order_by("created_at", "id")
+    return [
+        {
+            "id": p.pk,
+            "booking_id": p.booking_id,
+            "amount": f"{p.amount_cents / 100:.2f} {p.currency.upper()}",
+            "status": p.get_status_display(),
+            "card": f"{p.card_brand} ending {p.card_last4}" if p.card_last4 else "",
+            "paid_at": iso(p.succeeded_at),
+            "refunds": [
+                {"amount": f"{r.amount_cents / 100:.2f} {p.currency.upper()}", "status": r.status, "at": iso(r.created_at)}
+                for r in p.refunds.all()
+            ],
+        }
+        for p in rows
+    ]
+
+
+def _minimal_event(payload):
+    """What reconciliation needs of a Stripe event, without billing names or addresses."""
+    obj = (payload.get("data") or {}).get("object") or {}
+    keep = ("id", "object", "amount", "amount_received", "currency", "status", "metadata", "created")
+    return {"id": payload.get("id"), "type": payload.get("type"), "data": {"object": {k: obj[k] for k in keep if k in obj}}}
+
+
+@register_eraser("bookings", order=30)
+def erase_bookings(user):
+    """Sessions stay as anonymous records behind the payments the law makes us keep."""
+    now = timezone.now()
+    live = Booking.objects.filter(client=user, ends_at__gt=now).filter(
+        Q(status="confirmed") | Q(status="pending_payment", hold_expires_at__gt=now)
+    )
+    if live.exists():
+        raise DeletionRefused(
+            "You still have an upcoming session. Please cancel it first (the cancellation policy applies), "
+            "then come back to delete your account."
+        )
+    Notice.objects.filter(booking__client=user).delete()
+    Booking.objects.filter(client=user).update(cancel_reason="", meeting_link="")
+    # Free text staff wrote may name the person; the amounts and ids are what must stay.
+    Refund.objects.filter(payment__booking__client=user).update(reason="")
+    Payment.objects.filter(booking__client=user).update(failure_message="")
+    for event in StripeEvent.objects.filter(payload__data__object__metadata__client_id=str(user.pk)):
+        event.payload = _minimal_event(event.payload)
+        event.save(update_fields=["payload"])

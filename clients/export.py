@@ -1,0 +1,106 @@
+"""This app's part of "Download my data" and "Delete my account" (see accounts/export.py).
+
+The intake (with its consents and reviews) and the progress log.
+"""
+
+from accounts.export import iso, register_eraser, register_section
+from coaching.encryption import reveal
+
+from .access import read_intake
+from .models import CheckIn, CoachAssignment, Consent, Goal, Intake, ProgressSettings
+from .progress import describe_goal
+
+
+@register_section("progress_log", "Your progress log", order=50)
+def progress_log(user):
+    settings = ProgressSettings.objects.filter(client=user).first()
+    records = []
+    if settings is not None:
+        records.append(
+            {
+                "kind": "settings",
+                "tracking": list(settings.substances),
+                "tracks_medication": settings.tracks_medication,
+                "shared_with_coach": settings.share_with_coach,
+            }
+        )
+    for goal in Goal.objects.filter(client=user).order_by("created_at", "id"):
+        records.append(
+            {
+                "kind": "goal",
+                "goal": describe_goal(goal),
+                "in_your_words": reveal(goal.own_words),
+                "active": goal.is_active,
+                "set_on": iso(goal.created_at),
+            }
+        )
+    for entry in CheckIn.objects.filter(client=user).prefetch_related("uses").order_by("day"):
+        records.append(
+            {
+                "kind": "check_in",
+                "day": iso(entry.day),
+                "use": [
+                    {"substance": use.substance, "used": use.used, "standard_drinks": use.standard_drinks}
+                    for use in entry.uses.all()
+                ],
+                "cravings": entry.cravings,
+                "mood": entry.get_mood_display(),
+                "took_medication": entry.took_medication,
+                "note": reveal(entry.note),
+            }
+        )
+    return records
+
+
+@register_eraser("progress_log", order=50)
+def erase_progress_log(user):
+    CheckIn.objects.filter(client=user).delete()
+    Goal.objects.filter(client=user).delete()
+    ProgressSettings.objects.filter(client=user).delete()
+
+
+INTAKE_FIELDS = [
+    "status", "preferred_name", "pronouns", "time_zone", "language", "phone", "emergency_contact",
+    "substances", "substance_other", "treatment", "treatment_other", "goal", "goal_in_own_words", "sex",
+    "audit_c_answers", "audit_c_score", "audit_c_positive", "dast_answers", "dast_score", "dast_band",
+    "importance", "confidence", "thoughts_of_self_harm", "overdose_past_year", "is_urgent",
+]
+
+
+@register_section("intake", "Your intake", order=20)
+def intake(user):
+    records = []
+    intake_id = Intake.objects.filter(client=user).values_list("pk", flat=True).first()
+    if intake_id is not None:
+        # Through the one audited door, like every other read of an intake.
+        answers = read_intake(user, intake_id)
+        record = {field: getattr(answers, field) for field in INTAKE_FIELDS}
+        record.update(kind="intake", started=iso(answers.created_at), sent=iso(answers.submitted_at))
+        records.append(record)
+        for review in answers.reviews.order_by("created_at"):
+            records.append({"kind": "review", "decision": review.get_action_display(), "message": review.message, "on": iso(review.created_at)})
+    for consent in Consent.objects.filter(client=user).order_by("signed_at", "id"):
+        records.append(
+            {
+                "kind": "consent",
+                "consent": consent.kind,
+                "version": consent.version,
+                "text": consent.text,
+                "signed_name": consent.signed_name,
+                "signed_at": iso(consent.signed_at),
+                "from_ip": consent.ip,
+                "expires": iso(consent.expires_at),
+                "revoked": iso(consent.revoked_at),
+            }
+        )
+    for match in CoachAssignment.objects.filter(client=user).select_related("coach"):
+        records.append({"kind": "coach_match", "coach": match.coach.name, "since": iso(match.assigned_at)})
+    return records
+
+
+@register_eraser("intake", order=20)
+def erase_intake(user):
+    # Reviews go with the intake (CASCADE); consents and matches name the person too.
+    Intake.objects.filter(client=user).delete()
+    Consent.objects.filter(client=user).delete()
+    CoachAssignment.objects.filter(client=user).delete()

@@ -1,0 +1,287 @@
+"""The rules of a client's progress log: goals, weekly summaries, the chart's series, sharing.
+
+Every goal is read the same way: each logged day either meets the goal's daily rule
+or does not, and the week's count of days that met it is set against the goal's weekly
+target. Days the client did not log count for nothing (unknown, not a failure), and the
+words never scold: a week below the target is told as plainly as one above it.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.http import Http404
+
+from accounts import audit
+
+from .models import CheckIn, Goal, GoalKind, ProgressSettings, TrackedSubstance, SubstanceUse
+from .relations import coach_knows_client
+
+WEEK = datetime.timedelta(days=7)
+MAX_CHART_WEEKS = 12
+CHECK_IN_DAYS_BACK = 6  # a check-in may be caught up for the past week, never the future
+SUBSTANCE_KINDS = {GoalKind.USE_FREE_DAYS, GoalKind.NO_USE_ON_WEEKDAYS}
+COUNTED_KINDS = {GoalKind.MAX_DRINKS_PER_DAY, GoalKind.ALCOHOL_FREE_DAYS, GoalKind.USE_FREE_DAYS}
+
+
+def week_start(day):
+    """The Monday of `day`'s week."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def plural(count, singular, many=None):
+    return f"{count} {singular if count == 1 else (many or singular + 's')}"
+
+
+def substance_name(value):
+    return TrackedSubstance(value).label.lower() if value != TrackedSubstance.OTHER else "the substance you chose"
+
+
+def settings_for(client):
+    return ProgressSettings.objects.get_or_create(client=client)[0]
+
+
+# Goals ----------------------------------------------------------------------------------
+
+
+class GoalError(ValueError):
+    pass
+
+
+def goal_problem(kind, substance, amount):
+    """None when a goal is complete, else what is missing, in the client's words."""
+    if kind in COUNTED_KINDS and amount is None:
+        return "Please give a number for this goal."
+    if kind in (GoalKind.ALCOHOL_FREE_DAYS, GoalKind.USE_FREE_DAYS) and not 1 <= amount <= 7:
+        return "A week has 7 days: please choose a number from 1 to 7."
+    if kind == GoalKind.MAX_DRINKS_PER_DAY and not 0 <= amount <= 50:
+        return "Please choose a number of drinks from 0 to 50."
+    if kind in SUBSTANCE_KINDS and not substance:
+        return "Please choose which substance this goal is about."
+    if kind in SUBSTANCE_KINDS and substance == TrackedSubstance.ALCOHOL and kind == GoalKind.USE_FREE_DAYS:
+        return "For alcohol, choose the goal “alcohol-free days a week”."
+    return None
+
+
+def add_goal(client, *, kind, substance="", amount=None, own_words=""):
+    """Add a goal, and start tracking what it needs (the substance, or medication)."""
+    kind = GoalKind(kind)
+    if kind not in SUBSTANCE_KINDS:
+        substance = TrackedSubstance.ALCOHOL if kind in (GoalKind.MAX_DRINKS_PER_DAY, GoalKind.ALCOHOL_FREE_DAYS) else ""
+    if kind not in COUNTED_KINDS:
+        amount = None
+    problem = goal_problem(kind, substance, amount)
+    if problem:
+        raise GoalError(problem)
+    with transaction.atomic():
+        settings = settings_for(client)
+        changed = False
+        if substance and substance not in settings.substances:
+            settings.substances = [*settings.substances, substance]
+            changed = True
+        if kind == GoalKind.MEDICATION_DAILY and not settings.tracks_medication:
+            settings.tracks_medication = True
+            changed = True
+        if changed:
+            settings.save()
+        return Goal.objects.create(client=client, kind=kind, substance=substance, amount=amount, own_words=own_words)
+
+
+def describe_goal(goal):
+    """The goal as a sentence: 'At most 2 drinks a day'."""
+    kind = goal.kind
+    if kind == GoalKind.MAX_DRINKS_PER_DAY:
+        return f"At most {plural(goal.amount, 'drink')} a day" if goal.amount else "No alcohol on any day"
+    if kind == GoalKind.ALCOHOL_FREE_DAYS:
+        return f"{plural(goal.amount, 'alcohol-free day')} a week"
+    if kind == GoalKind.USE_FREE_DAYS:
+        return f"{plural(goal.amount, 'day')} without {substance_name(goal.substance)} a week"
+    if kind == GoalKind.NO_USE_ON_WEEKDAYS:
+        return f"No {substance_name(goal.substance)} on weekdays"
+    return "Take my medication every day"
+
+
+def weekly_target(goal):
+    if goal.kind in (GoalKind.ALCOHOL_FREE_DAYS, GoalKind.USE_FREE_DAYS):
+        return goal.amount
+    if goal.kind == GoalKind.NO_USE_ON_WEEKDAYS:
+        return 5
+    return 7
+
+
+def day_meets(goal, check_in):
+    """True or False for a logged day; None when the day says nothing about this goal."""
+    if goal.kind == GoalKind.MEDICATION_DAILY:
+        return check_in.took_medication
+    if goal.kind == GoalKind.NO_USE_ON_WEEKDAYS and check_in.day.weekday() >= 5:
+        return None
+    use = next((u for u in check_in.uses.all() if u.substance == goal.substance), None)
+    if use is None:
+        return None
+    if goal.kind == GoalKind.MAX_DRINKS_PER_DAY:
+        return (use.standard_drinks or 0) <= goal.amount if use.used else True
+    return not use.used
+
+
+# Weekly summaries -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekResult:
+    goal: Goal
+    starts: datetime.date
+    days_met: int
+    days_logged: int
+    target: int
+
+    @property
+    def reached(self):
+        return self.days_met >= self.target
+
+    @property
+    def ends(self):
+        return self.starts + datetime.timedelta(days=6)
+
+
+def _count_phrase(result):
+    goal, n = result.goal, result.days_met
+    if goal.kind == GoalKind.ALCOHOL_FREE_DAYS:
+        return plural(n, "alcohol-free day")
+    if goal.kind == GoalKind.USE_FREE_DAYS:
+        return f"{plural(n, 'day')} without {substance_name(goal.substance)}"
+    if goal.kind == GoalKind.MAX_DRINKS_PER_DAY:
+        if goal.amount == 0:
+            return plural(n, "alcohol-free day")
+        return f"{plural(n, 'day')} at {plural(goal.amount, 'drink')} or fewer"
+    if goal.kind == GoalKind.NO_USE_ON_WEEKDAYS:
+        return f"{plural(n, 'weekday')} without {substance_name(goal.substance)}"
+    return f"medication taken on {plural(n, 'day')}"
+
+
+def _goal_phrase(goal):
+    if goal.kind in (GoalKind.ALCOHOL_FREE_DAYS, GoalKind.USE_FREE_DAYS):
+        return str(goal.amount)
+    if goal.kind == GoalKind.MAX_DRINKS_PER_DAY:
+        return "no alcohol on any day" if goal.amount == 0 else f"at most {plural(goal.amount, 'drink')} a day"
+    if goal.kind == GoalKind.NO_USE_ON_WEEKDAYS:
+        return f"no {substance_name(goal.substance)} on weekdays"
+    return "every day"
+
+
+def summary_sentence(result, *, this_week=True):
+    """'4 alcohol-free days this week — your goal was 3.' Plain, never scolding."""
+    when = "this week" if this_week else f"in the week of {result.starts:%A} {result.starts.day} {result.starts:%B}"
+    if result.days_logged == 0:
+        return f"No check-ins for this goal {when} yet."
+    phrase = _count_phrase(result)
+    sentence = f"{phrase[0].upper()}{phrase[1:]} {when} — your goal was {_goal_phrase(result.goal)}."
+    if result.reached:
+        sentence += " You reached it."
+    return sentence
+
+
+def week_result(goal, check_ins, starts):
+    ends = starts + datetime.timedelta(days=6)
+    answers = [day_meets(goal, c) for c in check_ins if starts <= c.day <= ends]
+    answers = [a for a in answers if a is not None]
+    return WeekResult(goal=goal, starts=starts, days_met=sum(answers), days_logged=len(answers), target=weekly_target(goal))
+
+
+def log_for(client, *, since=None):
+    """The client's check-ins (with their substance answers) from `since` on, oldest first."""
+    queryset = CheckIn.objects.filter(client=client).prefetch_related("uses").order_by("day")
+    if since is not None:
+        queryset = queryset.filter(day__gte=since)
+    return list(queryset)
+
+
+def chart_weeks(check_ins, today):
+    """Mondays from the first logged week (at most MAX_CHART_WEEKS back) to this week."""
+    this_week = week_start(today)
+    if not check_ins:
+        return [this_week]
+    first = max(week_start(check_ins[0].day), this_week - (MAX_CHART_WEEKS - 1) * WEEK)
+    weeks = []
+    while first <= this_week:
+        weeks.append(first)
+        first += WEEK
+    return weeks
+
+
+@dataclass
+class GoalProgress:
+    goal: Goal
+    description: str
+    this_week: WeekResult
+    sentence: str
+    weeks: list
+
+
+def overview(client, today):
+    """Everything the progress page shows, for the client or a coach they share with."""
+    since = week_start(today) - (MAX_CHART_WEEKS - 1) * WEEK
+    check_ins = log_for(client, since=since)
+    weeks = chart_weeks(check_ins, today)
+    goals = list(Goal.objects.filter(client=client, is_active=True))
+    progress = []
+    for goal in goals:
+        results = [week_result(goal, check_ins, starts) for starts in weeks]
+        progress.append(
+            GoalProgress(
+                goal=goal,
+                description=describe_goal(goal),
+                this_week=results[-1],
+                sentence=summary_sentence(results[-1]),
+                weeks=results,
+            )
+        )
+    return {"check_ins": check_ins, "goals": progress, "weeks": weeks}
+
+
+# Check-ins ------------------------------------------------------------------------------
+
+
+class CheckInError(ValueError):
+    pass
+
+
+def save_check_in(client, *, day, today, cravings, mood, uses, took_medication=None, note=""):
+    """Create or replace the check-in of `day`. `uses` maps substance → drinks (alcohol) or bool."""
+    if day > today:
+        raise CheckInError("That day has not happened yet.")
+    if day < today - datetime.timedelta(days=CHECK_IN_DAYS_BACK):
+        raise CheckInError("Check-ins can be added for the past week.")
+    if not 0 <= cravings <= 10:
+        raise CheckInError("Cravings go from 0 to 10.")
+    with transaction.atomic():
+        check_in, _ = CheckIn.objects.update_or_create(
+            client=client,
+            day=day,
+            defaults={"cravings": cravings, "mood": mood, "took_medication": took_medication, "note": note},
+        )
+        check_in.uses.all().delete()
+        rows = []
+        for substance, answer in uses.items():
+            if substance == TrackedSubstance.ALCOHOL:
+                rows.append(SubstanceUse(check_in=check_in, substance=substance, used=answer > 0, standard_drinks=answer))
+            else:
+                rows.append(SubstanceUse(check_in=check_in, substance=substance, used=bool(answer)))
+        SubstanceUse.objects.bulk_create(rows)
+    return check_in
+
+
+# Sharing --------------------------------------------------------------------------------
+
+
+def coach_may_see_log(coach_user, client_user):
+    """Only when the client has chosen to share, and only with a coach who knows them."""
+    shared = ProgressSettings.objects.filter(client=client_user, share_with_coach=True).exists()
+    return shared and coach_knows_client(coach_user, client_user)
+
+
+def shared_log_for(coach_user, client_user, *, request=None):
+    """The coach's door to a client's log: 404 unless shared with them; each look audited."""
+    if not coach_may_see_log(coach_user, client_user):
+        raise Http404("No progress log here.")
+    audit.record("progress_log.read", actor=coach_user, obj=client_user, request=request, by="coach")
+    return client_user

@@ -1,0 +1,49 @@
+"""Does a coach know a client? The one question behind every coach's view of client data.
+
+A coach may see something of a client's only when there is a working relationship:
+the client was matched to the coach at intake, or the two have a booking. Those facts
+live in other apps (the intake in clients, bookings in bookings), and clients must not
+import bookings, so each app registers a check here when it is ready:
+
+    # bookings/apps.py
+    def ready(self):
+        from clients.relations import register
+        from .relations import has_booking_with   # (coach_user, client_user) -> bool
+        register(has_booking_with)
+
+A check takes the coach's and the client's User and answers True or False; it should
+be one cheap query. `coach_knows_client` is True when any registered check says so.
+The intake match (CoachAssignment) is checked here directly. With no match and no
+registered check saying yes, every coach view of client data answers 404.
+"""
+
+from accounts.models import Role
+
+_checks = []
+
+
+def register(check):
+    """Add a check (idempotent); returns it, so it can be used as a decorator."""
+    if check not in _checks:
+        _checks.append(check)
+    return check
+
+
+def unregister(check):
+    if check in _checks:
+        _checks.remove(check)
+
+
+def coach_knows_client(coach_user, client_user):
+    if coach_user is None or client_user is None:
+        return False
+    if getattr(coach_user, "role", None) != Role.COACH or getattr(client_user, "role", None) != Role.CLIENT:
+        return False
+    if not coach_user.is_active:
+        return False
+    from .models import CoachAssignment
+
+    # The intake match lives here in clients; bookings registers its own check.
+    if CoachAssignment.objects.filter(coach=coach_user, client=client_user).exists():
+        return True
+    return any(check(coach_user, client_user) for check in _checks)

@@ -1,0 +1,197 @@
+"""The coach's sessions, notes and client record; the admin's view of notes. Thin: the
+rules are in coaching/notes.py (the one door to note text) and bookings/transitions.py."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_POST
+
+from accounts.access import admin_required, client_required, coach_required
+from accounts.models import Role, User
+from bookings import transitions
+from bookings.errors import BookingRefused
+from bookings.models import Booking, Status
+from clients import access as intake_access
+from clients import progress
+from clients.models import Intake
+from clients.relations import coach_knows_client
+
+from . import notes
+from .models import NoteFormat, SessionNote
+from .note_forms import AddendumForm, SessionNoteForm
+
+CALENDAR_PAST = timedelta(days=60)
+CALENDAR_AHEAD = timedelta(days=60)
+SHOWN_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
+
+
+def _rows(bookings, now):
+    """Sessions with what each one still needs from the coach."""
+    states = notes.note_states(b.pk for b in bookings)
+    rows = []
+    for booking in bookings:
+        state = states.get(booking.pk)
+        rows.append(
+            {
+                "booking": booking,
+                "note_state": state,
+                "note_missing": booking.status == Status.COMPLETED and state != "signed",
+                "needs_outcome": booking.status == Status.CONFIRMED and booking.ends_at <= now,
+                "may_mark_missed": booking.status == Status.CONFIRMED and booking.starts_at <= now,
+            }
+        )
+    return rows
+
+
+def _coach_bookings(user):
+    return Booking.objects.filter(coach__user=user, status__in=SHOWN_STATUSES).select_related("client", "session_type")
+
+
+@coach_required
+def sessions(request):
+    now = timezone.now()
+    bookings = list(_coach_bookings(request.user).filter(starts_at__gte=now - CALENDAR_PAST, starts_at__lt=now + CALENDAR_AHEAD))
+    rows = _rows(bookings, now)
+    upcoming = [r for r in rows if r["booking"].starts_at > now]
+    past = list(reversed([r for r in rows if r["booking"].starts_at <= now]))
+    missing = [r for r in past if r["note_missing"] or r["needs_outcome"]]
+    return render(request, "coaching/notes/sessions.html", {"upcoming": upcoming, "past": past, "missing": missing})
+
+
+def _coach_booking(request, pk):
+    return get_object_or_404(_coach_bookings(request.user), pk=pk)
+
+
+@coach_required
+@require_POST
+def mark_completed(request, pk):
+    booking = _coach_booking(request, pk)
+    try:
+        transitions.complete(booking)
+    except BookingRefused as error:
+        messages.error(request, str(error))
+        return redirect("coaching:sessions")
+    messages.success(request, "Marked as completed. Your note for this session is next.")
+    return redirect("coaching:session_note", pk=booking.pk)
+
+
+@coach_required
+@require_POST
+def mark_missed(request, pk):
+    booking = _coach_booking(request, pk)
+    try:
+        transitions.mark_no_show(booking, actor=request.user, request=request)
+    except BookingRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Marked as missed.")
+    return redirect("coaching:sessions")
+
+
+@sensitive_post_parameters()
+@coach_required
+@sensitive_variables()  # innermost: it hides the locals of the frame it calls directly
+def session_note(request, pk):
+    booking = _coach_booking(request, pk)
+    view = notes.use_note(request.user, booking, notes.READ, request=request) if request.method == "GET" else None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "addendum":
+                form = AddendumForm(request.POST)
+                if form.is_valid():
+                    notes.use_note(request.user, booking, notes.ADD_ADDENDUM, request=request, **form.cleaned_data)
+                    messages.success(request, "Addendum added.")
+                    return redirect("coaching:session_note", pk=booking.pk)
+                raise notes.NoteRefused("Please write the addendum first.")
+            form = SessionNoteForm(request.POST, note_format=request.POST.get("format", NoteFormat.DAP))
+            if form.is_valid():
+                step = notes.SIGN if action == "sign" else notes.SAVE_DRAFT
+                notes.use_note(request.user, booking, step, request=request, **form.changes())
+                messages.success(request, "Signed and locked." if step == notes.SIGN else "Draft saved.")
+                return redirect("coaching:session_note", pk=booking.pk)
+        except notes.NoteRefused as error:
+            messages.error(request, str(error))
+            return redirect("coaching:session_note", pk=booking.pk)
+    else:
+        chosen = request.GET.get("format")
+        note_format = view.format if view else (chosen if chosen in NoteFormat.values else NoteFormat.DAP)
+        if view and not view.is_signed and chosen in NoteFormat.values:
+            note_format = chosen
+        form = None if view and view.is_signed else SessionNoteForm(note_format=note_format, initial=SessionNoteForm.initial_from(view))
+    context = {
+        "booking": booking,
+        "view": view,
+        "form": form,
+        "addendum_form": AddendumForm() if view and view.is_signed else None,
+        "formats": NoteFormat.choices,
+        "may_write": booking.starts_at <= timezone.now(),
+    }
+    return render(request, "coaching/notes/note.html", context)
+
+
+@coach_required
+def client_record(request, client_id):
+    client = get_object_or_404(User, pk=client_id, role=Role.CLIENT)
+    if not coach_knows_client(request.user, client):
+        raise Http404("No such client.")
+    now = timezone.now()
+    bookings = list(_coach_bookings(request.user).filter(client=client).order_by("-starts_at"))
+    rows = _rows(bookings, now)
+    context = {
+        "client": client,
+        "upcoming": [r for r in rows if r["booking"].starts_at > now][::-1],
+        "past": [r for r in rows if r["booking"].starts_at <= now],
+        "log_shared": progress.coach_may_see_log(request.user, client),
+        "intake": _shared_intake(request, client),
+    }
+    return render(request, "coaching/notes/client_record.html", context)
+
+
+def _shared_intake(request, client):
+    """The client's intake when they share it with this coach (the read is audited), else None."""
+    intake = Intake.objects.filter(client=client).only("pk", "client_id", "status").first()
+    if intake is None or not intake_access.may_read(request.user, intake):
+        return None
+    return intake_access.read_intake(request.user, intake.pk, request)
+
+
+@client_required
+def shared_summaries(request):
+    """The client's signed session summaries, newest first."""
+    bookings = (
+        Booking.objects.filter(client=request.user, note__signed_at__isnull=False)
+        .select_related("coach")
+        .order_by("-starts_at")
+    )
+    return render(request, "coaching/notes/summaries.html", {"bookings": bookings})
+
+
+@client_required
+@sensitive_variables()
+def shared_summary(request, pk):
+    booking = get_object_or_404(Booking.objects.filter(client=request.user), pk=pk)
+    summary = notes.use_note(request.user, booking, notes.READ_SHARED, request=request)
+    return render(request, "coaching/notes/summary.html", {"booking": booking, "summary": summary})
+
+
+@admin_required
+def admin_notes(request):
+    """Every note's existence and state, for admins: no text (so no door, no audit)."""
+    rows = SessionNote.objects.select_related("booking__coach", "booking__client").only(
+        "id", "signed_at", "signed_by_name", "created_at", "booking__id", "booking__starts_at",
+        "booking__coach__display_name", "booking__client__email",
+    ).order_by("-created_at")[:200]
+    return render(request, "coaching/notes/admin_list.html", {"rows": rows})
+
+
+@admin_required
+def admin_note(request, pk):
+    booking = get_object_or_404(Booking, pk=pk)
+    record = notes.use_note(request.user, booking, notes.INSPECT, request=request)
+    return render(request, "coaching/notes/admin_note.html", {"booking": booking, "record": record})
+

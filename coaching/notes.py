@@ -1,0 +1,337 @@
+"""Session notes: the one door through which every read and write passes.
+
+`use_note(user, booking, action, ...)` decides who may do what, does it, and writes one
+line of the audit trail. Nothing else in the code base reads or writes a note's text.
+
+- The session's coach reads the whole note, writes drafts, signs, and adds addenda.
+- The client reads the shared part (summary, homework, next steps, shared addenda) of a
+  signed note of their own session, never the private part and never a draft.
+- An admin sees that a note exists, its state and its audit history, never its text.
+- Anyone else, and any action outside their role, gets a 404: the note does not exist
+  for them. A signed note refuses edits (here, and in the database by a trigger); only
+  dated addenda may follow.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from accounts import audit
+from accounts.models import Role
+
+from .encryption import reveal
+from .models import NOTE_SECTIONS, SHARED_PARTS, NoteAddendum, NoteFormat, SessionNote
+
+READ = "read"
+READ_SHARED = "read_shared"
+SAVE_DRAFT = "save_draft"
+SIGN = "sign"
+ADD_ADDENDUM = "add_addendum"
+INSPECT = "inspect"
+
+COACH_ACTIONS = {READ, SAVE_DRAFT, SIGN, ADD_ADDENDUM}
+# A note may be written once the session has begun and was not cancelled or a lapsed hold.
+WRITABLE_STATUSES = ("confirmed", "completed", "no_show")
+
+
+class NoteRefused(ValueError):
+    """The action is the user's to take, but not now (a reason they can act on)."""
+
+
+class NoteLocked(NoteRefused):
+    """A signed note refuses edits; an addendum is the way to add to it."""
+
+
+class HiddenText:
+    """Dataclasses below carry decrypted text: their repr names ids only, so an error
+    report's local variables or a log line never show it."""
+
+    def __repr__(self):
+        ids = {k: getattr(self, k) for k in ("note_id", "booking_id") if hasattr(self, k)}
+        return f"<{type(self).__name__} {ids} (text hidden)>"
+
+
+@dataclass(frozen=True, repr=False)
+class Addendum(HiddenText):
+    written_at: datetime
+    author_name: str
+    text: str
+    shared_with_client: bool
+
+
+@dataclass(frozen=True, repr=False)
+class CoachView(HiddenText):
+    """The whole note, for the session's coach."""
+
+    note_id: int
+    booking_id: int
+    format: str
+    format_label: str
+    sections: list  # [(key, label, text)] of the format's private sections
+    shared: list  # [(key, label, text)]: summary, homework, next steps
+    signed_at: datetime | None
+    signed_by_name: str
+    addenda: list = field(default_factory=list)
+
+    @property
+    def is_signed(self):
+        return self.signed_at is not None
+
+
+@dataclass(frozen=True, repr=False)
+class SharedSummary(HiddenText):
+    """What the client reads: the shared part of a signed note."""
+
+    booking_id: int
+    coach_name: str
+    signed_at: datetime
+    parts: list  # [(label, text)] with text
+    addenda: list  # shared addenda only
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """What an admin sees: that the note exists, its state and history; no text."""
+
+    note_id: int
+    booking_id: int
+    author_email: str
+    state: str
+    created_at: datetime
+    signed_at: datetime | None
+    signed_by_name: str
+    addenda_count: int
+    history: list  # AuditEvents, newest first
+
+
+def booking_model():
+    # coaching sits below bookings: the model is found through the note's foreign key.
+    return SessionNote._meta.get_field("booking").related_model
+
+
+def _booking(booking):
+    if isinstance(booking, booking_model()):
+        return booking
+    try:
+        return booking_model().objects.select_related("coach__user", "client").get(pk=booking)
+    except (booking_model().DoesNotExist, ValueError, TypeError):
+        raise Http404("No such session.") from None
+
+
+def _role_may(user, booking, action):
+    """True when `user` may take `action` on the note of `booking`."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.role == Role.COACH:
+        return action in COACH_ACTIONS and booking.coach.user_id == user.pk
+    if user.role == Role.CLIENT:
+        return action == READ_SHARED and booking.client_id == user.pk
+    if user.role == Role.ADMIN:
+        return action == INSPECT
+    return False
+
+
+def coach_name(user):
+    profile = getattr(user, "coach_profile", None)
+    return (profile.display_name if profile else "") or user.name or user.email
+
+
+def use_note(user, booking, action, *, request=None, now=None, **changes):
+    """The one door to a session's note. Returns what the action yields (see below),
+    writes one audit event per read or write, and raises Http404 for anyone who may not.
+
+    read          coach → CoachView, or None when no note is written yet
+    read_shared   client → SharedSummary of a signed note
+    save_draft    coach, changes: format, private {section: text}, summary, homework, next_steps → CoachView
+    sign          coach, same optional changes → CoachView (locked)
+    add_addendum  coach, changes: text, shared_with_client → CoachView
+    inspect       admin → NoteRecord
+    """
+    booking = _booking(booking)
+    if not _role_may(user, booking, action):
+        raise Http404("No session note here.")
+    now = now or timezone.now()
+    if action == READ:
+        note = SessionNote.objects.filter(booking=booking).first()
+        if note is None:
+            return None
+        audit.record("note.read", actor=user, obj=note, request=request, booking_id=booking.pk)
+        return _coach_view(note)
+    if action == READ_SHARED:
+        note = SessionNote.objects.filter(booking=booking, signed_at__isnull=False).select_related("author").first()
+        if note is None:
+            raise Http404("No shared summary for this session yet.")
+        audit.record("note.read_shared", actor=user, obj=note, request=request, booking_id=booking.pk)
+        return _shared_summary(note)
+    if action == INSPECT:
+        note = SessionNote.objects.filter(booking=booking).select_related("author").first()
+        if note is None:
+            raise Http404("No note for this session.")
+        event = audit.record("note.inspected", actor=user, obj=note, request=request, booking_id=booking.pk)
+        return _record(note, event)
+    try:
+        with transaction.atomic():
+            note = _write(user, booking, action, now, changes)
+            audit.record(f"note.{_past_tense[action]}", actor=user, obj=note, request=request, booking_id=booking.pk)
+    except NoteLocked:
+        note = SessionNote.objects.get(booking=booking)
+        audit.record("note.edit_refused", actor=user, obj=note, request=request, booking_id=booking.pk, attempted=action)
+        raise
+    return _coach_view(note)
+
+
+_past_tense = {SAVE_DRAFT: "draft_saved", SIGN: "signed", ADD_ADDENDUM: "addendum_added"}
+
+
+def _write(user, booking, action, now, changes):
+    note = SessionNote.objects.select_for_update().filter(booking=booking).first()
+    if action == ADD_ADDENDUM:
+        if note is None or not note.is_signed:
+            raise NoteRefused("An addendum follows a signed note. Until you sign, edit the note itself.")
+        text = (changes.get("text") or "").strip()
+        if not text:
+            raise NoteRefused("Please write the addendum first.")
+        NoteAddendum.objects.create(
+            note=note,
+            author=user,
+            author_name=coach_name(user),
+            written_at=now,
+            text=text,
+            shared_with_client=bool(changes.get("shared_with_client")),
+        )
+        return note
+    if note is not None and note.is_signed:
+        raise NoteLocked("This note is signed and locked. You can add a dated addendum below.")
+    if booking.status not in WRITABLE_STATUSES or booking.starts_at > now:
+        raise NoteRefused("A note can be written once the session has begun.")
+    if note is None:
+        note = SessionNote(booking=booking, author=user)
+    _apply(note, changes)
+    if action == SIGN:
+        if not _has_content(note):
+            raise NoteRefused("There is nothing in this note to sign yet.")
+        note.signed_at = now
+        note.signed_by_name = coach_name(user)
+    note.save()
+    return note
+
+
+def _apply(note, changes):
+    if "format" in changes:
+        note.format = NoteFormat(changes["format"])
+    if "private" in changes:
+        keys = [key for key, _ in NOTE_SECTIONS[NoteFormat(note.format)]]
+        private = changes["private"] or {}
+        note.private = {key: str(private.get(key) or "").strip() for key in keys}
+    for key, _ in SHARED_PARTS:
+        if key in changes:
+            setattr(note, key, str(changes[key] or "").strip())
+
+
+def _has_content(note):
+    return any(reveal(note.private).values()) or any(reveal(getattr(note, key)) for key, _ in SHARED_PARTS)
+
+
+def _addenda(note, *, shared_only=False):
+    rows = NoteAddendum.objects.filter(note=note)
+    if shared_only:
+        rows = rows.filter(shared_with_client=True)
+    return [Addendum(a.written_at, a.author_name, reveal(a.text), a.shared_with_client) for a in rows]
+
+
+def _coach_view(note):
+    private = reveal(note.private) or {}
+    return CoachView(
+        note_id=note.pk,
+        booking_id=note.booking_id,
+        format=note.format,
+        format_label=NoteFormat(note.format).label,
+        sections=[(key, label, private.get(key, "")) for key, label in NOTE_SECTIONS[NoteFormat(note.format)]],
+        shared=[(key, label, reveal(getattr(note, key))) for key, label in SHARED_PARTS],
+        signed_at=note.signed_at,
+        signed_by_name=note.signed_by_name,
+        addenda=_addenda(note),
+    )
+
+
+def _shared_summary(note):
+    return SharedSummary(
+        booking_id=note.booking_id,
+        coach_name=note.signed_by_name,
+        signed_at=note.signed_at,
+        parts=[(label, reveal(getattr(note, key))) for key, label in SHARED_PARTS if reveal(getattr(note, key))],
+        addenda=_addenda(note, shared_only=True),
+    )
+
+
+def _record(note, event):
+    return NoteRecord(
+        note_id=note.pk,
+        booking_id=note.booking_id,
+        author_email=note.author.email,
+        state="signed" if note.is_signed else "draft",
+        created_at=note.created_at,
+        signed_at=note.signed_at,
+        signed_by_name=note.signed_by_name,
+        addenda_count=NoteAddendum.objects.filter(note=note).count(),
+        history=list(audit.history(note)),
+    )
+
+
+# Lists that show no text (safe without the door) -----------------------------------------
+
+
+def note_states(booking_ids):
+    """{booking_id: "draft" | "signed"} for the given sessions: no text, so no audit."""
+    return {
+        booking_id: ("signed" if signed_at else "draft")
+        for booking_id, signed_at in SessionNote.objects.filter(booking_id__in=list(booking_ids)).values_list(
+            "booking_id", "signed_at"
+        )
+    }
+
+
+def sessions_waiting_count(coach_user, *, now=None):
+    """Past sessions of the coach that still need an outcome (completed or missed) or a
+    signed note: a count only, no text, so no audit."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    return (
+        booking_model()
+        .objects.filter(coach__user=coach_user)
+        .filter(
+            Q(status="confirmed", ends_at__lte=now)
+            | Q(status="completed", note__isnull=True)
+            | Q(status="completed", note__signed_at__isnull=True)
+        )
+        .count()
+    )
+
+
+def shared_summaries_for_export(client):
+    """Every shared summary of `client`'s signed notes, through the door (audited per note)."""
+    booking_ids = (
+        SessionNote.objects.filter(booking__client=client, signed_at__isnull=False)
+        .order_by("booking__starts_at")
+        .values_list("booking_id", flat=True)
+    )
+    return [use_note(client, booking_id, READ_SHARED) for booking_id in list(booking_ids)]
+
+
+def erase_for_client(client):
+    """Remove the notes of `client`'s sessions (account deletion). Audited per note, no text."""
+    from django.db import connection
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL waypoint.maintenance = 'on'")
+        notes = list(SessionNote.objects.filter(booking__client=client))
+        for note in notes:
+            audit.record("note.erased", obj=note, booking_id=note.booking_id, reason="client deleted their account")
+        NoteAddendum.objects.filter(note__in=notes).delete()
+        SessionNote.objects.filter(pk__in=[n.pk for n in notes]).delete()
+    return len(notes)

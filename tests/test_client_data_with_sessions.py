@@ -1,0 +1,109 @@
+"""Export and deletion once there are sessions, payments and session notes."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.export import DeletionRefused, delete_account, export_for
+from accounts.models import AuditEvent
+from bookings.models import Booking, Notice, Payment, PaymentStatus, Refund, Status, StripeEvent
+from coaching import notes
+from coaching.models import SessionNote
+from tests.notes_setup import coach_with_profile, past_session
+from tests.test_client_data import text_columns_containing
+
+pytestmark = pytest.mark.django_db
+
+
+def paid(booking, last4):
+    return Payment.objects.create(
+        booking=booking, amount_cents=6000, currency="usd", status=PaymentStatus.SUCCEEDED, captured_cents=6000,
+        stripe_customer_id=f"cus_{booking.client_id}", stripe_payment_intent_id=f"pi_{booking.pk}",
+        card_brand="visa", card_last4=last4, succeeded_at=booking.starts_at - timedelta(days=2),
+    )
+
+
+@pytest.fixture
+def history(alice, bob, carol):
+    coach, session_type = coach_with_profile(carol)
+    alices = past_session(coach, session_type, alice, days_ago=8, status=Status.COMPLETED)
+    bobs = past_session(coach, session_type, bob, days_ago=9, status=Status.COMPLETED)
+    alice_payment, bob_payment = paid(alices, "4242"), paid(bobs, "1881")
+    Refund.objects.create(payment=alice_payment, amount_cents=1000, status="succeeded", reason="Alice Moreno asked kindly")
+    notes.use_note(carol, alices, notes.SIGN, private={"data": "alice private words"}, summary="alice shared words")
+    notes.use_note(carol, alices, notes.ADD_ADDENDUM, text="alice addendum words", shared_with_client=True)
+    notes.use_note(carol, bobs, notes.SIGN, private={"data": "bob private words"}, summary="bob shared words")
+    Notice.objects.create(booking=alices, kind="receipt", key="receipt:alice", context={"to": "Alice Moreno"})
+    StripeEvent.objects.create(
+        event_id="evt_alice", type="payment_intent.succeeded",
+        payload={"id": "evt_alice", "type": "payment_intent.succeeded", "data": {"object": {
+            "id": f"pi_{alices.pk}", "object": "payment_intent", "amount": 6000, "currency": "usd", "status": "succeeded",
+            "metadata": {"booking_id": str(alices.pk), "client_id": str(alice.pk)},
+            "charges": {"data": [{"billing_details": {"name": "Alice Moreno", "email": "alice@example.com"}}]},
+        }}},
+    )
+    return alices, bobs, alice_payment, bob_payment
+
+
+def test_the_export_has_alices_sessions_payments_and_summaries_only(history, alice):
+    alices, bobs, alice_payment, _ = history
+    sections = {s["name"]: s["records"] for s in export_for(alice)["sections"]}
+    assert [s for s in sections] == ["profile", "intake", "bookings", "payments", "shared_summaries", "progress_log"]
+    assert [(b["id"], b["coach"], b["status"], b["price"]) for b in sections["bookings"]] == [(alices.pk, "Carol Rivera", "Completed", "60.00 USD")]
+    assert sections["payments"] == [
+        {
+            "id": alice_payment.pk, "booking_id": alices.pk, "amount": "60.00 USD", "status": "Paid", "card": "visa ending 4242",
+            "paid_at": alice_payment.succeeded_at.isoformat(),
+            "refunds": [{"amount": "10.00 USD", "status": "succeeded", "at": Refund.objects.get().created_at.isoformat()}],
+        }
+    ]
+    summary = sections["shared_summaries"][0]
+    assert (summary["booking_id"], summary["coach"], summary["summary"], [a["text"] for a in summary["added_later"]]) == (
+        alices.pk, "Carol Rivera", "alice shared words", ["alice addendum words"]
+    )
+    text = json.dumps(sections)
+    for other in ["bob", "Bob Lee", "1881", "private words", str(bobs.pk) + ","]:
+        assert other not in text
+
+
+def test_deleting_alice_keeps_her_payments_anonymised_and_removes_everything_personal(client, history, alice, bob):
+    alices, bobs, alice_payment, bob_payment = history
+    client.force_login(alice)
+    client.get(reverse("clients:my_data_json"))  # she downloads her data first, as the page suggests
+    response = client.post(reverse("clients:delete_account"), {"password": "correct-horse-battery-staple", "understood": "on"})
+    assert response["Location"] == reverse("home")
+
+    for needle in ["Alice Moreno", "alice private words", "alice shared words", "alice addendum words", "Moreno"]:
+        assert text_columns_containing(needle) == [], needle
+    # Her own earlier actions stay in the append-only audit trail under the address she had.
+    assert text_columns_containing("alice@example.com") == [("accounts_auditevent", "actor_email")]
+    assert sorted(set(AuditEvent.objects.filter(actor_email="alice@example.com").values_list("action", flat=True))) == ["data.exported", "note.read_shared"]
+
+    kept = Payment.objects.get(pk=alice_payment.pk)
+    assert (kept.amount_cents, kept.captured_cents, kept.status, kept.stripe_payment_intent_id, kept.booking_id) == (
+        6000, 6000, PaymentStatus.SUCCEEDED, f"pi_{alices.pk}", alices.pk
+    )
+    assert Refund.objects.get().amount_cents == 1000
+    assert Booking.objects.get(pk=alices.pk).status == Status.COMPLETED
+    assert SessionNote.objects.filter(booking=alices).count() == 0
+    assert StripeEvent.objects.get(event_id="evt_alice").payload["data"]["object"]["amount"] == 6000
+
+    assert Payment.objects.get(pk=bob_payment.pk).card_last4 == "1881"
+    assert notes.use_note(bob, bobs, notes.READ_SHARED).parts == [("Summary", "bob shared words")]
+    assert AuditEvent.objects.filter(action="note.erased").count() == 1
+    assert AuditEvent.objects.get(action="account.deleted").details == {"erased": ["intake", "session_notes", "bookings", "progress_log"]}
+
+
+def test_an_upcoming_session_must_be_cancelled_before_deleting(history, alice, carol):
+    coach = carol.coach_profile
+    upcoming = past_session(coach, coach.session_types.get(), alice, days_ago=-3)
+    with pytest.raises(DeletionRefused, match="Please cancel it first"):
+        delete_account(alice)
+    alice.refresh_from_db()
+    assert (alice.email, alice.is_active) == ("alice@example.com", True)
+    assert SessionNote.objects.filter(booking__client=alice).count() == 1
+    assert AuditEvent.objects.filter(action__in=["note.erased", "account.deleted"]).count() == 0
+    assert upcoming.ends_at > timezone.now()
