@@ -3,15 +3,18 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# honcho gives each process its own PORT; every process must agree on the site's address
+# (localstripe registers its webhook there), so it is fixed here.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test setup services venv browser migrate seed clean
 
 run: setup migrate seed
 	@echo ""
-	@echo "  Waypoint is starting at  http://127.0.0.1:$(PORT)/"
+	@echo "  Waypoint is starting at  $(SITE_URL)/"
 	@echo "  Demo log-ins are printed above (password: waypoint-demo-2026)."
 	@echo ""
-	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+	SITE_URL=$(SITE_URL) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 test: setup browser
 	$(PY) -m pytest
