@@ -10,7 +10,8 @@ TERMS = (
     "benzodiazepine", "benzo", "methadone", "suboxone", "buprenorphine", "naloxone", "narcan", "naltrexone",
     "vivitrol", "overdose", "relapse", "sober", "sobriety", "recovery", "rehab", "detox", "withdrawal",
     "dependence", "abuse", "disorder", "diagnosis", "harm reduction", "harm-reduction", "use log",
-    "aud", "oud", "sud", "mat", "treatment",
+    "aud", "oud", "sud", "mat", "treatment", "stimulant", "stimulants", "self-harm", "suicide", "suicidal",
+    "crisis",
 )
 
 _PATTERN = re.compile(r"\b(" + "|".join(re.escape(term) for term in TERMS) + r")\b", re.IGNORECASE)
