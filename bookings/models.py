@@ -224,12 +224,14 @@ class NoticeKind(models.TextChoices):
 
 
 class Notice(models.Model):
-    """An e-mail we owe someone. The task claims it by setting sent_at, so it goes out once."""
+    """An e-mail we owe someone. A task claims it (claimed_at, a lease) before sending and
+    marks sent_at after; a claim whose worker died is released when its lease runs out."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=30, choices=NoticeKind.choices)
     key = models.CharField(max_length=120, unique=True)
     context = models.JSONField(default=dict, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)

@@ -9,7 +9,8 @@ import smtplib
 from datetime import timedelta
 
 from celery import shared_task
-from django.db.models import F
+from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .errors import BookingRefused
@@ -34,23 +35,35 @@ def send_notice(self, *, notice_id):
     from . import emails
 
     now = timezone.now()
-    claimed = Notice.objects.filter(pk=notice_id, sent_at=None).update(sent_at=now, attempts=F("attempts") + 1)
+    claimed = (
+        _claimable_notices(now).filter(pk=notice_id).update(claimed_at=now, attempts=F("attempts") + 1)
+    )
     if not claimed:
         return False
     notice = Notice.objects.select_related("booking__client", "booking__coach", "booking__session_type").get(pk=notice_id)
     try:
         emails.send(notice)
     except (smtplib.SMTPException, OSError) as exc:
-        Notice.objects.filter(pk=notice_id).update(sent_at=None, last_error=str(exc)[:300])
+        Notice.objects.filter(pk=notice_id).update(claimed_at=None, last_error=str(exc)[:300])
         raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
+    Notice.objects.filter(pk=notice_id).update(sent_at=timezone.now())
     return True
+
+
+def _claimable_notices(now):
+    """Unsent notices nobody holds: never claimed, or claimed by a worker that died
+    (its lease, longer than a task may run, has passed)."""
+    lease_ended = now - timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES)
+    return Notice.objects.filter(sent_at=None).filter(Q(claimed_at=None) | Q(claimed_at__lt=lease_ended))
 
 
 @shared_task(name="bookings.resend_unsent_notices")
 def resend_unsent_notices():
     """Notices whose task never reached the broker, or ran out of retries, get another go."""
     stale = timezone.now() - timedelta(minutes=5)
-    ids = list(Notice.objects.filter(sent_at=None, created_at__lt=stale, attempts__lt=6).values_list("pk", flat=True)[:200])
+    ids = list(
+        _claimable_notices(timezone.now()).filter(created_at__lt=stale, attempts__lt=6).values_list("pk", flat=True)[:200]
+    )
     for notice_id in ids:
         enqueue(send_notice, notice_id=notice_id)
     return len(ids)

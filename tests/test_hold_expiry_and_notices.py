@@ -117,3 +117,27 @@ def test_no_subject_names_more_than_a_day(alice, carols, localstripe, mailoutbox
         f"Your receipt for {day:%A} {day.day} {day:%B}",
         f"Your session on {day:%A} {day.day} {day:%B}",
     ]
+
+
+@pytest.mark.django_db
+def test_a_notice_whose_worker_died_mid_send_goes_out_once_after_its_lease(alice, carol, mailoutbox, eager_tasks, settings):
+    coach, intro = bookable_coach(carol, price_cents=0)
+    booking = transitions.place_hold(alice, intro, local_time(coach, 3, 10))
+    notice = Notice.objects.get(booking=booking)
+    # A worker claimed it and was killed before sending: claimed, never marked sent.
+    claimed_at = timezone.now() - timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES - 1)
+    Notice.objects.filter(pk=notice.pk).update(claimed_at=claimed_at, attempts=1, created_at=claimed_at)
+
+    # Inside the lease nobody else takes it: the first worker may still be sending.
+    assert tasks.resend_unsent_notices() == 0
+    assert tasks.send_notice(notice_id=notice.pk) is False
+    assert mailoutbox == []
+
+    # Once the lease has run out, the scan hands it over and it goes out exactly once.
+    Notice.objects.filter(pk=notice.pk).update(claimed_at=claimed_at - timedelta(minutes=2))
+    assert tasks.resend_unsent_notices() == 1
+    assert tasks.resend_unsent_notices() == 0
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject.startswith("Your session on ")
+    assert mailoutbox[0].to == [alice.email]
+    assert Notice.objects.get(pk=notice.pk).sent_at is not None
