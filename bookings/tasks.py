@@ -124,17 +124,23 @@ def scan_reminders():
     return len(reminders.scan())
 
 
+def _deliver_or_retry(task, deliver, what, row_id):
+    """Run `deliver(row_id)`; a TryLater becomes a retry after its countdown."""
+    from . import reminders
+
+    try:
+        return deliver(row_id)
+    except reminders.TryLater as later:
+        log.info("%s %s: %s; again in %ss", what, row_id, later, later.countdown)
+        raise task.retry(countdown=later.countdown) from later
+
+
 @shared_task(name="bookings.send_reminder", bind=True, max_retries=None)
 def send_reminder(self, *, reminder_id):
     """The row counts the attempts and gives up; a lost retry is found by the scan."""
     from . import reminders
 
-    try:
-        outcome = reminders.deliver(reminder_id)
-    except reminders.TryLater as later:
-        log.info("reminder %s: %s; again in %ss", reminder_id, later, later.countdown)
-        raise self.retry(countdown=later.countdown) from later
-    return outcome
+    return _deliver_or_retry(self, reminders.deliver, "reminder", reminder_id)
 
 
 @shared_task(name="bookings.send_reminders")
@@ -162,9 +168,4 @@ def scan_agendas():
 def send_agenda(self, *, agenda_id):
     from . import reminders
 
-    try:
-        outcome = reminders.deliver_agenda(agenda_id)
-    except reminders.TryLater as later:
-        log.info("agenda %s: %s; again in %ss", agenda_id, later, later.countdown)
-        raise self.retry(countdown=later.countdown) from later
-    return outcome
+    return _deliver_or_retry(self, reminders.deliver_agenda, "agenda", agenda_id)

@@ -1,11 +1,10 @@
 """The intake's forms. Each step's form can be saved as a draft (`draft=True`: nothing is
 required yet, but what is given must be valid) or to complete the step."""
 
-from zoneinfo import available_timezones
 
 from django import forms
 
-from accounts.models import valid_time_zone
+from accounts.models import valid_time_zone, zone_choices
 
 from . import consents, scoring
 from .models import IntakeGoal, Substance, Treatment
@@ -32,7 +31,7 @@ class StepForm(forms.Form):
 
 
 def time_zone_choices():
-    return [("", "Choose your time zone")] + [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
+    return [("", "Choose your time zone"), *zone_choices()]
 
 
 class AboutForm(StepForm):

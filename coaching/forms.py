@@ -1,16 +1,15 @@
-from zoneinfo import available_timezones
-
 from django import forms
+
+from accounts.models import zone_choices
 
 from .hours import overlapping_hours
 from .models import CoachProfile, SessionType, Specialty, WeeklyHours
 
-ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(available_timezones()) if "/" in name or name == "UTC"]
 CURRENCIES = [("usd", "US dollars"), ("cad", "Canadian dollars"), ("gbp", "Pounds sterling"), ("eur", "Euros")]
 
 
 class ZoneForm(forms.Form):
-    zone = forms.ChoiceField(label="Show times in", choices=ZONE_CHOICES)
+    zone = forms.ChoiceField(label="Show times in", choices=zone_choices)
 
 
 class DirectoryFilterForm(forms.Form):
@@ -29,7 +28,7 @@ class CoachProfileForm(forms.ModelForm):
     languages = forms.CharField(
         label="Languages you coach in", help_text="Separate them with commas, e.g. English, Spanish.", max_length=300, required=False
     )
-    time_zone = forms.ChoiceField(label="Your time zone", choices=ZONE_CHOICES, help_text="Your weekly hours are in this zone.")
+    time_zone = forms.ChoiceField(label="Your time zone", choices=zone_choices, help_text="Your weekly hours are in this zone.")
     meeting_link = forms.URLField(
         label="Your video meeting link",
         required=False,
