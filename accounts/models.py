@@ -1,10 +1,9 @@
-from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
-
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+
+from core.zones import zone_named
 
 
 class Role(models.TextChoices):
@@ -14,22 +13,6 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = frozenset({Role.COACH, Role.ADMIN})
-
-
-@lru_cache(maxsize=1)
-def _known_zones():
-    # available_timezones() walks the tz database on disk: about 40 ms a call.
-    return frozenset(available_timezones())
-
-
-def valid_time_zone(name):
-    return name in _known_zones()
-
-
-@lru_cache(maxsize=1)
-def zone_choices():
-    """(name, label) of every region/city zone, and UTC, for the forms that ask for one."""
-    return tuple((name, name.replace("_", " ")) for name in sorted(_known_zones()) if "/" in name or name == "UTC")
 
 
 class UserManager(BaseUserManager):
@@ -98,9 +81,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def zone(self):
-        if self.time_zone and valid_time_zone(self.time_zone):
-            return ZoneInfo(self.time_zone)
-        return None
+        return zone_named(self.time_zone, default=None)
 
 
 class AuditEvent(models.Model):

@@ -12,7 +12,7 @@ from icalendar import Calendar, Event, vText
 
 from .busy import booking_uid
 from .models import NoticeKind, Payment, Refund
-from .wording import day_in_words, money, when_in_words, zone_name
+from core.wording import day_in_words, money, when_in_words, zone_name
 
 UTC = ZoneInfo("UTC")
 

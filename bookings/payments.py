@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts import audit
 
 from . import notices, transitions
-from .wording import money
+from core.wording import money
 from .errors import BookingRefused, NotAllowed, RefundRefused, SlotTaken
 from .models import NoticeKind, Payment, PaymentStatus, Refund, Status, StripeEvent
 

@@ -1,8 +1,7 @@
 """The reminder and morning-agenda e-mails. Subjects and previews name a day and a
 time, never what a session is about; the sender is the neutral DEFAULT_FROM_EMAIL."""
 
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -10,25 +9,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from . import policy
-from .discretion import require_discreet
+from core.discretion import require_discreet
 from .emails import calendar_file
-from .wording import clock_in_words, day_in_words, when_in_words, zone_name
+from core.zones import zone_named
+from core.wording import clock_in_words, day_in_words, when_in_words, zone_name
 
 UTC = ZoneInfo("UTC")
 
 
-@lru_cache(maxsize=None)
-def _zone_named(name):
-    try:
-        return ZoneInfo(name) if name else UTC
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
 def recipient_zone(user):
-    """The person's zone (UTC when unset or unknown). Not `user.zone`: that lists every
-    zone on disk on each call (about 40 ms), too slow for a thousand e-mails a minute."""
-    return _zone_named(user.time_zone)
+    """The person's zone (UTC when unset or unknown), from the cached lookup: a thousand
+    e-mails a minute cannot each walk the tz database."""
+    return zone_named(user.time_zone)
 
 
 def _domain():
@@ -121,9 +113,7 @@ def agenda_preview(sessions, zone):
 
 
 def agenda_context(agenda, sessions, *, now):
-    from .reminders import coach_zone
-
-    zone = coach_zone(agenda.coach)
+    zone = zone_named(agenda.coach.time_zone)
     return {
         "preview": agenda_preview(sessions, zone),
         "coach_name": agenda.coach.display_name,
@@ -147,9 +137,7 @@ def agenda_context(agenda, sessions, *, now):
 
 
 def agenda_message(agenda, sessions, *, now):
-    from .reminders import coach_zone
-
-    zone = coach_zone(agenda.coach)
+    zone = zone_named(agenda.coach.time_zone)
     ctx = agenda_context(agenda, sessions, now=now)
     subject = agenda_subject(agenda, zone)
     require_discreet(subject, ctx["preview"], settings.DEFAULT_FROM_EMAIL)

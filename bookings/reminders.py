@@ -15,7 +15,6 @@ follows a booking when it moves or is cancelled, and sending one exactly once.
 
 import logging
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +22,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts import audit
+from core.zones import zone_named
 from coaching.models import CoachProfile
 
 from . import outbox
@@ -256,10 +256,7 @@ def deliver(reminder_id, *, now=None):
 
 
 def coach_zone(coach):
-    try:
-        return ZoneInfo(coach.time_zone)
-    except Exception:
-        return ZoneInfo("UTC")
+    return zone_named(coach.time_zone)
 
 
 def day_bounds(day, zone):

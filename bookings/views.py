@@ -25,7 +25,7 @@ from . import availability, eligibility, payments, policy, transitions
 from .errors import BookingRefused, SlotTaken
 from .forms import CoachCancelForm, RefundForm, RescheduleForm
 from .models import Booking, Payment, PaymentStatus, Status
-from .wording import when_in_words
+from core.wording import when_in_words
 
 UTC = ZoneInfo("UTC")
 

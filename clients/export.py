@@ -4,7 +4,7 @@ The intake (with its consents and reviews) and the progress log.
 """
 
 from accounts.export import iso, register_eraser, register_section
-from coaching.encryption import reveal
+from core.encryption import reveal
 
 from .access import read_intake
 from .models import CheckIn, CoachAssignment, Consent, Goal, Intake, ProgressSettings

@@ -4,7 +4,7 @@ required yet, but what is given must be valid) or to complete the step."""
 
 from django import forms
 
-from accounts.models import valid_time_zone, zone_choices
+from core.zones import is_valid_zone, zone_choices
 
 from . import consents, scoring
 from .models import IntakeGoal, Substance, Treatment
@@ -64,7 +64,7 @@ class AboutForm(StepForm):
 
     def clean_time_zone(self):
         value = self.cleaned_data["time_zone"]
-        if value and not valid_time_zone(value):
+        if value and not is_valid_zone(value):
             raise forms.ValidationError("That is not a time zone we know.")
         return value
 

@@ -230,7 +230,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator  # noqa:
 from django.db import models  # noqa: E402
 
 from accounts.models import Role  # noqa: E402
-from coaching.encryption import EncryptedTextField  # noqa: E402
+from core.encryption import EncryptedTextField  # noqa: E402
 
 
 class TrackedSubstance(models.TextChoices):

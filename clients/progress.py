@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404
 
 from accounts import audit
+from core.wording import day_in_words
 
 from .models import CheckIn, Goal, GoalKind, ProgressSettings, TrackedSubstance, SubstanceUse
 from .relations import coach_knows_client
@@ -170,7 +171,7 @@ def _goal_phrase(goal):
 
 def summary_sentence(result, *, this_week=True):
     """'4 alcohol-free days this week — your goal was 3.' Plain, never scolding."""
-    when = "this week" if this_week else f"in the week of {result.starts:%A} {result.starts.day} {result.starts:%B}"
+    when = "this week" if this_week else f"in the week of {day_in_words(result.starts)}"
     if result.days_logged == 0:
         return f"No check-ins for this goal {when} yet."
     phrase = _count_phrase(result)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import client_required, coach_required, get_visible_or_404
 from accounts.models import Role, User
+from core.wording import day_in_words
 
 from . import progress
 from .models import CheckIn, Goal, ProgressSettings
@@ -55,7 +56,7 @@ def check_in(request):
             except progress.CheckInError as error:
                 form.add_error("day", str(error))
             else:
-                messages.success(request, f"Thank you. Your check-in for {entry.day:%A} {entry.day.day} {entry.day:%B} is saved.")
+                messages.success(request, f"Thank you. Your check-in for {day_in_words(entry.day)} is saved.")
                 return redirect("clients:progress")
     else:
         earlier = CheckIn.objects.visible_to(request.user).filter(day=today).prefetch_related("uses").first()

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from .feed import time_off_events
 from .models import WeeklyHours
-from .words import day_words, time_words
+from core.wording import clock_in_words, day_in_words
 
 
 @dataclass
@@ -32,8 +32,8 @@ def week_start(today, week=0):
 def _range_label(start, end, day_start, day_end, zone):
     if start <= day_start and end >= day_end:
         return "All day"
-    first = time_words(max(start, day_start).astimezone(zone))
-    last = "midnight" if end >= day_end else time_words(end.astimezone(zone))
+    first = clock_in_words(max(start, day_start).astimezone(zone))
+    last = "midnight" if end >= day_end else clock_in_words(end.astimezone(zone))
     return f"{first} – {last}"
 
 
@@ -53,7 +53,7 @@ def week_grid(coach, monday, *, today, session_events=()):
         entries = []
         for row in hours:
             if row.weekday == day.weekday():
-                entries.append((datetime.combine(day, row.start_time), Entry("hours", f"{time_words(row.start_time)} – {time_words(row.end_time)}")))
+                entries.append((datetime.combine(day, row.start_time), Entry("hours", f"{clock_in_words(row.start_time)} – {clock_in_words(row.end_time)}")))
         for item in list(away) + list(session_events):
             if item["start"] < day_end and item["end"] > day_start:
                 kind = "away" if item["uid"].startswith("time-off-") else "session"
@@ -61,5 +61,5 @@ def week_grid(coach, monday, *, today, session_events=()):
                 local_start = max(item["start"], day_start).astimezone(zone).replace(tzinfo=None)
                 entries.append((local_start, Entry(kind, label, item["summary"])))
         entries.sort(key=lambda pair: (pair[0], pair[1].kind))
-        days.append(Day(date=day, title=day_words(day), is_today=day == today, entries=[e for _, e in entries]))
+        days.append(Day(date=day, title=day_in_words(day), is_today=day == today, entries=[e for _, e in entries]))
     return days

@@ -1,6 +1,6 @@
 from django import forms
 
-from accounts.models import zone_choices
+from core.zones import zone_choices
 
 from .hours import overlapping_hours
 from .models import CoachProfile, SessionType, Specialty, WeeklyHours

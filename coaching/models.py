@@ -6,7 +6,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from accounts.models import Role, valid_time_zone
+from accounts.models import Role
+from core.zones import is_valid_zone
 
 
 class Specialty(models.TextChoices):
@@ -71,7 +72,7 @@ class CoachProfile(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        if not valid_time_zone(self.time_zone):
+        if not is_valid_zone(self.time_zone):
             raise ValidationError({"time_zone": "That is not a time zone we know. Try a name like America/Chicago."})
 
 
@@ -167,7 +168,7 @@ class TimeOff(models.Model):
 # The coach's record of one session. Every read and write goes through
 # coaching/notes.py: use_note(), which writes the audit trail. Text is encrypted at rest.
 
-from coaching.encryption import EncryptedJSONField, EncryptedTextField  # noqa: E402
+from core.encryption import EncryptedJSONField, EncryptedTextField  # noqa: E402
 
 
 class NoteFormat(models.TextChoices):

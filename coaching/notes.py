@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts import audit
 from accounts.models import Role
 
-from .encryption import reveal
+from core.encryption import reveal
 from .models import NOTE_SECTIONS, SHARED_PARTS, NoteAddendum, NoteFormat, SessionNote
 
 READ = "read"

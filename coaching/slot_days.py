@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from .words import day_words, moment_words, time_words
+from core.wording import clock_in_words, day_in_words, when_in_words
 
 MAX_WEEKS_AHEAD = 52
 
@@ -38,6 +38,6 @@ def group_by_day(slots, zone, coach, session_type):
     for slot in slots:
         local = slot.astimezone(zone)
         days.setdefault(local.date(), []).append(
-            SlotLink(slot, time_words(local), moment_words(local), booking_url(coach, session_type, slot))
+            SlotLink(slot, clock_in_words(local), when_in_words(local), booking_url(coach, session_type, slot))
         )
-    return [(day_words(day), links) for day, links in days.items()]
+    return [(day_in_words(day), links) for day, links in days.items()]

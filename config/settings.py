@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django_htmx",
+    "core",
     "accounts",
     "clients",
     "coaching",

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import mail
 
 from bookings import emails, reminders
-from bookings.discretion import indiscreet_words, require_discreet
+from core.discretion import indiscreet_words, require_discreet
 from bookings.models import CoachAgenda, Notice, NoticeKind, Refund, Reminder
 from bookings.reminder_emails import agenda_context, agenda_message, reminder_context, reminder_message
 from tests.bookings_setup import bookable_coach, demo_paid, local_time

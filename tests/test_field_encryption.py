@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from clients.models import CheckIn, Goal, GoalKind
-from coaching.encryption import Secret, UndecryptableValue
-from coaching.rotation import rotate_model
+from core.encryption import Secret, UndecryptableValue
+from core.rotation import rotate_model
 
 pytestmark = pytest.mark.django_db
 

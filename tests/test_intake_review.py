@@ -15,7 +15,7 @@ from accounts.models import AuditEvent
 from clients import review
 from clients.models import CoachAssignment, Intake, IntakeReview
 from clients.tasks import email_review_decision
-from bookings.discretion import indiscreet_words
+from core.discretion import indiscreet_words
 from coaching.models import CoachProfile, Specialty
 from tests.factories import ClientFactory, IntakeFactory, sign_all_consents
 

@@ -1,17 +1,6 @@
 from django import forms, template
-from django.utils import timezone
 
 register = template.Library()
-
-
-@register.filter
-def in_words(moment):
-    """An instant in the viewer's zone, in words: "Tuesday 3 March, 3:30 pm"."""
-    if not moment:
-        return ""
-    local = timezone.localtime(moment)
-    hour = local.hour % 12 or 12
-    return f"{local:%A} {local.day} {local:%B}, {hour}:{local:%M} {'am' if local.hour < 12 else 'pm'}"
 
 
 @register.filter

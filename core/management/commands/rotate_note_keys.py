@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from coaching.encryption import UndecryptableValue
-from coaching.rotation import rotate_all
+from core.encryption import UndecryptableValue
+from core.rotation import rotate_all
 
 
 class Command(BaseCommand):
