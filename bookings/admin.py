@@ -4,7 +4,7 @@
 
 from django.contrib import admin
 
-from .models import Booking, Notice, Payment, Refund, StripeEvent
+from .models import Booking, Payment, Refund, StripeEvent
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -49,9 +49,3 @@ class RefundAdmin(ReadOnly):
 class StripeEventAdmin(ReadOnly):
     list_display = ["event_id", "type", "received_at", "processed_at"]
     search_fields = ["event_id"]
-
-
-@admin.register(Notice)
-class NoticeAdmin(ReadOnly):
-    list_display = ["pk", "booking", "kind", "sent_at", "attempts", "last_error"]
-    list_filter = ["kind"]

@@ -19,7 +19,9 @@ from django.utils import timezone
 from coaching.models import SessionType
 
 from . import availability, payments, transitions
-from .models import Booking, Notice, Payment, PaymentStatus, Status
+from core.models import OwedStatus, OwedWork
+
+from .models import Booking, Payment, PaymentStatus, Status
 
 DEMO_SESSION = "Coaching session"
 
@@ -95,5 +97,8 @@ def seed(people):
     seeded["past"] = past
 
     # Demo data e-mails nobody.
-    Notice.objects.filter(booking__client=alice, sent_at=None).update(sent_at=now)
+    abouts = [f"booking:{pk}" for pk in Booking.objects.filter(client=alice).values_list("pk", flat=True)]
+    OwedWork.objects.filter(about__in=abouts, status=OwedStatus.PENDING, due_at__lte=now).update(
+        status=OwedStatus.DONE, finished_at=now
+    )
     return seeded

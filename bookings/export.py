@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from accounts.export import DeletionRefused, iso, register_eraser, register_section
 
-from .models import Booking, Notice, Payment, Refund, StripeEvent
+from core.models import OwedWork
+
+from .models import Booking, Payment, Refund, StripeEvent
 
 
 @register_section("bookings", "Your sessions", order=30)
@@ -68,7 +70,9 @@ def erase_bookings(user):
             "You still have an upcoming session. Please cancel it first (the cancellation policy applies), "
             "then come back to delete your account."
         )
-    Notice.objects.filter(booking__client=user).delete()
+    # Owed work about these sessions holds ids only; none of it is owed any more.
+    booking_ids = Booking.objects.filter(client=user).values_list("pk", flat=True)
+    OwedWork.objects.filter(about__in=[f"booking:{pk}" for pk in booking_ids]).delete()
     Booking.objects.filter(client=user).update(cancel_reason="", meeting_link="")
     # Free text staff wrote may name the person; the amounts and ids are what must stay.
     Refund.objects.filter(payment__booking__client=user).update(reason="")

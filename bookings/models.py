@@ -184,11 +184,17 @@ class Payment(models.Model):
         return self.captured_cents - self.refunded_cents
 
 
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "Being refunded"
+    SUCCEEDED = "succeeded", "Refunded"
+    FAILED = "failed", "Refused by the bank"
+
+
 class Refund(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount_cents = models.PositiveIntegerField()
     stripe_refund_id = models.CharField(max_length=255, blank=True)
-    status = models.CharField(max_length=20)
+    status = models.CharField(max_length=20, choices=RefundStatus.choices, default=RefundStatus.PENDING)
     reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -213,33 +219,5 @@ class StripeEvent(models.Model):
         ordering = ["-received_at"]
 
 
-class NoticeKind(models.TextChoices):
-    CONFIRMATION = "confirmation", "Booking confirmation"
-    RECEIPT = "receipt", "Payment receipt"
-    CANCELLATION = "cancellation", "Cancellation"
-    COACH_CANCELLATION = "coach_cancellation", "Cancelled by the coach"
-    REFUND = "refund", "Refund"
-    LATE_PAYMENT_REFUNDED = "late_payment_refunded", "Late payment refunded"
-    RESCHEDULE = "reschedule", "Rescheduled"
-
-
-class Notice(models.Model):
-    """An e-mail we owe someone. A task claims it (claimed_at, a lease) before sending and
-    marks sent_at after; a claim whose worker died is released when its lease runs out."""
-
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(max_length=30, choices=NoticeKind.choices)
-    key = models.CharField(max_length=120, unique=True)
-    context = models.JSONField(default=dict, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-
-# Reminders and morning agendas (issue 5): their own module, registered with this app here.
-from .reminder_models import CoachAgenda, Reminder, ReminderPreference, SendStatus  # noqa: E402, F401
+# A person's reminder choices: their own module, registered with this app here.
+from .reminder_models import ReminderPreference  # noqa: E402, F401

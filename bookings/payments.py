@@ -15,17 +15,16 @@ paid and sends no refund events, so we never ask for more than captured minus re
 import logging
 
 import stripe
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts import audit
+from core import outbox
 
-from . import notices, transitions
-from core.wording import money
-from .errors import BookingRefused, NotAllowed, RefundRefused, SlotTaken
-from .models import NoticeKind, Payment, PaymentStatus, Refund, Status, StripeEvent
+from . import notices, payment_states, refunds, transitions
+from .errors import BookingRefused, NotAllowed, SlotTaken
+from .models import Payment, PaymentStatus, Status, StripeEvent
+from .stripe_api import api, field as _field, idempotency_key, metadata, passing
 
 log = logging.getLogger(__name__)
 
@@ -41,34 +40,6 @@ HANDLED_EVENTS = {
 
 class PaymentProblem(BookingRefused):
     """The card or the payment did not go through; the message is for the client."""
-
-
-def api():
-    """The stripe module, pointed at localstripe when STRIPE_API_BASE says so."""
-    stripe.api_key = settings.STRIPE_SECRET_KEY
-    stripe.api_base = settings.STRIPE_API_BASE or "https://api.stripe.com"
-    stripe.max_network_retries = 0
-    return stripe
-
-
-def idempotency_key(obj, purpose):
-    # Our id plus the row's creation instant: unique even when a test database restarts its ids.
-    return f"waypoint-{obj._meta.model_name}-{obj.pk}-{int(obj.created_at.timestamp())}-{purpose}"
-
-
-def metadata(booking, payment=None):
-    data = {"booking_id": str(booking.pk), "client_id": str(booking.client_id)}
-    if payment is not None:
-        data["payment_id"] = str(payment.pk)
-    return data
-
-
-def _field(obj, name, default=None):
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
 
 
 # --- paying -----------------------------------------------------------------------
@@ -92,7 +63,7 @@ def start_payment(booking, *, now=None):
             return payment, setup.client_secret
         # A setup that already went through (its charge never asked for) or was cancelled
         # cannot take a card again: start afresh.
-        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AWAITING_CARD).update(status=PaymentStatus.CANCELED)
+        payment_states.cancel(payment)
     payment = Payment.objects.create(booking=booking, amount_cents=booking.price_cents, currency=booking.currency)
     customer_id = (
         Payment.objects.filter(booking__client=booking.client, is_demo=False)
@@ -126,11 +97,7 @@ def charge(payment, *, now=None):
     what happens next (`requires_action` sends the browser to 3-D Secure)."""
     now = now or timezone.now()
     # Claim the attempt: a double click or a replayed request charges once.
-    claimed = Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AWAITING_CARD).update(
-        status=PaymentStatus.PROCESSING, updated_at=now
-    )
-    payment.refresh_from_db()
-    if not claimed:
+    if not payment_states.start_charging(payment):
         return payment
     booking = payment.booking
     if not _hold_open(booking, now):
@@ -139,7 +106,7 @@ def charge(payment, *, now=None):
     s = api()
     setup = s.SetupIntent.retrieve(payment.stripe_setup_intent_id)
     if setup.status != "succeeded" or not setup.payment_method:
-        Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.AWAITING_CARD)
+        payment_states.card_not_saved(payment)
         raise PaymentProblem("Your card details were not saved yet. Please check them and try again.")
     payment_method = _field(setup.payment_method, "id", setup.payment_method)
     try:
@@ -195,6 +162,7 @@ def cancel_unauthenticated(payment):
         Payment.objects.filter(pk=payment.pk).update(
             failure_message="The card check with your bank was not completed, so nothing was charged. You can try again."
         )
+        payment.refresh_from_db()
     return payment
 
 
@@ -211,11 +179,7 @@ def decline_message(exc):
 
 
 def _fail(payment, message):
-    Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
-        status=PaymentStatus.FAILED, failure_message=message[:300], updated_at=timezone.now()
-    )
-    payment.refresh_from_db()
-    audit.record("payment.failed", obj=payment, message=message)
+    payment_states.fail(payment, message)
 
 
 # --- applying Stripe's word ---------------------------------------------------------
@@ -267,15 +231,11 @@ def apply_intent(intent):
     if status == "succeeded":
         return _succeeded(payment, intent)
     if status == "requires_action":
-        Payment.objects.filter(pk=payment.pk, status=PaymentStatus.PROCESSING).update(
-            status=PaymentStatus.REQUIRES_ACTION
-        )
+        payment_states.needs_authentication(payment)
     elif status in ("requires_payment_method", "canceled"):
         error = _field(intent, "last_payment_error")
         if status == "canceled":
-            Payment.objects.filter(pk=payment.pk).exclude(status=PaymentStatus.SUCCEEDED).update(
-                status=PaymentStatus.CANCELED
-            )
+            payment_states.cancel(payment)
         elif payment.status != PaymentStatus.FAILED:
             _fail(payment, decline_message(error) if error else "The payment did not go through, so nothing was charged.")
     payment.refresh_from_db()
@@ -286,23 +246,7 @@ def _succeeded(payment, intent):
     now = timezone.now()
     brand, last4 = _card_details(intent)
     amount = _field(intent, "amount_received") or _field(intent, "amount") or payment.amount_cents
-    with transaction.atomic():
-        first_time = (
-            Payment.objects.filter(pk=payment.pk)
-            .exclude(status=PaymentStatus.SUCCEEDED)
-            .update(
-                status=PaymentStatus.SUCCEEDED,
-                captured_cents=amount,
-                card_brand=brand,
-                card_last4=last4,
-                succeeded_at=now,
-                failure_message="",
-                updated_at=now,
-            )
-        )
-        payment.refresh_from_db()
-        if first_time:
-            audit.record("payment.succeeded", obj=payment, amount_cents=amount, intent=payment.stripe_payment_intent_id)
+    payment_states.succeed(payment, amount_cents=amount, brand=brand, last4=last4)
     booking = payment.booking
     already_paid = (
         booking.payments.filter(status=PaymentStatus.SUCCEEDED, succeeded_at__lt=payment.succeeded_at)
@@ -317,9 +261,11 @@ def _succeeded(payment, intent):
         transitions.confirm(booking, payment=payment, now=now)
     except SlotTaken:
         # The hold ran out before the money arrived and someone else took the time.
-        _refund_unusable(payment, "time taken after the hold ended")
         with transaction.atomic():
-            notices.owe(booking, NoticeKind.LATE_PAYMENT_REFUNDED, key=f"payment-{payment.pk}", payment_id=payment.pk)
+            _refund_unusable(payment, "time taken after the hold ended")
+            notices.owe(
+                booking, notices.NoticeKind.LATE_PAYMENT_REFUNDED, key=f"payment-{payment.pk}", payment_id=payment.pk
+            )
     except NotAllowed:
         _refund_unusable(payment, f"booking was {booking.status} when the payment arrived")
     payment.refresh_from_db()
@@ -329,83 +275,40 @@ def _succeeded(payment, intent):
 def _refund_unusable(payment, reason):
     payment.refresh_from_db()
     if payment.refundable_cents > 0:
-        refund(payment, payment.refundable_cents, actor=None, reason=reason, notify=False)
+        refunds.owe_refund(payment, payment.refundable_cents, actor=None, reason=reason, notify=False)
 
 
-# --- refunds ------------------------------------------------------------------------
+def refund(payment, amount_cents, *, actor=None, reason="", request=None):
+    """An admin gives `amount_cents` of `payment` back: reserved now, made by the outbox."""
+    return refunds.owe_refund(payment, amount_cents, actor=actor, reason=reason, request=request)
 
 
-def refund(payment, amount_cents, *, actor=None, reason="", notify=True, request=None):
-    """Give `amount_cents` of `payment` back. Never more than captured minus refunded:
-    the amount is reserved on our row under a lock before Stripe is asked."""
-    if amount_cents <= 0:
-        raise RefundRefused("A refund must be more than zero.")
-    with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        if locked.status != PaymentStatus.SUCCEEDED:
-            raise RefundRefused("Only a payment that went through can be refunded.")
-        if amount_cents > locked.refundable_cents:
-            raise RefundRefused(
-                f"At most {money(locked.refundable_cents, locked.currency)} of this payment can still be refunded."
-            )
-        Payment.objects.filter(pk=locked.pk).update(refunded_cents=F("refunded_cents") + amount_cents)
-        record = Refund.objects.create(
-            payment=locked, amount_cents=amount_cents, status="pending", reason=reason[:300], created_by=actor
-        )
-    if locked.is_demo:
-        record.status = "succeeded"
-        record.save(update_fields=["status"])
-    else:
-        try:
-            answer = api().Refund.create(
-                payment_intent=locked.stripe_payment_intent_id,
-                amount=amount_cents,
-                metadata={"refund_id": str(record.pk), **metadata(locked.booking, locked)},
-                idempotency_key=idempotency_key(record, "refund"),
-            )
-        except stripe.StripeError as exc:
-            with transaction.atomic():
-                Payment.objects.filter(pk=locked.pk).update(refunded_cents=F("refunded_cents") - amount_cents)
-                record.status = "failed"
-                record.save(update_fields=["status"])
-            audit.record("payment.refund_failed", actor=actor, obj=locked, amount_cents=amount_cents, error=str(exc)[:200])
-            raise RefundRefused("Stripe did not accept the refund. Nothing was refunded; please try again later.") from exc
-        record.stripe_refund_id = answer.id
-        record.status = answer.status or "succeeded"
-        record.save(update_fields=["stripe_refund_id", "status"])
-    with transaction.atomic():
-        audit.record(
-            "payment.refunded", actor=actor, obj=locked, request=request, amount_cents=amount_cents, reason=reason[:200]
-        )
-        if notify:
-            notices.owe(locked.booking, NoticeKind.REFUND, key=f"refund-{record.pk}", refund_id=record.pk)
-    payment.refresh_from_db()
-    return record
+# --- stopping what a hold no longer needs ----------------------------------------------
+
+CANCEL_OPEN_INTENTS = "payment.cancel_open_intents"
+OPEN = (PaymentStatus.AWAITING_CARD, PaymentStatus.PROCESSING, PaymentStatus.REQUIRES_ACTION)
 
 
-def paid_payment(booking):
-    """The payment that paid for `booking`, or None (free sessions, unpaid holds)."""
-    return booking.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("succeeded_at", "pk").first()
-
-
-def cancel_open_intents(booking):
+@outbox.action(CANCEL_OPEN_INTENTS, label="Stop the payments of an ended hold")
+def cancel_open_intents(work):
     """When a hold ends, stop its unfinished payments. One that Stripe says already
     succeeded is applied instead (and confirms or refunds as `apply_intent` decides)."""
     s = api()
-    for payment in booking.payments.filter(
-        status__in=(PaymentStatus.AWAITING_CARD, PaymentStatus.PROCESSING, PaymentStatus.REQUIRES_ACTION)
-    ):
-        if payment.is_demo:
-            continue
+    for payment in Payment.objects.filter(booking_id=work.payload["booking_id"], status__in=OPEN, is_demo=False):
         if not payment.stripe_payment_intent_id:
-            Payment.objects.filter(pk=payment.pk, status=PaymentStatus.AWAITING_CARD).update(
-                status=PaymentStatus.CANCELED
-            )
+            payment_states.cancel(payment)
             continue
         try:
-            intent = s.PaymentIntent.cancel(payment.stripe_payment_intent_id)
-        except stripe.StripeError:
-            intent = s.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+            try:
+                intent = s.PaymentIntent.cancel(payment.stripe_payment_intent_id)
+            except stripe.InvalidRequestError:
+                # Already finished one way or the other: ask where it stands.
+                intent = s.PaymentIntent.retrieve(payment.stripe_payment_intent_id)
+        except stripe.StripeError as exc:
+            later = passing(exc)
+            if later is not None:
+                raise later from exc
+            raise
         apply_intent(intent)
 
 

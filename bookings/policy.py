@@ -1,4 +1,5 @@
-"""The cancellation and rescheduling policy, and the changes made under it.
+"""The cancellation and rescheduling policy: the rules only (the changes made under it
+are in `cancellation.py`).
 
 A client may cancel or move a session up to the session type's notice (24 hours by
 default) before it starts: a cancellation then gets a full refund. Later, the client
@@ -9,12 +10,9 @@ client then gets a full refund and an apology.
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
-from . import notices, payments, transitions
-from .errors import NotAllowed
-from .models import CancelledBy, NoticeKind, Status
+from .models import PaymentStatus, Status
 
 
 def _hours(hours):
@@ -68,9 +66,14 @@ def within_notice(booking, now=None):
     return (now or timezone.now()) <= change_deadline(booking)
 
 
+def paid_payment(booking):
+    """The payment that paid for `booking`, or None (free sessions, unpaid holds)."""
+    return booking.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("succeeded_at", "pk").first()
+
+
 def client_refund_cents(booking, now=None):
     """What a client's cancellation gives back now: everything paid, or nothing."""
-    payment = payments.paid_payment(booking)
+    payment = paid_payment(booking)
     if payment is None or not within_notice(booking, now):
         return 0
     return payment.refundable_cents
@@ -86,45 +89,3 @@ def may_reschedule(booking, now=None):
 
 def may_cancel(booking, now=None):
     return booking.status == Status.CONFIRMED and booking.starts_at > (now or timezone.now())
-
-
-def cancel_by_client(booking, *, actor, now=None, request=None):
-    """Cancel under the policy; returns the Refund made, or None."""
-    now = now or timezone.now()
-    if not may_cancel(booking, now):
-        raise NotAllowed("This session can no longer be cancelled here. Please write to us if something is wrong.")
-    amount = client_refund_cents(booking, now)
-    with transaction.atomic():
-        booking = transitions.cancel(booking, by=CancelledBy.CLIENT, actor=actor, now=now, request=request)
-        notices.owe(booking, NoticeKind.CANCELLATION)
-    if amount:
-        return payments.refund(
-            payments.paid_payment(booking), amount, actor=actor, reason="cancelled by the client in time", request=request
-        )
-    return None
-
-
-def cancel_by_coach(booking, *, actor, reason="", now=None, request=None):
-    """The coach cancels: always a full refund, and an apology to the client."""
-    now = now or timezone.now()
-    if booking.status != Status.CONFIRMED:
-        raise NotAllowed("Only a confirmed session can be cancelled.")
-    with transaction.atomic():
-        booking = transitions.cancel(booking, by=CancelledBy.COACH, actor=actor, reason=reason, now=now, request=request)
-        notices.owe(booking, NoticeKind.COACH_CANCELLATION, reason=reason[:300])
-    payment = payments.paid_payment(booking)
-    if payment is not None and payment.refundable_cents:
-        return payments.refund(payment, payment.refundable_cents, actor=actor, reason="cancelled by the coach", request=request)
-    return None
-
-
-def reschedule_by_client(booking, new_start, *, actor, now=None, request=None):
-    now = now or timezone.now()
-    if booking.status != Status.CONFIRMED:
-        raise NotAllowed("Only a confirmed session can be moved.")
-    if not within_notice(booking, now):
-        raise NotAllowed(
-            f"Sessions can be moved up to {_hours(booking.cancellation_notice_hours)} before they start, "
-            "and this one is closer than that."
-        )
-    return transitions.reschedule(booking, new_start, actor=actor, now=now, request=request)

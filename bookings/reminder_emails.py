@@ -1,20 +1,19 @@
 """The reminder and morning-agenda e-mails. Subjects and previews name a day and a
 time, never what a session is about; the sender is the neutral DEFAULT_FROM_EMAIL."""
 
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import policy
 from core.discretion import require_discreet
-from .emails import calendar_file
-from core.zones import zone_named
 from core.wording import clock_in_words, day_in_words, when_in_words, zone_name
+from core.zones import zone_named
 
-UTC = ZoneInfo("UTC")
+from . import policy
+from .notices import calendar_file
 
 
 def recipient_zone(user):
@@ -52,8 +51,7 @@ def reminder_preview(booking, zone):
     )
 
 
-def reminder_context(reminder, *, now):
-    booking = reminder.booking
+def reminder_context(booking, offset_minutes, *, now):
     zone = recipient_zone(booking.client)
     may_move = policy.may_reschedule(booking, now)
     may_cancel = policy.may_cancel(booking, now)
@@ -62,7 +60,7 @@ def reminder_context(reminder, *, now):
         "client_name": booking.client.name or "there",
         "coach_name": booking.coach.display_name,
         "when": when_in_words(booking.starts_at, zone),
-        "lead": lead_time_in_words(reminder.offset_minutes),
+        "lead": lead_time_in_words(offset_minutes),
         "zone": zone_name(zone),
         "minutes": int((booking.ends_at - booking.starts_at).total_seconds() // 60),
         "meeting_link": booking.meeting_link,
@@ -75,10 +73,9 @@ def reminder_context(reminder, *, now):
     }
 
 
-def reminder_message(reminder, *, now):
-    booking = reminder.booking
+def reminder_message(work, booking, *, now):
     zone = recipient_zone(booking.client)
-    ctx = reminder_context(reminder, now=now)
+    ctx = reminder_context(booking, work.payload["offset_minutes"], now=now)
     subject = reminder_subject(booking, zone)
     require_discreet(subject, ctx["preview"], settings.DEFAULT_FROM_EMAIL)
     message = EmailMultiAlternatives(
@@ -88,8 +85,8 @@ def reminder_message(reminder, *, now):
         to=[booking.client.email],
         headers={
             # The same on every attempt: a resend after a worker died reads as one message.
-            "Message-ID": f"<reminder-{reminder.pk}-{int(reminder.session_starts_at.timestamp())}@{_domain()}>",
-            "X-Entity-Ref-ID": f"reminder-{reminder.pk}",
+            "Message-ID": f"<reminder-{work.pk}@{_domain()}>",
+            "X-Entity-Ref-ID": f"reminder-{work.pk}",
         },
     )
     message.attach_alternative(render_to_string("bookings/email/reminder.html", ctx), "text/html")
@@ -97,14 +94,12 @@ def reminder_message(reminder, *, now):
     return message
 
 
-def agenda_subject(agenda, zone):
-    return f"Your sessions on {day_in_words(agenda_instant(agenda, zone), zone)}"
+def agenda_subject(day, zone):
+    return f"Your sessions on {day_in_words(agenda_instant(day, zone), zone)}"
 
 
-def agenda_instant(agenda, zone):
-    from datetime import datetime, time
-
-    return datetime.combine(agenda.day, time(12), zone)
+def agenda_instant(day, zone):
+    return datetime.combine(day, time(12), zone)
 
 
 def agenda_preview(sessions, zone):
@@ -112,12 +107,12 @@ def agenda_preview(sessions, zone):
     return f"{count} today, the first at {clock_in_words(sessions[0].starts_at, zone)}."
 
 
-def agenda_context(agenda, sessions, *, now):
-    zone = zone_named(agenda.coach.time_zone)
+def agenda_context(coach, day, sessions, *, now):
+    zone = zone_named(coach.time_zone)
     return {
         "preview": agenda_preview(sessions, zone),
-        "coach_name": agenda.coach.display_name,
-        "day": day_in_words(agenda_instant(agenda, zone), zone),
+        "coach_name": coach.display_name,
+        "day": day_in_words(agenda_instant(day, zone), zone),
         "zone": zone_name(zone),
         "sessions": [
             {
@@ -136,17 +131,17 @@ def agenda_context(agenda, sessions, *, now):
     }
 
 
-def agenda_message(agenda, sessions, *, now):
-    zone = zone_named(agenda.coach.time_zone)
-    ctx = agenda_context(agenda, sessions, now=now)
-    subject = agenda_subject(agenda, zone)
+def agenda_message(work, coach, day, sessions, *, now):
+    zone = zone_named(coach.time_zone)
+    ctx = agenda_context(coach, day, sessions, now=now)
+    subject = agenda_subject(day, zone)
     require_discreet(subject, ctx["preview"], settings.DEFAULT_FROM_EMAIL)
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("bookings/email/agenda.txt", ctx),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[agenda.coach.user.email],
-        headers={"Message-ID": f"<agenda-{agenda.pk}@{_domain()}>"},
+        to=[coach.user.email],
+        headers={"Message-ID": f"<agenda-{work.pk}@{_domain()}>"},
     )
     message.attach_alternative(render_to_string("bookings/email/agenda.html", ctx), "text/html")
     return message

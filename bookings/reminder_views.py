@@ -1,15 +1,13 @@
-"""Reminder choices (clients, coaches) and the reminders that could not be sent (admins). Thin."""
+"""Reminder choices of clients and coaches. Thin."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
 
-from accounts.access import admin_required, role_required
+from accounts.access import role_required
 from accounts.models import Role
 
 from . import reminders
 from .reminder_forms import ClientReminderForm, CoachAgendaForm
-from .reminder_models import Reminder
 
 
 @role_required(Role.CLIENT, Role.COACH)
@@ -29,25 +27,3 @@ def reminder_settings(request):
         messages.success(request, "Saved. Your reminders follow these choices from now on.")
         return redirect("bookings:reminder_settings")
     return render(request, "bookings/reminder_settings.html", {"form": form, "is_coach": is_coach})
-
-
-@admin_required
-def reminder_failures(request):
-    context = {
-        "failed": reminders.failures()[:200],
-        "agendas": reminders.agenda_failures()[:50],
-    }
-    return render(request, "bookings/reminder_failures.html", context)
-
-
-@admin_required
-@require_POST
-def reminder_try_again(request, pk):
-    reminder = get_object_or_404(Reminder, pk=pk)
-    try:
-        reminders.try_again(reminder, actor=request.user, request=request)
-    except ValueError as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "It will be sent again in a moment.")
-    return redirect("bookings:reminder_failures")

@@ -1,33 +1,31 @@
 """Reminders before a session and the coach's morning agenda: when they are due, what
 follows a booking when it moves or is cancelled, and sending one exactly once.
 
-- `schedule(booking)` runs in the booking's transaction (confirm, reschedule): it
-  makes the reminder rows for the session's start from the client's choices, and
-  removes pending ones made for a start the session has left.
+- `schedule(booking)` runs in the booking's transaction (confirm, reschedule): it owes
+  the reminders for the session's start from the client's choices, and withdraws
+  pending ones made for a start the session has left.
 - `drop(booking)` runs in the cancellation's transaction: pending reminders go.
-- `scan(now)` (beat, every minute) gives back claims of dead workers and hands over
-  what is due; `deliver(reminder_id)` claims one row and sends it.
-- A reminder whose time passed while nothing ran is sent late only while the session
-  has not started; otherwise it is skipped, and the skip recorded. When a later
-  reminder of the same session is due too, only the later one goes out: an outage is
-  never followed by a burst of reminders.
+- The outbox's scan finds what is due; `reminder_for(work)` decides at send time
+  whether the reminder still makes sense, and writes it.
 """
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts import audit
 from core.zones import zone_named
 from coaching.models import CoachProfile
 
-from . import outbox
+from core import outbox
+from core.models import OwedStatus, OwedWork
+
 from .models import Booking, Status
-from .reminder_models import CoachAgenda, Reminder, ReminderPreference, SendStatus
+from .reminder_emails import agenda_message, reminder_message
+from .reminder_models import ReminderPreference
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +36,6 @@ OFFSET_CHOICES = [
     (60, "1 hour before"),
     (15, "15 minutes before"),
 ]
-
-
-class TryLater(Exception):
-    """A transient failure: the row is pending again; retry after `countdown` seconds."""
-
-    def __init__(self, countdown, error):
-        super().__init__(error)
-        self.countdown = countdown
 
 
 # --- choices ---------------------------------------------------------------------------
@@ -99,157 +89,90 @@ def set_preferences(user, *, email_reminders=None, offsets_minutes=None, morning
 
 # --- following the booking -------------------------------------------------------------
 
+REMINDER = "booking.reminder"
+AGENDA = "coach.agenda"
+
+
+def _about(booking):
+    return f"booking:{booking.pk}"
+
 
 def schedule(booking, *, now=None):
-    """Make the reminders `booking` should have now; call it inside the booking's transaction."""
+    """Owe the reminders `booking` should have now; call it inside the booking's transaction.
+    Pending ones made for a start the session has left, or for choices since turned off, go."""
     now = now or timezone.now()
-    pending = Reminder.objects.filter(booking=booking, sent_at=None)
-    pending.exclude(session_starts_at=booking.starts_at).delete()
-    if booking.status != Status.CONFIRMED:
-        pending.delete()
-        return []
-    wanted = offsets_for(booking.client)
-    pending.exclude(offset_minutes__in=wanted).delete()
-    # One whose time has already passed at booking is not made: the confirmation says it all.
-    rows = [
-        Reminder(
-            booking=booking,
-            offset_minutes=minutes,
-            session_starts_at=booking.starts_at,
+    starts = booking.starts_at.isoformat()
+    wanted = offsets_for(booking.client) if booking.status == Status.CONFIRMED else []
+    outbox.withdraw(
+        about=_about(booking),
+        kind=REMINDER,
+        keep=lambda work: work.payload["session_starts_at"] == starts and work.payload["offset_minutes"] in wanted,
+    )
+    # One whose time has already passed at booking is not owed: the confirmation says it all.
+    return [
+        outbox.owe(
+            REMINDER,
+            key=f"reminder:{booking.pk}:{minutes}:{starts}",
             due_at=booking.starts_at - timedelta(minutes=minutes),
+            about=_about(booking),
+            booking_id=booking.pk,
+            offset_minutes=minutes,
+            session_starts_at=starts,
         )
         for minutes in wanted
         if booking.starts_at - timedelta(minutes=minutes) > now
     ]
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    return list(Reminder.objects.filter(booking=booking, session_starts_at=booking.starts_at).order_by("due_at"))
 
 
 def drop(booking):
-    """The session is off: its pending reminders vanish (sent ones stay as history)."""
-    deleted, _ = Reminder.objects.filter(booking=booking, sent_at=None).delete()
-    return deleted
+    """The session is off: its pending reminders are no longer owed (sent ones stay as history)."""
+    return outbox.withdraw(about=_about(booking), kind=REMINDER)
 
 
-# --- the scan ------------------------------------------------------------------------
-
-
-def scan(*, now=None, limit=None):
-    """Give back stalled claims, then hand what is due to the workers, in chunks (one task
-    per reminder would spend more on Celery than on the e-mail). Batch after batch until
-    nothing is left, so a backlog after an outage drains in one run. Returns the ids."""
-    from . import tasks
-
-    now = now or timezone.now()
-    recovered = outbox.recover_stalled(Reminder)
-    if recovered:
-        log.warning("reminders %s were claimed by a worker that stopped; sending them again", recovered)
-    batch = limit or settings.REMINDER_SCAN_BATCH
-    chunk = max(1, settings.REMINDER_SEND_CHUNK)
-    handed = []
-    while True:
-        ids = outbox.pick_due(Reminder, now, due_column="due_at", limit=batch)
-        for start in range(0, len(ids), chunk):
-            outbox.enqueue(tasks.send_reminders, reminder_ids=ids[start : start + chunk])
-        handed += ids
-        if len(ids) < batch or len(handed) >= settings.REMINDER_SCAN_MAX:
-            return handed
-
-
-def deliver_all(reminder_ids):
-    """Send a chunk; a reminder to retry later comes back as (id, countdown)."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
-    later = []
-    for reminder_id in reminder_ids:
-        try:
-            deliver(reminder_id)
-        except TryLater as again:
-            later.append((reminder_id, again.countdown))
-            if isinstance(again.__cause__, SoftTimeLimitExceeded):
-                break  # out of time: the rest stay pending, and the scan hands them over again
-    return later
-
-
-def _skip(reminder, now, reason):
-    outbox.finish(Reminder, reminder.pk, SendStatus.SKIPPED, now, reason)
-    audit.record(
-        "reminder.skipped",
-        obj=reminder.booking,
-        reminder_id=reminder.pk,
-        offset_minutes=reminder.offset_minutes,
-        reason=reason,
-    )
-    return SendStatus.SKIPPED
-
-
-def _fail(model, row, booking, now, error):
-    outbox.finish(model, row.pk, SendStatus.FAILED, now, error)
-    audit.record(f"{model._meta.model_name}.failed", obj=booking, row_id=row.pk, error=error[:300])
-    return SendStatus.FAILED
-
-
-def _why_not(reminder, now):
-    booking = reminder.booking
+def _why_not(work, booking, now):
+    offset = work.payload["offset_minutes"]
     if booking.status != Status.CONFIRMED:
         return "the session is no longer on"
-    if booking.starts_at != reminder.session_starts_at:
+    if booking.starts_at.isoformat() != work.payload["session_starts_at"]:
         return "the session moved"
     if booking.starts_at <= now:
         return "the session had already started when the reminder could go out"
-    if reminder.offset_minutes not in offsets_for(booking.client):
+    if offset not in offsets_for(booking.client):
         return "the client turned this reminder off"
-    if reminder.later_one_due:
+    later_one_due = (
+        OwedWork.objects.filter(
+            about=work.about,
+            kind=REMINDER,
+            due_at__lte=now,
+            payload__session_starts_at=work.payload["session_starts_at"],
+            payload__offset_minutes__lt=offset,
+        )
+        .exclude(status=OwedStatus.SKIPPED)
+        .exists()
+    )
+    if later_one_due:
         return "a later reminder of the same session was due too"
     return None
 
 
-def _send(model, row, booking, build, now):
-    try:
-        message = build()
-    except Exception as exc:
-        # A message we cannot write (an indiscreet subject, a broken template) fails for good,
-        # visibly: retrying would only fail again.
-        log.exception("%s %s could not be written", model._meta.model_name, row.pk)
-        return _fail(model, row, booking, now, f"could not be written: {exc}")
-    try:
-        outbox.send(message)
-    except Exception as exc:
-        error = outbox.describe(exc)
-        if not outbox.is_transient(exc):
-            log.warning("%s %s failed for good: %s", model._meta.model_name, row.pk, error)
-            return _fail(model, row, booking, now, error)
-        if row.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-            return _fail(model, row, booking, now, f"gave up after {row.attempts} tries: {error}")
-        outbox.give_back(model, row.pk, now, error)
-        raise TryLater(outbox.backoff_seconds(row.attempts), error) from exc
-    outbox.finish(model, row.pk, SendStatus.SENT, timezone.now())
-    return SendStatus.SENT
-
-
-def deliver(reminder_id, *, now=None):
-    """Claim and send one reminder. Returns its outcome, or None when someone else has it
-    (already sent, being sent, or gone). Raises TryLater on a transient failure."""
-    from .reminder_emails import reminder_message
-
+@outbox.email(REMINDER, label="Reminder before a session")
+def reminder_for(work, *, now=None):
+    """A reminder whose time passed while nothing ran goes late only while the session has
+    not started; when a later reminder of the same session is due too, only that one goes:
+    an outage is never followed by a burst of reminders."""
     now = now or timezone.now()
-    if not outbox.claim(Reminder, reminder_id, now):
-        return None
-    later_one = Reminder.objects.filter(
-        booking=OuterRef("booking"),
-        session_starts_at=OuterRef("session_starts_at"),
-        offset_minutes__lt=OuterRef("offset_minutes"),
-        due_at__lte=now,
-    ).exclude(status=SendStatus.SKIPPED)
-    reminder = (
-        Reminder.objects.select_related("booking__client__reminder_preference", "booking__coach")
-        .annotate(later_one_due=Exists(later_one))
-        .get(pk=reminder_id)
+    booking = (
+        Booking.objects.select_related("client__reminder_preference", "coach")
+        .filter(pk=work.payload["booking_id"])
+        .first()
     )
-    reason = _why_not(reminder, now)
+    if booking is None:
+        raise outbox.Skip("the booking is gone")
+    reason = _why_not(work, booking, now)
     if reason:
-        return _skip(reminder, now, reason)
-    return _send(Reminder, reminder, reminder.booking, lambda: reminder_message(reminder, now=now), now)
+        audit.record("reminder.skipped", obj=booking, work_id=work.pk, offset_minutes=work.payload["offset_minutes"], reason=reason)
+        raise outbox.Skip(reason)
+    return reminder_message(work, booking, now=now)
 
 
 # --- the coach's morning agenda -------------------------------------------------------
@@ -274,83 +197,39 @@ def agenda_sessions(coach, day):
     )
 
 
-def owe_agendas(now):
-    """An agenda row for every coach whose morning has come, who has not opted out and
-    has a session today still to come."""
+def owe_agendas(now=None):
+    """Owe an agenda to every coach whose morning has come, who has not opted out and has a
+    session today still to come. Returns the rows owed by this call."""
+    now = now or timezone.now()
     opted_out = ReminderPreference.objects.filter(morning_agenda=False).values("user_id")
     made = []
     for coach in CoachProfile.objects.exclude(user_id__in=opted_out).only("id", "time_zone"):
         local = now.astimezone(coach_zone(coach))
         if local.hour < settings.AGENDA_HOUR:
             continue
-        start, end = day_bounds(local.date(), coach_zone(coach))
+        _start, end = day_bounds(local.date(), coach_zone(coach))
         if not Booking.objects.filter(
             coach=coach, status=Status.CONFIRMED, starts_at__gt=now, starts_at__lt=end
         ).exists():
             continue
-        _agenda, created = CoachAgenda.objects.get_or_create(coach=coach, day=local.date())
-        if created:
-            made.append(_agenda.pk)
+        key = f"agenda:{coach.pk}:{local.date().isoformat()}"
+        if OwedWork.objects.filter(key=key).exists():
+            continue
+        made.append(outbox.owe(AGENDA, key=key, about=f"coach:{coach.pk}", coach_id=coach.pk, day=local.date().isoformat()))
     return made
 
 
-def scan_agendas(*, now=None):
-    from . import tasks
-
+@outbox.email(AGENDA, label="Coach's morning agenda")
+def agenda_for(work, *, now=None):
     now = now or timezone.now()
-    outbox.recover_stalled(CoachAgenda)
-    owe_agendas(now)
-    ids = outbox.pick_due(CoachAgenda, now, due_column="created_at", limit=settings.REMINDER_SCAN_BATCH)
-    for agenda_id in ids:
-        outbox.enqueue(tasks.send_agenda, agenda_id=agenda_id)
-    return ids
-
-
-def deliver_agenda(agenda_id, *, now=None):
-    from .reminder_emails import agenda_message
-
-    now = now or timezone.now()
-    if not outbox.claim(CoachAgenda, agenda_id, now):
-        return None
-    agenda = CoachAgenda.objects.select_related("coach__user").get(pk=agenda_id)
-    sessions = agenda_sessions(agenda.coach, agenda.day)
-    if not preferences_for(agenda.coach.user).morning_agenda:
-        outbox.finish(CoachAgenda, agenda.pk, SendStatus.SKIPPED, now, "the coach turned the agenda off")
-        return SendStatus.SKIPPED
+    coach = CoachProfile.objects.select_related("user").filter(pk=work.payload["coach_id"]).first()
+    if coach is None:
+        raise outbox.Skip("the coach is gone")
+    day = date.fromisoformat(work.payload["day"])
+    sessions = agenda_sessions(coach, day)
+    if not preferences_for(coach.user).morning_agenda:
+        raise outbox.Skip("the coach turned the agenda off")
     if not any(booking.starts_at > now for booking in sessions):
-        outbox.finish(CoachAgenda, agenda.pk, SendStatus.SKIPPED, now, "the day's sessions had all started")
-        audit.record("agenda.skipped", obj=agenda.coach, agenda_id=agenda.pk, day=agenda.day.isoformat())
-        return SendStatus.SKIPPED
-    return _send(CoachAgenda, agenda, agenda.coach, lambda: agenda_message(agenda, sessions, now=now), now)
-
-
-# --- for the admins -------------------------------------------------------------------
-
-
-def failures():
-    return Reminder.objects.filter(status=SendStatus.FAILED).select_related(
-        "booking__client", "booking__coach"
-    ).order_by("-finished_at", "-id")
-
-
-def agenda_failures():
-    return CoachAgenda.objects.filter(status=SendStatus.FAILED).select_related("coach").order_by("-finished_at", "-id")
-
-
-@transaction.atomic
-def try_again(reminder, *, actor, now=None, request=None):
-    """An admin sends a failed reminder once more, if its session is still to come."""
-    now = now or timezone.now()
-    reminder = Reminder.objects.select_for_update().select_related("booking").get(pk=reminder.pk)
-    if reminder.status != SendStatus.FAILED:
-        raise ValueError("Only a reminder that could not be sent can be tried again.")
-    if reminder.booking.starts_at <= now or reminder.booking.status != Status.CONFIRMED:
-        raise ValueError("This session has started or is no longer on, so the reminder would come too late.")
-    Reminder.objects.filter(pk=reminder.pk).update(
-        status=SendStatus.PENDING, sent_at=None, enqueued_at=None, finished_at=None, attempts=0
-    )
-    audit.record("reminder.retried", actor=actor, obj=reminder.booking, request=request, reminder_id=reminder.pk)
-    from . import tasks
-
-    outbox.enqueue_on_commit(tasks.send_reminder, reminder_id=reminder.pk)
-    return reminder
+        audit.record("agenda.skipped", obj=coach, work_id=work.pk, day=day.isoformat())
+        raise outbox.Skip("the day's sessions had all started")
+    return agenda_message(work, coach, day, sessions, now=now)

@@ -3,7 +3,7 @@
 Each one locks the row, returns early when the booking is already where it was asked
 to go, refuses a state it may not leave, and writes the audit trail. Lock order is
 always coach profile, then booking, so two transitions never wait on each other in a
-circle. Money moves in `payments.py`, after these commit: no Stripe call is made
+circle. Money moves through the outbox, after these commit: no Stripe call is made
 while a coach's row is locked.
 """
 
@@ -17,9 +17,16 @@ from accounts import audit
 from coaching.models import CoachProfile
 from coaching.rooms import meeting_link_for
 
+from core import outbox
+
 from . import availability, eligibility, notices, reminders
 from .errors import NotAllowed, SlotTaken
-from .models import Booking, CancelledBy, NoticeKind, Status
+from .models import Booking, CancelledBy, Status
+from .notices import NoticeKind
+
+# Delivered by `payments.cancel_open_intents`; owed here by its name, since payments
+# confirm bookings and so sit above this module.
+CANCEL_OPEN_INTENTS = "payment.cancel_open_intents"
 
 EXCLUSION_VIOLATION = "23P01"
 DEADLOCK = "40P01"
@@ -138,7 +145,7 @@ def confirm(booking, *, payment=None, now=None):
         after_hold_expired=revived,
     )
     notices.owe(booking, NoticeKind.CONFIRMATION)
-    reminders.schedule(booking, now=now)  # issue 5: reminder rows, in this transaction
+    reminders.schedule(booking, now=now)
     if payment is not None:
         notices.owe(booking, NoticeKind.RECEIPT, key=f"payment-{payment.pk}", payment_id=payment.pk)
     return booking
@@ -146,8 +153,8 @@ def confirm(booking, *, payment=None, now=None):
 
 @transaction.atomic
 def expire(booking, *, now=None):
-    """pending_payment → expired, once the hold has run out. Its payment intents are
-    cancelled after commit (a payment that still lands is handled by `payments`)."""
+    """pending_payment → expired, once the hold has run out. Cancelling its payment intents
+    is owed work (a payment that still lands is handled by `payments`)."""
     now = now or timezone.now()
     booking = _lock(booking)
     if booking.status == Status.EXPIRED:
@@ -159,16 +166,14 @@ def expire(booking, *, now=None):
     booking.status = Status.EXPIRED
     booking.save(update_fields=["status", "updated_at"])
     audit.record("booking.expired", obj=booking)
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.enqueue(tasks.cancel_open_intents, booking_id=booking.pk))
+    outbox.owe(CANCEL_OPEN_INTENTS, key=f"cancel-intents:{booking.pk}", about=f"booking:{booking.pk}", booking_id=booking.pk)
     return booking
 
 
 @transaction.atomic
 def cancel(booking, *, by, actor=None, reason="", now=None, request=None):
-    """confirmed → cancelled. The refund (if any) follows the policy and is made by the
-    caller after this commits; see `cancellation.py`."""
+    """confirmed → cancelled. The refund (if any) follows the policy and is owed by the
+    caller in the same transaction; see `cancellation.py`."""
     now = now or timezone.now()
     booking = _lock(booking)
     if booking.status == Status.CANCELLED:
@@ -183,7 +188,7 @@ def cancel(booking, *, by, actor=None, reason="", now=None, request=None):
     booking.cancel_reason = reason[:300]
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"])
     audit.record("booking.cancelled", actor=actor, obj=booking, request=request, by=by)
-    reminders.drop(booking)  # issue 5: pending reminders vanish with the session
+    reminders.drop(booking)
     return booking
 
 
@@ -231,7 +236,7 @@ def reschedule(booking, new_start, *, actor=None, now=None, request=None):
         old_start=old_start.isoformat(),
         new_start=new_start.isoformat(),
     )
-    reminders.schedule(booking, now=now)  # issue 5: pending reminders follow the new time
+    reminders.schedule(booking, now=now)
     notices.owe(
         booking,
         NoticeKind.RESCHEDULE,

@@ -15,8 +15,5 @@ urlpatterns = [
     path("manage/", views.manage, name="manage"),
     path("manage/payments/<int:pk>/", views.manage_payment, name="manage_payment"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
-    # Reminders (issue 5)
     path("reminders/", reminder_views.reminder_settings, name="reminder_settings"),
-    path("reminders/failures/", reminder_views.reminder_failures, name="reminder_failures"),
-    path("reminders/failures/<int:pk>/again/", reminder_views.reminder_try_again, name="reminder_try_again"),
 ]

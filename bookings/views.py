@@ -21,11 +21,11 @@ from accounts.access import admin_required, client_required, get_visible_or_404,
 from accounts.models import Role
 from coaching.models import CoachProfile
 
-from . import availability, eligibility, payments, policy, transitions
+from . import availability, cancellation, eligibility, payments, policy, transitions
 from .errors import BookingRefused, SlotTaken
 from .forms import CoachCancelForm, RefundForm, RescheduleForm
-from .models import Booking, Payment, PaymentStatus, Status
-from core.wording import when_in_words
+from .models import Booking, Payment, PaymentStatus, RefundStatus, Status
+from core.wording import money, when_in_words
 
 UTC = ZoneInfo("UTC")
 
@@ -200,7 +200,7 @@ def detail(request, pk):
         Booking.objects.select_related("coach", "client", "session_type"), request.user, pk=pk
     )
     now = timezone.now()
-    paid = payments.paid_payment(booking)
+    paid = policy.paid_payment(booking)
     context = {
         "booking": booking,
         "policy": policy.booking_policy(booking),
@@ -227,15 +227,15 @@ def cancel(request, pk):
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             if is_client:
-                refund = policy.cancel_by_client(booking, actor=request.user, request=request)
+                refund = cancellation.cancel_by_client(booking, actor=request.user, request=request)
             else:
-                refund = policy.cancel_by_coach(booking, actor=request.user, reason=form.cleaned_data["reason"], request=request)
+                refund = cancellation.cancel_by_coach(booking, actor=request.user, reason=form.cleaned_data["reason"], request=request)
         except BookingRefused as exc:
             messages.error(request, str(exc))
         else:
             text = "The session is cancelled."
             if refund is not None:
-                text += f" A refund of {payments.money(refund.amount_cents, booking.currency)} is on its way."
+                text += f" A refund of {money(refund.amount_cents, booking.currency)} is on its way."
             messages.success(request, text)
         return redirect("bookings:detail", pk=booking.pk)
     return render(
@@ -246,7 +246,7 @@ def cancel(request, pk):
             "form": form,
             "is_client": is_client,
             "refund_on_cancel": policy.client_refund_cents(booking) if is_client else None,
-            "paid": payments.paid_payment(booking),
+            "paid": policy.paid_payment(booking),
         },
     )
 
@@ -261,7 +261,7 @@ def reschedule(request, pk):
     form = RescheduleForm(request.POST or None, slots=choices)
     if request.method == "POST" and form.is_valid():
         try:
-            policy.reschedule_by_client(booking, _parse_start(form.cleaned_data["start"]), actor=request.user, request=request)
+            cancellation.reschedule_by_client(booking, _parse_start(form.cleaned_data["start"]), actor=request.user, request=request)
         except BookingRefused as exc:
             messages.error(request, str(exc))
             return redirect("bookings:reschedule", pk=booking.pk)
@@ -334,7 +334,12 @@ def manage_payment(request, pk):
         except BookingRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, f"Refunded {payments.money(refund.amount_cents, payment.currency)}.")
+            refund.refresh_from_db()
+            amount = money(refund.amount_cents, payment.currency)
+            if refund.status == RefundStatus.SUCCEEDED:
+                messages.success(request, f"Refunded {amount}.")
+            else:
+                messages.success(request, f"The refund of {amount} is on its way. It shows as pending until Stripe takes it.")
         return redirect("bookings:manage_payment", pk=payment.pk)
     return render(request, "bookings/manage_payment.html", {"payment": payment, "form": form, "refunds": payment.refunds.all()})
 

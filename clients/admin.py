@@ -18,9 +18,9 @@ class IntakeAdmin(admin.ModelAdmin):
 
 @admin.register(IntakeReview)
 class IntakeReviewAdmin(admin.ModelAdmin):
-    list_display = ["intake", "action", "reviewer", "created_at", "emailed_at"]
+    list_display = ["intake", "action", "reviewer", "created_at"]
     list_filter = ["action"]
-    readonly_fields = ["intake", "action", "message", "reviewer", "created_at", "emailed_at"]
+    readonly_fields = ["intake", "action", "message", "reviewer", "created_at"]
 
     def has_add_permission(self, request):
         return False

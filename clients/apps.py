@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class ClientsConfig(AppConfig):
     name = "clients"
+
+    def ready(self):
+        # Django's app loading is where the outbox learns how to deliver the intake's e-mails.
+        from . import emails  # noqa: F401

@@ -91,17 +91,16 @@ def seed(people):
         submitted = fields["status"] != Intake.Status.DRAFT
         intake, created = Intake.objects.get_or_create(client=clients[key], defaults=fields)
         if created and submitted:
-            # The demo sends no e-mails: its alerts and decisions count as already sent.
+            # Made directly, not through `submit`: the demo owes nobody an e-mail.
             intake.submitted_at = now
-            intake.urgent_alert_sent_at = now if intake.is_urgent else None
-            intake.save(update_fields=["submitted_at", "urgent_alert_sent_at"])
+            intake.save(update_fields=["submitted_at"])
         if submitted:
             _sign_all(clients[key])
     alice_intake = clients["alice"].intake
     CoachAssignment.objects.get_or_create(client=people["alice"], coach=people["carol"], defaults={"assigned_by": people["erin"]})
     if not alice_intake.reviews.exists():
         IntakeReview.objects.create(
-            intake=alice_intake, action=IntakeReview.Action.APPROVED, reviewer=people["erin"], emailed_at=now
+            intake=alice_intake, action=IntakeReview.Action.APPROVED, reviewer=people["erin"]
         )
         Intake.objects.filter(pk=alice_intake.pk).update(reviewed_at=now)
     seed_progress_log(people)

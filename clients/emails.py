@@ -1,5 +1,5 @@
-"""The intake's e-mails. Subjects and bodies are discreet: no substance, diagnosis or
-treatment is named; the details wait behind the login."""
+"""The intake's e-mails, as owed work the outbox delivers. Subjects and bodies are
+discreet: no substance, diagnosis or treatment is named; the details wait behind the login."""
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -7,10 +7,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Role, User
+from core import outbox
 
-from .models import IntakeReview
+from .models import Intake, IntakeReview
 
 SUBJECT_PREFIX = "Waypoint: "
+REVIEW_DECISION = "intake.review_decision"
+URGENT_ALERT = "intake.urgent_alert"
 
 REVIEW_SUBJECTS = {
     IntakeReview.Action.APPROVED: "your next step is ready",
@@ -47,3 +50,22 @@ def urgent_intake_message(intake):
         body=render_to_string("clients/email/urgent_intake.txt", context),
         to=admins,
     )
+
+
+@outbox.email(REVIEW_DECISION, label="Intake decision")
+def review_decision_for(work):
+    review = IntakeReview.objects.select_related("intake__client").filter(pk=work.payload["review_id"]).first()
+    if review is None:
+        raise outbox.Skip("the review is gone")
+    return review_decision_message(review)
+
+
+@outbox.email(URGENT_ALERT, label="Urgent intake alert")
+def urgent_alert_for(work):
+    intake = Intake.objects.filter(pk=work.payload["intake_id"]).first()
+    if intake is None:
+        raise outbox.Skip("the intake is gone")
+    message = urgent_intake_message(intake)
+    if not message.to:
+        raise outbox.Skip("there is no active admin to tell")
+    return message

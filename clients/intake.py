@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import record
+from core import outbox
 
 from . import consents, scoring
+from .emails import URGENT_ALERT
 from .models import Intake
 
 
@@ -123,8 +125,6 @@ def missing_for_submission(intake):
 
 def submit(intake, *, request=None):
     """Send the intake to the review queue. Urgent ones alert the admins at once."""
-    from .tasks import alert_admins_to_urgent_intake  # tasks sit on the top floor
-
     with transaction.atomic():
         intake = Intake.objects.select_for_update().get(pk=intake.pk)
         if intake.status == Intake.Status.SUBMITTED:
@@ -146,9 +146,9 @@ def submit(intake, *, request=None):
             request=request,
             urgent=intake.is_urgent,
         )
-        if intake.is_urgent and intake.urgent_alert_sent_at is None:
-            intake_id = intake.pk
-            transaction.on_commit(lambda: alert_admins_to_urgent_intake.delay(intake_id=intake_id))
+        if intake.is_urgent:
+            # Once per intake: a resubmission is already known to the admins.
+            outbox.owe(URGENT_ALERT, key=f"{URGENT_ALERT}:{intake.pk}", about=f"intake:{intake.pk}", intake_id=intake.pk)
     return intake
 
 

@@ -97,7 +97,6 @@ class Intake(models.Model):
     thoughts_of_self_harm = models.BooleanField(null=True, blank=True)
     overdose_past_year = models.BooleanField(null=True, blank=True)
     is_urgent = models.BooleanField(default=False)
-    urgent_alert_sent_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -162,7 +161,6 @@ class IntakeReview(models.Model):
     message = models.TextField(blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

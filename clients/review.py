@@ -1,8 +1,8 @@
 """An admin's review of a submitted intake: approve and match coaches, ask for more, or decline.
 
 Each decision is one guarded function: it locks the intake, refuses an intake that is
-not waiting for review, writes the audit entry, and e-mails the client (discreetly) by
-a Celery task enqueued once the decision is committed.
+not waiting for review, writes the audit entry, and owes the client a (discreet) e-mail
+in the same transaction; the outbox delivers it once the decision is committed.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from accounts.audit import record
 from accounts.models import Role
+from core import outbox
 
+from .emails import REVIEW_DECISION
 from .models import CoachAssignment, Intake, IntakeReview, Substance, Treatment
 
 # coaching.models.Specialty values; clients sits below coaching, so it names them, not imports them.
@@ -41,25 +43,6 @@ def wanted_specialties(intake):
     return list(dict.fromkeys(wanted))
 
 
-def suggest_coaches(intake):
-    """Listed coaches, best match first: [(profile, matching specialties, speaks the language)].
-
-    A coach who speaks the client's language comes before one who does not; then more
-    matching specialties first; then by name."""
-    # Imported here: coaching sits above clients and may import it at module level.
-    from coaching.models import CoachProfile, Specialty
-
-    wanted = set(wanted_specialties(intake))
-    language = (intake.language or "English").strip().casefold()
-    suggestions = []
-    for profile in CoachProfile.objects.listed().select_related("user").filter(user__role=Role.COACH):
-        matching = [Specialty(value).label for value in profile.specialties if value in wanted]
-        speaks = language in {spoken.strip().casefold() for spoken in profile.languages}
-        suggestions.append((profile, matching, speaks))
-    suggestions.sort(key=lambda s: (not s[2], -len(s[1]), s[0].display_name))
-    return suggestions
-
-
 def _locked_waiting(intake):
     intake = Intake.objects.select_for_update().select_related("client").get(pk=intake.pk)
     if intake.status != Intake.Status.SUBMITTED:
@@ -68,8 +51,6 @@ def _locked_waiting(intake):
 
 
 def _decide(intake, action, *, by, message="", request=None, **details):
-    from .tasks import email_review_decision  # tasks sit on the top floor
-
     intake.status = {
         IntakeReview.Action.APPROVED: Intake.Status.APPROVED,
         IntakeReview.Action.MORE_INFO: Intake.Status.MORE_INFO,
@@ -79,8 +60,7 @@ def _decide(intake, action, *, by, message="", request=None, **details):
     intake.save(update_fields=["status", "reviewed_at", "updated_at"])
     review = IntakeReview.objects.create(intake=intake, action=action, message=message, reviewer=by)
     record(f"intake.{action}", actor=by, obj=intake, request=request, review_id=review.pk, **details)
-    review_id = review.pk
-    transaction.on_commit(lambda: email_review_decision.delay(review_id=review_id))
+    outbox.owe(REVIEW_DECISION, key=f"{REVIEW_DECISION}:{review.pk}", about=f"intake:{intake.pk}", review_id=review.pk)
     return review
 
 

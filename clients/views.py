@@ -9,6 +9,8 @@ from accounts.models import Role, User
 
 from . import consents, scoring
 from . import intake as flow
+from coaching import profiles
+
 from . import review as reviewing
 from .access import read_intake, read_review_queue
 from .forms import FORMS, ApproveForm, DeclineForm, ReviewMessageForm
@@ -170,7 +172,7 @@ def review_queue(request):
 
 def _review_page(request, intake, forms=None, status=200):
     forms = forms or {}
-    suggestions = reviewing.suggest_coaches(intake)
+    suggestions = profiles.suggest_coaches(intake)
     context = _answers_context(intake)
     context.update(
         {

@@ -1,6 +1,9 @@
 """Coach profiles: a coach's own, and the public directory."""
 
-from .models import CoachProfile
+from accounts.models import Role
+from clients import review
+
+from .models import CoachProfile, Specialty
 
 
 def profile_for(user):
@@ -26,3 +29,19 @@ def languages_offered():
     for languages in CoachProfile.objects.listed().values_list("languages", flat=True):
         names.update(languages)
     return sorted(names)
+
+
+def suggest_coaches(intake):
+    """Listed coaches, best match first: [(profile, matching specialties, speaks the language)].
+
+    A coach who speaks the client's language comes before one who does not; then more
+    matching specialties first; then by name."""
+    wanted = set(review.wanted_specialties(intake))
+    language = (intake.language or "English").strip().casefold()
+    suggestions = []
+    for profile in CoachProfile.objects.listed().select_related("user").filter(user__role=Role.COACH):
+        matching = [Specialty(value).label for value in profile.specialties if value in wanted]
+        speaks = language in {spoken.strip().casefold() for spoken in profile.languages}
+        suggestions.append((profile, matching, speaks))
+    suggestions.sort(key=lambda s: (not s[2], -len(s[1]), s[0].display_name))
+    return suggestions

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "clients",
     "coaching",
     "bookings",
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -264,30 +265,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
+# The outbox of owed work: found by a scan every minute, never by far-future ETA tasks.
+OUTBOX_SCAN_BATCH = env.int("OUTBOX_SCAN_BATCH", default=200)
+OUTBOX_SCAN_MAX = env.int("OUTBOX_SCAN_MAX", default=5000)
+OUTBOX_DELIVER_CHUNK = env.int("OUTBOX_DELIVER_CHUNK", default=20)
+OUTBOX_REQUEUE_MINUTES = env.int("OUTBOX_REQUEUE_MINUTES", default=5)
+OUTBOX_CLAIM_LEASE_MINUTES = env.int("OUTBOX_CLAIM_LEASE_MINUTES", default=10)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE["core-scan-outbox"] = {"task": "core.scan_outbox", "schedule": crontab(minute="*")}
+
 # Bookings: how long a picked time is held for payment, and the periodic scans.
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "bookings-expire-holds": {"task": "bookings.expire_holds", "schedule": crontab(minute="*")},
-        "bookings-resend-unsent-notices": {"task": "bookings.resend_unsent_notices", "schedule": crontab(minute="*/5")},
-        "bookings-complete-past-sessions": {"task": "bookings.complete_past_sessions", "schedule": crontab(minute="*/15")},
-    }
-)
-
-# Reminders (issue 5): found by a scan every minute, never by far-future ETA tasks.
 REMINDER_OFFSETS_MINUTES = env.list("REMINDER_OFFSETS_MINUTES", cast=int, default=[1440, 60])
-REMINDER_SCAN_BATCH = env.int("REMINDER_SCAN_BATCH", default=200)
-REMINDER_SCAN_MAX = env.int("REMINDER_SCAN_MAX", default=5000)
-REMINDER_SEND_CHUNK = env.int("REMINDER_SEND_CHUNK", default=20)
-REMINDER_REQUEUE_MINUTES = env.int("REMINDER_REQUEUE_MINUTES", default=5)
-REMINDER_CLAIM_LEASE_MINUTES = env.int("REMINDER_CLAIM_LEASE_MINUTES", default=10)
-REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
-REMINDER_RETRY_BASE_SECONDS = env.float("REMINDER_RETRY_BASE_SECONDS", default=30)
-REMINDER_RETRY_MAX_SECONDS = env.float("REMINDER_RETRY_MAX_SECONDS", default=600)
 AGENDA_HOUR = env.int("AGENDA_HOUR", default=7)
 CELERY_BEAT_SCHEDULE.update(
     {
-        "bookings-scan-reminders": {"task": "bookings.scan_reminders", "schedule": crontab(minute="*")},
-        "bookings-scan-agendas": {"task": "bookings.scan_agendas", "schedule": crontab(minute="*/15")},
+        "bookings-expire-holds": {"task": "bookings.expire_holds", "schedule": crontab(minute="*")},
+        "bookings-complete-past-sessions": {"task": "bookings.complete_past_sessions", "schedule": crontab(minute="*/15")},
+        "bookings-owe-agendas": {"task": "bookings.owe_agendas", "schedule": crontab(minute="*/15")},
     }
 )

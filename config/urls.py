@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import deliveries, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("help-now/", views.crisis, name="crisis"),
     path("healthz", views.healthz, name="healthz"),
     path("me/", views.dashboard, name="dashboard"),
+    path("deliveries/", deliveries.failed, name="deliveries"),
+    path("deliveries/<int:pk>/again/", deliveries.try_again, name="deliveries_try_again"),
     path("accounts/", include("allauth.urls")),
     path("client/", include("clients.urls")),
     path("coaches/", include("coaching.urls")),

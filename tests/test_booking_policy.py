@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from accounts.audit import history
-from bookings import policy, transitions
+from bookings import cancellation, policy, transitions
 from bookings.errors import NotAllowed, RefundRefused, SlotTaken
 from bookings.models import Booking, CancelledBy, PaymentStatus, Refund, Status
 from tests.bookings_setup import bookable_coach, local_time, pay_for, stripe_refunds
@@ -46,7 +46,7 @@ def test_alice_cancels_three_days_ahead_and_gets_everything_back(
 ):
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        refund = policy.cancel_by_client(alices_session, actor=alice)
+        refund = cancellation.cancel_by_client(alices_session, actor=alice)
 
     booking = Booking.objects.get(pk=alices_session.pk)
     assert (booking.status, booking.cancelled_by) == (Status.CANCELLED, CancelledBy.CLIENT)
@@ -62,7 +62,7 @@ def test_alice_cancels_three_days_ahead_and_gets_everything_back(
 def test_alice_cancels_two_hours_before_and_nothing_is_refunded(alice, alices_session):
     two_hours_before = alices_session.starts_at - timedelta(hours=2)
 
-    refund = policy.cancel_by_client(alices_session, actor=alice, now=two_hours_before)
+    refund = cancellation.cancel_by_client(alices_session, actor=alice, now=two_hours_before)
 
     assert refund is None
     assert Booking.objects.get(pk=alices_session.pk).status == Status.CANCELLED
@@ -75,7 +75,7 @@ def test_carol_cancels_an_hour_before_and_alice_gets_everything_back_with_an_apo
 ):
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        refund = policy.cancel_by_coach(
+        refund = cancellation.cancel_by_coach(
             alices_session, actor=carol, reason="I am unwell.", now=alices_session.starts_at - timedelta(hours=1)
         )
 
@@ -90,10 +90,10 @@ def test_carol_cancels_an_hour_before_and_alice_gets_everything_back_with_an_apo
 
 
 def test_a_cancelled_session_cannot_be_cancelled_into_a_second_refund(alice, alices_session):
-    policy.cancel_by_client(alices_session, actor=alice)
+    cancellation.cancel_by_client(alices_session, actor=alice)
 
     with pytest.raises(NotAllowed):
-        policy.cancel_by_client(Booking.objects.get(pk=alices_session.pk), actor=alice)
+        cancellation.cancel_by_client(Booking.objects.get(pk=alices_session.pk), actor=alice)
     assert stripe_refunds(alices_session.payments.get()) == [6000]
 
 
@@ -101,10 +101,10 @@ def test_alice_moves_her_session_twice_and_then_no_more(alice, alices_session):
     first = alices_session.starts_at
     payment = alices_session.payments.get()
 
-    policy.reschedule_by_client(alices_session, first + timedelta(hours=2), actor=alice)
-    moved = policy.reschedule_by_client(Booking.objects.get(pk=alices_session.pk), first + timedelta(hours=4), actor=alice)
+    cancellation.reschedule_by_client(alices_session, first + timedelta(hours=2), actor=alice)
+    moved = cancellation.reschedule_by_client(Booking.objects.get(pk=alices_session.pk), first + timedelta(hours=4), actor=alice)
     with pytest.raises(NotAllowed, match="already been moved 2 times"):
-        policy.reschedule_by_client(moved, first + timedelta(hours=5), actor=alice)
+        cancellation.reschedule_by_client(moved, first + timedelta(hours=5), actor=alice)
 
     moved.refresh_from_db()
     assert (moved.starts_at, moved.ends_at, moved.reschedule_count) == (
@@ -119,9 +119,9 @@ def test_alice_cannot_move_her_session_inside_the_notice_or_onto_a_taken_time(al
     bobs = transitions.place_hold(bob, alices_session.session_type, alices_session.starts_at + timedelta(hours=3))
 
     with pytest.raises(SlotTaken):
-        policy.reschedule_by_client(alices_session, bobs.starts_at + timedelta(minutes=15), actor=alice)
+        cancellation.reschedule_by_client(alices_session, bobs.starts_at + timedelta(minutes=15), actor=alice)
     with pytest.raises(NotAllowed, match="up to 1 day before"):
-        policy.reschedule_by_client(
+        cancellation.reschedule_by_client(
             alices_session, alices_session.starts_at + timedelta(hours=5), actor=alice, now=alices_session.starts_at - timedelta(hours=3)
         )
     assert Booking.objects.get(pk=alices_session.pk).starts_at == alices_session.starts_at

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from bookings import reminders, transitions
+from bookings import cancellation, reminders, transitions
 from bookings.models import CoachAgenda
 from tests.bookings_setup import bookable_coach, local_time
 
@@ -76,10 +76,9 @@ def test_an_agenda_late_after_every_session_started_is_skipped(carols_day):
 
 
 def test_a_cancelled_session_leaves_the_agenda(carols_day, alice):
-    from bookings import policy
 
     _coach, day, [first, _second] = carols_day
-    policy.cancel_by_client(first, actor=alice, now=first.starts_at - timedelta(days=2))
+    cancellation.cancel_by_client(first, actor=alice, now=first.starts_at - timedelta(days=2))
     [agenda_id] = reminders.owe_agendas(at(day, 7))
 
     reminders.deliver_agenda(agenda_id, now=at(day, 7))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from clients import review
+from coaching import profiles
 from clients.models import CoachAssignment, Intake, IntakeReview
 from clients.tasks import email_review_decision
 from core.discretion import indiscreet_words
@@ -175,12 +176,12 @@ def test_approving_needs_a_coach_and_asking_needs_a_question(client, erin, alice
 def test_coaches_are_suggested_by_language_then_specialty(alice, coaches):
     carol, dave = coaches
     intake = IntakeFactory(client=alice, substances=["cannabis", "stimulants"], language="English")
-    assert [(p.user, matching, speaks) for p, matching, speaks in review.suggest_coaches(intake)] == [
+    assert [(p.user, matching, speaks) for p, matching, speaks in profiles.suggest_coaches(intake)] == [
         (dave, ["Stimulants", "Cannabis"], True), (carol, [], True)]
     intake.language = "Spanish"
-    assert [(p.user, speaks) for p, _, speaks in review.suggest_coaches(intake)] == [(carol, True), (dave, False)]
+    assert [(p.user, speaks) for p, _, speaks in profiles.suggest_coaches(intake)] == [(carol, True), (dave, False)]
     intake = IntakeFactory(client=ClientFactory(), substances=["opioids"], treatment="methadone")
-    assert [(p.user, matching) for p, matching, _ in review.suggest_coaches(intake)][0] == (carol, ["Opioids and MAT support"])
+    assert [(p.user, matching) for p, matching, _ in profiles.suggest_coaches(intake)][0] == (carol, ["Opioids and MAT support"])
 
 
 @pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import AuditEvent
-from bookings import outbox, policy, reminders
+from bookings import cancellation, outbox, reminders
 from bookings.models import Reminder, SendStatus
 from tests.bookings_setup import bookable_coach, local_time
 from tests.reminders_setup import confirmed_sessions
@@ -54,7 +54,7 @@ def test_moving_a_session_moves_its_pending_reminders(alice, carol):
     coach, [booking] = confirmed_sessions(alice, carol, [3])
     new_start = local_time(coach, 5, 14)
 
-    booking = policy.reschedule_by_client(booking, new_start, actor=alice)
+    booking = cancellation.reschedule_by_client(booking, new_start, actor=alice)
 
     assert due_times(booking) == [
         (1440, new_start - timedelta(hours=24), "pending"),
@@ -69,7 +69,7 @@ def test_a_reminder_already_sent_stays_and_the_new_time_gets_its_own(alice, caro
     assert reminders.deliver(day_before.pk, now=day_before.due_at) == SendStatus.SENT
     new_start = local_time(coach, 6, 11)
 
-    booking = policy.reschedule_by_client(booking, new_start, actor=alice, now=old_start - timedelta(hours=25))
+    booking = cancellation.reschedule_by_client(booking, new_start, actor=alice, now=old_start - timedelta(hours=25))
 
     assert list(
         Reminder.objects.filter(booking=booking).order_by("due_at").values_list("session_starts_at", "offset_minutes", "status")
@@ -84,7 +84,7 @@ def test_cancelling_a_session_drops_its_pending_reminders_and_keeps_the_others(a
     _coach, [booking] = confirmed_sessions(alice, carol, [3])
     _other, [bobs] = confirmed_sessions(bob, dave, [3], zone="Europe/London")
 
-    policy.cancel_by_client(booking, actor=alice)
+    cancellation.cancel_by_client(booking, actor=alice)
 
     assert due_times(booking) == []
     assert [row[0] for row in due_times(bobs)] == [1440, 60]

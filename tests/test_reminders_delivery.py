@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from accounts.models import AuditEvent
-from bookings import reminders, tasks
+from bookings import cancellation, reminders, tasks
 from bookings.models import Reminder
 from tests.reminders_setup import confirmed_sessions, wait_until
 
@@ -130,7 +130,6 @@ def test_a_reminder_refused_again_and_again_gives_up_after_the_last_try(
 def test_a_moved_session_is_reminded_at_its_new_time_and_a_cancelled_one_not_at_all(
     celery_worker_process, smtp_sink, alice, bob, carol, dave
 ):
-    from bookings import policy
     from tests.bookings_setup import local_time
 
     reminders.set_preferences(alice, offsets_minutes=[60])
@@ -140,8 +139,8 @@ def test_a_moved_session_is_reminded_at_its_new_time_and_a_cancelled_one_not_at_
     old_due = alices.starts_at - timedelta(hours=1)
     bobs_due = bobs.starts_at - timedelta(hours=1)
 
-    alices = policy.reschedule_by_client(alices, local_time(coach, 5, 14), actor=alice)
-    policy.cancel_by_client(bobs, actor=bob)
+    alices = cancellation.reschedule_by_client(alices, local_time(coach, 5, 14), actor=alice)
+    cancellation.cancel_by_client(bobs, actor=bob)
 
     assert reminders.scan(now=max(old_due, bobs_due)) == []
     [moved] = Reminder.objects.filter(booking=alices)

@@ -2,6 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, seed_people
+from bookings import demo as bookings_demo
+from clients import demo as clients_demo
+from coaching import demo as coaching_demo
 
 
 class Command(BaseCommand):
@@ -9,10 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Each app adds its own demo data, in dependency order.
-        from bookings import demo as bookings_demo
-        from clients import demo as clients_demo
-        from coaching import demo as coaching_demo
-
         with transaction.atomic():
             people = seed_people()
             clients_demo.seed(people)
