@@ -5,6 +5,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 
+from .access import has_mfa
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
@@ -16,8 +18,6 @@ class AccountAdapter(DefaultAccountAdapter):
             return False
         request = context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
-            from .access import has_mfa
-
             # A coach sent to set up a first authenticator has just typed their password;
             # asking for it again at once only adds a step. Changing existing MFA still asks.
             if not has_mfa(request.user):

@@ -4,11 +4,12 @@ Alice's intake is approved and she is matched with Carol; Bob's is sent and urge
 waiting for Erin; Frank has a draft half done.
 """
 
+import datetime
+
 from django.utils import timezone
 
-
-from . import consents
-from .models import CoachAssignment, Consent, Intake, IntakeReview
+from . import consents, progress
+from .models import CheckIn, CoachAssignment, Consent, GoalKind, Intake, IntakeReview, ProgressSettings, SubstanceUse
 
 
 COMPLETE = ["about", "reasons", "screening", "safety", "consents"]
@@ -107,15 +108,8 @@ def seed(people):
     return clients
 
 
-# Progress log demo (h7): three weeks of alice's check-ins and two goals of her own.
+# Progress log demo: three weeks of alice's check-ins and two goals of her own.
 def seed_progress_log(people):
-    import datetime
-
-    from django.utils import timezone
-
-    from . import progress
-    from .models import CheckIn, GoalKind, ProgressSettings, SubstanceUse
-
     alice = people["alice"]
     if ProgressSettings.objects.filter(client=alice).exists():
         return

@@ -19,6 +19,8 @@ registered check saying yes, every coach view of client data answers 404.
 
 from accounts.models import Role
 
+from .models import CoachAssignment
+
 _checks = []
 
 
@@ -41,8 +43,6 @@ def coach_knows_client(coach_user, client_user):
         return False
     if not coach_user.is_active:
         return False
-    from .models import CoachAssignment
-
     # The intake match lives here in clients; bookings registers its own check.
     if CoachAssignment.objects.filter(coach=coach_user, client=client_user).exists():
         return True

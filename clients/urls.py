@@ -36,11 +36,3 @@ urlpatterns += [
     path("my-data/download.json", data_views.my_data_json, name="my_data_json"),
     path("delete-my-account/", data_views.delete_my_account, name="delete_account"),
 ]
-
-# Shared session summaries (the notes live in coaching)
-from coaching import note_views  # noqa: E402
-
-urlpatterns += [
-    path("summaries/", note_views.shared_summaries, name="summaries"),
-    path("summaries/<int:pk>/", note_views.shared_summary, name="summary"),
-]

@@ -1,6 +1,6 @@
 """Weekly hours: wall-clock ranges in the coach's own zone, several per day."""
 
-from .models import WeeklyHours
+from .models import Weekday, WeeklyHours
 
 
 def overlapping_hours(coach, weekday, start_time, end_time, *, exclude_pk=None):
@@ -14,7 +14,5 @@ def overlapping_hours(coach, weekday, start_time, end_time, *, exclude_pk=None):
 
 def hours_by_weekday(coach):
     """[(weekday label, [WeeklyHours])] for all seven days, Monday first."""
-    from .models import Weekday
-
     rows = list(WeeklyHours.objects.filter(coach=coach))
     return [(label, [row for row in rows if row.weekday == value]) for value, label in Weekday.choices]

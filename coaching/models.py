@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models import Role
+from core.encryption import EncryptedJSONField, EncryptedTextField
 from core.zones import is_valid_zone
 
 
@@ -168,7 +169,6 @@ class TimeOff(models.Model):
 # The coach's record of one session. Every read and write goes through
 # coaching/notes.py: use_note(), which writes the audit trail. Text is encrypted at rest.
 
-from core.encryption import EncryptedJSONField, EncryptedTextField  # noqa: E402
 
 
 class NoteFormat(models.TextChoices):

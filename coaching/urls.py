@@ -33,4 +33,7 @@ urlpatterns += [
     path("clients/<int:client_id>/", note_views.client_record, name="client_record"),
     path("notes/", note_views.admin_notes, name="admin_notes"),
     path("notes/<int:pk>/", note_views.admin_note, name="admin_note"),
+    # A client's shared summaries: the notes live here in coaching, so their pages do too.
+    path("summaries/", note_views.shared_summaries, name="summaries"),
+    path("summaries/<int:pk>/", note_views.shared_summary, name="summary"),
 ]

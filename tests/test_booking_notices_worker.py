@@ -4,8 +4,10 @@ import time
 
 import pytest
 
-from bookings import tasks, transitions
-from bookings.models import Notice
+from bookings import transitions
+from bookings.notices import NoticeKind
+from core import tasks
+from core.models import OwedStatus, OwedWork
 from tests.bookings_setup import bookable_coach, local_time
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
@@ -17,12 +19,13 @@ def test_a_free_booking_is_confirmed_by_e_mail_through_a_real_worker(
     coach, session_type = bookable_coach(carol, price_cents=0)
 
     booking = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
-    notice = Notice.objects.get(booking=booking)
+    work = OwedWork.objects.get(kind=NoticeKind.CONFIRMATION, about=f"booking:{booking.pk}")
     deadline = time.monotonic() + 10
-    while not Notice.objects.filter(pk=notice.pk, sent_at__isnull=False).exists() and time.monotonic() < deadline:
+    while not OwedWork.objects.filter(pk=work.pk, status=OwedStatus.DONE).exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    notice.refresh_from_db()
-    # Enqueued again by hand, the worker finds it claimed and sends nothing more.
-    assert tasks.send_notice.delay(notice_id=notice.pk).get(timeout=10) is False
-    assert notice.sent_at is not None
+    # Enqueued again by hand, the worker finds it delivered: it claims nothing and sends nothing more.
+    assert tasks.deliver_owed.delay(work_ids=[work.pk]).get(timeout=10) == 1
+    work.refresh_from_db()
+    assert (work.status, work.attempts, work.payload) == (OwedStatus.DONE, 1, {"booking_id": booking.pk})
     assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["alice@example.com"]

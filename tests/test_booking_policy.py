@@ -8,6 +8,8 @@ from accounts.audit import history
 from bookings import cancellation, policy, transitions
 from bookings.errors import NotAllowed, RefundRefused, SlotTaken
 from bookings.models import Booking, CancelledBy, PaymentStatus, Refund, Status
+from bookings.refunds import REFUND
+from core.models import OwedStatus, OwedWork
 from tests.bookings_setup import bookable_coach, local_time, pay_for, stripe_refunds
 from tests.factories import PASSWORD  # noqa: F401
 
@@ -89,12 +91,18 @@ def test_carol_cancels_an_hour_before_and_alice_gets_everything_back_with_an_apo
     assert [entry.action for entry in history(alices_session)][:1] == ["booking.cancelled"]
 
 
-def test_a_cancelled_session_cannot_be_cancelled_into_a_second_refund(alice, alices_session):
-    cancellation.cancel_by_client(alices_session, actor=alice)
+def test_a_cancelled_session_cannot_be_cancelled_into_a_second_refund(
+    alice, alices_session, eager_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        cancellation.cancel_by_client(alices_session, actor=alice)
 
-    with pytest.raises(NotAllowed):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(NotAllowed):
         cancellation.cancel_by_client(Booking.objects.get(pk=alices_session.pk), actor=alice)
     assert stripe_refunds(alices_session.payments.get()) == [6000]
+    assert list(OwedWork.objects.filter(kind=REFUND).values_list("about", "status")) == [
+        (f"booking:{alices_session.pk}", OwedStatus.DONE)
+    ]
 
 
 def test_alice_moves_her_session_twice_and_then_no_more(alice, alices_session):
@@ -127,19 +135,24 @@ def test_alice_cannot_move_her_session_inside_the_notice_or_onto_a_taken_time(al
     assert Booking.objects.get(pk=alices_session.pk).starts_at == alices_session.starts_at
 
 
-def test_erin_refunds_part_then_the_rest_and_never_more_than_was_paid(client, erin, alices_session):
+def test_erin_refunds_part_then_the_rest_and_never_more_than_was_paid(
+    client, erin, alices_session, eager_tasks, django_capture_on_commit_callbacks
+):
     payment = alices_session.payments.get()
     client.force_login(erin)
     url = f"/bookings/manage/payments/{payment.pk}/"
 
-    client.post(url, {"amount": "25.00", "reason": "Connection problems in the session"})
-    client.post(url, {"amount": "35.00", "reason": "Goodwill"})
-    over = client.post(url, {"amount": "0.01", "reason": "One cent too many"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"amount": "25.00", "reason": "Connection problems in the session"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"amount": "35.00", "reason": "Goodwill"})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        over = client.post(url, {"amount": "0.01", "reason": "One cent too many"})
 
     payment.refresh_from_db()
     assert (payment.captured_cents, payment.refunded_cents) == (6000, 6000)
     assert sorted(stripe_refunds(payment)) == [2500, 3500]
-    assert over.status_code == 200
+    assert (over.status_code, callbacks) == (200, [])
     assert "At most 0.00 can still be refunded." in over.content.decode()
     assert list(Refund.objects.values_list("amount_cents", "created_by__email", "status")) == [
         (2500, "erin@example.com", "succeeded"),
@@ -147,15 +160,22 @@ def test_erin_refunds_part_then_the_rest_and_never_more_than_was_paid(client, er
     ]
 
 
-def test_the_refund_guard_holds_even_when_the_form_is_bypassed(erin, alices_session):
+def test_the_refund_guard_holds_even_when_the_form_is_bypassed(
+    erin, alices_session, eager_tasks, django_capture_on_commit_callbacks
+):
     from bookings import payments
 
     payment = alices_session.payments.get()
-    payments.refund(payment, 4000, actor=erin, reason="part")
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.refund(payment, 4000, actor=erin, reason="part")
 
-    with pytest.raises(RefundRefused, match=r"At most \$20.00"):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RefundRefused, match=r"At most \$20.00"):
         payments.refund(payment, 2001, actor=erin, reason="too much")
     assert stripe_refunds(payment) == [4000]
+    assert list(Refund.objects.values_list("amount_cents", "status")) == [(4000, "succeeded")]
+    assert list(OwedWork.objects.filter(kind=REFUND).values_list("payload__refund_id", "status")) == [
+        (Refund.objects.get().pk, OwedStatus.DONE)
+    ]
 
 
 def test_only_admins_reach_the_payment_pages_and_others_bookings_are_hidden(client, alice, bob, carol, alices_session):

@@ -1,11 +1,11 @@
-"""Which sending failures are worth another try, and how long the outbox waits."""
+"""Which delivery failures are worth another try, and how long the outbox waits."""
 
 import smtplib
 import socket
 
 from celery.exceptions import SoftTimeLimitExceeded
 
-from bookings import outbox
+from core import outbox
 
 
 def test_a_4xx_answer_a_timeout_or_a_refused_connection_is_tried_again():
@@ -15,6 +15,7 @@ def test_a_4xx_answer_a_timeout_or_a_refused_connection_is_tried_again():
     assert outbox.is_transient(socket.timeout("timed out")) is True
     assert outbox.is_transient(ConnectionRefusedError(111, "Connection refused")) is True
     assert outbox.is_transient(SoftTimeLimitExceeded()) is True
+    assert outbox.is_transient(outbox.TryLater("Stripe answered 503")) is True
 
 
 def test_a_5xx_answer_is_final():
@@ -23,13 +24,14 @@ def test_a_5xx_answer_is_final():
     assert outbox.is_transient(
         smtplib.SMTPRecipientsRefused({"alice@example.com": (550, b"no"), "bob@example.com": (451, b"later")})
     ) is False
+    assert outbox.is_transient(ValueError("a template that cannot be rendered")) is False
     assert outbox.describe(smtplib.SMTPDataError(550, b"5.1.1 no such mailbox")) == (
         "550 SMTPDataError: (550, b'5.1.1 no such mailbox')"
     )
 
 
 def test_the_back_off_doubles_and_stops_at_the_cap(settings):
-    settings.REMINDER_RETRY_BASE_SECONDS = 30
-    settings.REMINDER_RETRY_MAX_SECONDS = 600
+    settings.OUTBOX_RETRY_BASE_SECONDS = 30
+    settings.OUTBOX_RETRY_MAX_SECONDS = 600
 
     assert [outbox.backoff_seconds(attempt) for attempt in range(1, 8)] == [30, 60, 120, 240, 480, 600, 600]

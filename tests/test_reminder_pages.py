@@ -1,19 +1,27 @@
-"""Reminder choices for clients and coaches, and the admins' list of reminders that
-could not be sent, over HTTP; one page checked with axe on a phone."""
+"""Reminder choices for clients and coaches, and the admins' list of what the outbox could
+not deliver (a reminder among it), over HTTP; one page checked with axe on a phone."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
 from bookings import reminders
-from bookings.models import Reminder, ReminderPreference
+from bookings.models import ReminderPreference
+from core import outbox
+from core.models import OwedStatus, OwedWork
 from tests.browser import axe_violations
 from tests.reminders_setup import confirmed_sessions
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
+
+
+def reminders_of(booking):
+    return OwedWork.objects.filter(kind=reminders.REMINDER, about=f"booking:{booking.pk}")
 
 
 @pytest.mark.django_db
@@ -30,7 +38,7 @@ def test_alice_chooses_one_reminder_an_hour_before_and_her_session_follows(clien
     assert answer.headers["Location"] == "/bookings/reminders/"
     prefs = ReminderPreference.objects.get(user=alice)
     assert (prefs.email_reminders, prefs.offsets_minutes) == (True, [60])
-    assert list(Reminder.objects.filter(booking=booking).values_list("offset_minutes", flat=True)) == [60]
+    assert list(reminders_of(booking).values_list("payload__offset_minutes", flat=True)) == [60]
 
 
 @pytest.mark.django_db
@@ -69,48 +77,73 @@ def test_carol_turns_her_morning_e_mail_off_and_erin_has_no_such_page(client, ca
 
 def failed_reminder(alice, carol):
     _coach, [booking] = confirmed_sessions(alice, carol, [3])
-    reminder = Reminder.objects.get(booking=booking, offset_minutes=60)
-    Reminder.objects.filter(pk=reminder.pk).update(
-        status="failed", sent_at=timezone.now(), finished_at=timezone.now(), attempts=1,
+    reminder = reminders_of(booking).get(payload__offset_minutes=60)
+    OwedWork.objects.filter(pk=reminder.pk).update(
+        status=OwedStatus.FAILED, claimed_at=timezone.now(), finished_at=timezone.now(), attempts=1,
         last_error="550 SMTPRecipientsRefused: mailbox unavailable",
     )
-    return reminder
+    return booking, reminder
 
 
 @pytest.mark.django_db
 def test_erin_sees_a_failed_reminder_and_sends_it_again(client, alice, carol, erin):
-    reminder = failed_reminder(alice, carol)
+    booking, reminder = failed_reminder(alice, carol)
     client.force_login(erin)
 
-    page = client.get("/bookings/reminders/failures/").content.decode()
+    page = client.get("/deliveries/").content.decode()
     assert "550 SMTPRecipientsRefused: mailbox unavailable" in page
-    assert "alice@example.com" in page
+    assert f"<td>Reminder before a session</td>\n    <td>booking:{booking.pk}</td>" in page
+    assert f'action="/deliveries/{reminder.pk}/again/"' in page
 
-    answer = client.post(f"/bookings/reminders/failures/{reminder.pk}/again/")
+    answer = client.post(f"/deliveries/{reminder.pk}/again/")
 
-    assert answer.headers["Location"] == "/bookings/reminders/failures/"
+    assert answer.headers["Location"] == "/deliveries/"
     reminder.refresh_from_db()
-    assert (reminder.status, reminder.sent_at, reminder.attempts) == ("pending", None, 0)
-    assert "None. Every reminder so far has gone out" in client.get("/bookings/reminders/failures/").content.decode()
+    assert (reminder.status, reminder.claimed_at, reminder.finished_at, reminder.attempts) == ("pending", None, None, 0)
+    page = client.get("/deliveries/").content.decode()
+    assert "It will be tried again in a moment." in page
+    assert "None. Everything so far has gone out or was not needed any more." in page
 
 
 @pytest.mark.django_db
-def test_a_reminder_for_a_session_that_has_started_is_not_tried_again(alice, carol, erin):
-    reminder = failed_reminder(alice, carol)
+def test_trying_again_what_has_not_failed_changes_nothing(client, alice, carol, erin):
+    _coach, [booking] = confirmed_sessions(alice, carol, [3])
+    pending = reminders_of(booking).get(payload__offset_minutes=60)
+    client.force_login(erin)
 
-    with pytest.raises(ValueError):
-        reminders.try_again(reminder, actor=erin, now=reminder.session_starts_at + timedelta(minutes=1))
+    answer = client.post(f"/deliveries/{pending.pk}/again/", follow=True)
+
+    assert "That one is no longer waiting for a retry." in answer.content.decode()
+    assert (OwedWork.objects.get(pk=pending.pk).status, OwedWork.objects.get(pk=pending.pk).available_at) == (
+        "pending",
+        pending.available_at,
+    )
+
+
+@pytest.mark.django_db
+def test_a_reminder_tried_again_after_its_session_started_is_not_sent(alice, carol, erin):
+    booking, reminder = failed_reminder(alice, carol)
+    started = booking.starts_at + timedelta(minutes=1)
+
+    with mock.patch.object(timezone, "now", return_value=started):
+        assert outbox.try_again(reminder.pk) is not None
+        assert outbox.deliver(reminder.pk) == OwedStatus.SKIPPED
+
     reminder.refresh_from_db()
-    assert reminder.status == "failed"
+    assert (reminder.status, reminder.last_error) == (
+        "skipped",
+        "the session had already started when the reminder could go out",
+    )
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db
 def test_only_admins_see_failed_reminders(client, alice, carol):
-    reminder = failed_reminder(alice, carol)
+    _booking, reminder = failed_reminder(alice, carol)
     for person in (alice, carol):
         client.force_login(person)
-        assert client.get("/bookings/reminders/failures/").status_code == 403
-        assert client.post(f"/bookings/reminders/failures/{reminder.pk}/again/").status_code == 403
+        assert client.get("/deliveries/").status_code == 403
+        assert client.post(f"/deliveries/{reminder.pk}/again/").status_code == 403
     reminder.refresh_from_db()
     assert reminder.status == "failed"
 

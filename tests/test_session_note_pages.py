@@ -102,13 +102,13 @@ def test_a_coach_with_only_an_expired_hold_does_not_know_the_client(client, caro
 def test_alice_reads_her_summary_and_bob_cannot(client, carol, alice, bob, yesterday):
     notes.use_note(carol, yesterday, notes.SIGN, private={"data": "Private words."}, **SHARED)
     client.force_login(alice)
-    assert reverse("clients:summary", args=[yesterday.pk]) in client.get(reverse("clients:summaries")).content.decode()
-    html = client.get(reverse("clients:summary", args=[yesterday.pk])).content.decode()
+    assert reverse("coaching:summary", args=[yesterday.pk]) in client.get(reverse("coaching:summaries")).content.decode()
+    html = client.get(reverse("coaching:summary", args=[yesterday.pk])).content.decode()
     assert "<h2>Homework</h2>\n  <p>Try one alcohol-free evening.</p>" in html
     assert "Private words." not in html
     client.force_login(bob)
-    assert client.get(reverse("clients:summary", args=[yesterday.pk])).status_code == 404
-    assert client.get(reverse("clients:summaries")).content.decode().count(reverse("clients:summary", args=[yesterday.pk])) == 0
+    assert client.get(reverse("coaching:summary", args=[yesterday.pk])).status_code == 404
+    assert client.get(reverse("coaching:summaries")).content.decode().count(reverse("coaching:summary", args=[yesterday.pk])) == 0
 
 
 def test_erin_sees_the_note_exists_and_its_history_not_its_text(client, carol, erin, yesterday):
@@ -140,6 +140,6 @@ def test_the_booking_page_leads_to_the_note_and_to_the_summary(client, carol, al
     html = client.get(reverse("bookings:detail", args=[yesterday.pk])).content.decode()
     assert reverse("coaching:session_note", args=[yesterday.pk]) in html
     client.force_login(alice)
-    assert reverse("clients:summary", args=[yesterday.pk]) not in client.get(reverse("bookings:detail", args=[yesterday.pk])).content.decode()
+    assert reverse("coaching:summary", args=[yesterday.pk]) not in client.get(reverse("bookings:detail", args=[yesterday.pk])).content.decode()
     notes.use_note(carol, yesterday, notes.SIGN, **SHARED)
-    assert reverse("clients:summary", args=[yesterday.pk]) in client.get(reverse("bookings:detail", args=[yesterday.pk])).content.decode()
+    assert reverse("coaching:summary", args=[yesterday.pk]) in client.get(reverse("bookings:detail", args=[yesterday.pk])).content.decode()
