@@ -17,6 +17,7 @@ run: setup migrate seed
 	SITE_URL=$(SITE_URL) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 test: setup browser
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 setup: venv services
