@@ -1,10 +1,14 @@
 """`seed_demo` gives alice a confirmed, paid session coming up and a finished one."""
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from bookings.models import Booking, Notice, Status
+from bookings.models import Booking, Status
+from bookings.notices import NoticeKind
+from core import outbox
+from core.models import OwedStatus, OwedWork
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
 
@@ -17,10 +21,17 @@ def alices_sessions():
     )
 
 
-def test_seeding_twice_gives_alice_one_past_and_one_paid_upcoming_session_recorded_as_demo(settings):
+def booking_e_mails():
+    return sorted(OwedWork.objects.filter(kind__in=NoticeKind.values).values_list("kind", "status"))
+
+
+def test_seeding_twice_gives_alice_one_past_and_one_paid_upcoming_session_recorded_as_demo(settings, eager_tasks):
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # no localstripe answers there
     call_command("seed_demo")
+    # Demo data e-mails nobody: the minute scan right after seeding finds nothing due.
+    assert (outbox.scan(), mail.outbox) == ([], [])
     call_command("seed_demo")
+    assert (outbox.scan(), mail.outbox) == ([], [])
 
     assert alices_sessions() == [
         (Status.COMPLETED, "Carol Rivera", "succeeded", True, 6000),
@@ -29,7 +40,13 @@ def test_seeding_twice_gives_alice_one_past_and_one_paid_upcoming_session_record
     upcoming = Booking.objects.get(client__email="alice@waypoint.test", status=Status.CONFIRMED)
     assert upcoming.starts_at > timezone.now()
     assert upcoming.meeting_link.startswith("https://")
-    assert Notice.objects.filter(sent_at=None).count() == 0
+    assert booking_e_mails() == [
+        (NoticeKind.CONFIRMATION, OwedStatus.DONE),
+        (NoticeKind.CONFIRMATION, OwedStatus.DONE),
+        (NoticeKind.RECEIPT, OwedStatus.DONE),
+        (NoticeKind.RECEIPT, OwedStatus.DONE),
+    ]
+    assert list(outbox.waiting()) == []
 
 
 def test_with_localstripe_running_the_upcoming_session_is_paid_through_stripe(localstripe):

@@ -9,9 +9,12 @@ from django.utils import timezone
 
 from accounts.export import DeletionRefused, delete_account, export_for
 from accounts.models import AuditEvent
-from bookings.models import Booking, Notice, Payment, PaymentStatus, Refund, Status, StripeEvent
+from bookings import notices
+from bookings.models import Booking, Payment, PaymentStatus, Refund, Status, StripeEvent
+from bookings.notices import NoticeKind
 from coaching import notes
 from coaching.models import SessionNote
+from core.models import OwedWork
 from tests.notes_setup import coach_with_profile, past_session
 from tests.test_client_data import text_columns_containing
 
@@ -36,7 +39,9 @@ def history(alice, bob, carol):
     notes.use_note(carol, alices, notes.SIGN, private={"data": "alice private words"}, summary="alice shared words")
     notes.use_note(carol, alices, notes.ADD_ADDENDUM, text="alice addendum words", shared_with_client=True)
     notes.use_note(carol, bobs, notes.SIGN, private={"data": "bob private words"}, summary="bob shared words")
-    Notice.objects.create(booking=alices, kind="receipt", key="receipt:alice", context={"to": "Alice Moreno"})
+    # Owed work carries ids, but whatever it holds about her sessions must go with her.
+    notices.owe(alices, NoticeKind.RECEIPT, key="receipt:alice", payment_id=alice_payment.pk, to="Alice Moreno")
+    notices.owe(bobs, NoticeKind.RECEIPT, key="receipt:bob", payment_id=bob_payment.pk, to="Bob Lee")
     StripeEvent.objects.create(
         event_id="evt_alice", type="payment_intent.succeeded",
         payload={"id": "evt_alice", "type": "payment_intent.succeeded", "data": {"object": {
@@ -91,6 +96,9 @@ def test_deleting_alice_keeps_her_payments_anonymised_and_removes_everything_per
     assert SessionNote.objects.filter(booking=alices).count() == 0
     assert StripeEvent.objects.get(event_id="evt_alice").payload["data"]["object"]["amount"] == 6000
 
+    assert list(OwedWork.objects.values_list("kind", "about", "payload")) == [
+        (NoticeKind.RECEIPT, f"booking:{bobs.pk}", {"booking_id": bobs.pk, "payment_id": bob_payment.pk, "to": "Bob Lee"})
+    ]
     assert Payment.objects.get(pk=bob_payment.pk).card_last4 == "1881"
     assert notes.use_note(bob, bobs, notes.READ_SHARED).parts == [("Summary", "bob shared words")]
     assert AuditEvent.objects.filter(action="note.erased").count() == 1

@@ -7,10 +7,13 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from bookings import emails, reminders
-from core.discretion import indiscreet_words, require_discreet
-from bookings.models import CoachAgenda, Notice, NoticeKind, Refund, Reminder
+from bookings import reminders
+from bookings.models import Booking, Refund
+from bookings.notices import NoticeKind
 from bookings.reminder_emails import agenda_context, agenda_message, reminder_context, reminder_message
+from core import outbox
+from core.discretion import indiscreet_words, require_discreet
+from core.models import OwedStatus, OwedWork
 from tests.bookings_setup import bookable_coach, demo_paid, local_time
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
@@ -30,26 +33,29 @@ def rendered(alice, carol):
     booking = demo_paid(transitions.place_hold(alice, session_type, local_time(coach, 3, 10)))
     payment = booking.payments.get()
     refund = Refund.objects.create(payment=payment, amount_cents=6000, status="succeeded")
-    contexts = {
+    # The coach's words reach the apology's body, so they are in its preview too.
+    Booking.objects.filter(pk=booking.pk).update(cancel_reason="I am unwell today.")
+    payloads = {
         NoticeKind.RECEIPT: {"payment_id": payment.pk},
         NoticeKind.REFUND: {"refund_id": refund.pk},
         NoticeKind.RESCHEDULE: {"old_start": (booking.starts_at - timedelta(days=1)).isoformat()},
-        NoticeKind.COACH_CANCELLATION: {"reason": "I am unwell today."},
     }
     out = []
     for kind in NoticeKind.values:
-        notice = Notice(booking=booking, kind=kind, key=f"test-{kind}", context=contexts.get(kind, {}))
-        message = emails.build(notice)
+        work = OwedWork(kind=kind, key=f"test-{kind}", payload={"booking_id": booking.pk, **payloads.get(kind, {})})
+        message = outbox.handler_for(kind).run(work)
         out.append((kind, message.subject, preview_of(message.body), message.from_email))
-    reminder = Reminder.objects.filter(booking=booking).first()
+    reminder = OwedWork.objects.filter(kind=reminders.REMINDER, about=f"booking:{booking.pk}").first()
     now = reminder.due_at
-    message = reminder_message(reminder, now=now)
-    out.append(("reminder", message.subject, reminder_context(reminder, now=now)["preview"], message.from_email))
+    message = reminder_message(reminder, booking, now=now)
+    preview = reminder_context(booking, reminder.payload["offset_minutes"], now=now)["preview"]
+    out.append(("reminder", message.subject, preview, message.from_email))
     out.append(("reminder-text", message.subject, preview_of(message.body), message.from_email))
-    agenda = CoachAgenda.objects.create(coach=coach, day=booking.starts_at.astimezone(reminders.coach_zone(coach)).date())
-    sessions = reminders.agenda_sessions(coach, agenda.day)
-    message = agenda_message(agenda, sessions, now=now)
-    out.append(("agenda", message.subject, agenda_context(agenda, sessions, now=now)["preview"], message.from_email))
+    day = booking.starts_at.astimezone(reminders.coach_zone(coach)).date()
+    agenda = outbox.owe(reminders.AGENDA, key=f"agenda:{coach.pk}:{day}", coach_id=coach.pk, day=day.isoformat())
+    sessions = reminders.agenda_sessions(coach, day)
+    message = agenda_message(agenda, coach, day, sessions, now=now)
+    out.append(("agenda", message.subject, agenda_context(coach, day, sessions, now=now)["preview"], message.from_email))
     out.append(("agenda-text", message.subject, preview_of(message.body), message.from_email))
     return out
 
@@ -76,14 +82,16 @@ def test_a_reminder_that_would_be_indiscreet_is_not_sent_and_is_shown_to_admins(
     settings.DEFAULT_FROM_EMAIL = "Sober Steps <hello@waypoint.localhost>"
     coach, session_type = bookable_coach(carol, price_cents=0)
     booking = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
-    reminder = Reminder.objects.get(booking=booking, offset_minutes=60)
+    reminder = OwedWork.objects.get(
+        kind=reminders.REMINDER, about=f"booking:{booking.pk}", payload__offset_minutes=60
+    )
 
-    assert reminders.deliver(reminder.pk, now=reminder.due_at) == "failed"
+    assert outbox.deliver(reminder.pk, now=reminder.due_at) == OwedStatus.FAILED
 
     reminder.refresh_from_db()
     assert mail.outbox == []
     assert reminder.last_error == "could not be written: an e-mail subject or preview would name ['sober']"
-    assert list(reminders.failures()) == [reminder]
+    assert list(outbox.failures()) == [reminder]
 
 
 def test_the_sender_is_neutral():

@@ -7,7 +7,11 @@ from django.utils import timezone
 
 from bookings import payments, tasks, transitions
 from bookings.errors import NotAllowed
-from bookings.models import Booking, Notice, NoticeKind, PaymentStatus, Status
+from bookings.models import Booking, PaymentStatus, Status
+from bookings.notices import NoticeKind
+from core import outbox
+from core import tasks as outbox_tasks
+from core.models import OwedStatus, OwedWork
 from tests.bookings_setup import bookable_coach, local_time, pay_for
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
@@ -38,6 +42,9 @@ def test_the_beat_task_expires_only_holds_that_ran_out_and_stops_their_payment(
     assert list(Booking.objects.order_by("pk").values_list("status", flat=True)) == [Status.EXPIRED, Status.PENDING_PAYMENT]
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.CANCELED
+    assert list(OwedWork.objects.filter(kind=transitions.CANCEL_OPEN_INTENTS).values_list("about", "status")) == [
+        (f"booking:{alices.pk}", OwedStatus.DONE)
+    ]
     assert Booking.objects.get(pk=bobs.pk).status == Status.PENDING_PAYMENT
 
 
@@ -96,11 +103,13 @@ def test_a_notice_task_run_twice_sends_one_e_mail(alice, carols, localstripe, ma
     coach, session_type = carols
     booking = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
     pay_for(booking)
-    receipt = Notice.objects.get(kind=NoticeKind.RECEIPT)
+    receipt = OwedWork.objects.get(kind=NoticeKind.RECEIPT)
 
-    assert tasks.send_notice.apply(kwargs={"notice_id": receipt.pk}).get() is True
-    assert tasks.send_notice.apply(kwargs={"notice_id": receipt.pk}).get() is False
+    outbox_tasks.deliver_owed.apply(kwargs={"work_ids": [receipt.pk]}).get()
+    outbox_tasks.deliver_owed.apply(kwargs={"work_ids": [receipt.pk]}).get()
 
+    receipt.refresh_from_db()
+    assert (receipt.status, receipt.attempts) == (OwedStatus.DONE, 1)
     assert [m.subject.split(" for ")[0] for m in mailoutbox] == ["Your receipt"]
     assert "Description: Waypoint session on " in mailoutbox[0].body
 
@@ -109,8 +118,8 @@ def test_no_subject_names_more_than_a_day(alice, carols, localstripe, mailoutbox
     coach, session_type = carols
     booking = transitions.place_hold(alice, session_type, local_time(coach, 3, 10))
     pay_for(booking)
-    for notice in Notice.objects.all():
-        tasks.send_notice.apply(kwargs={"notice_id": notice.pk})
+    for work in OwedWork.objects.filter(kind__in=NoticeKind.values):
+        outbox_tasks.deliver_owed.apply(kwargs={"work_ids": [work.pk]})
 
     day = booking.starts_at.astimezone(alice.zone)
     assert sorted(m.subject for m in mailoutbox) == [
@@ -123,21 +132,22 @@ def test_no_subject_names_more_than_a_day(alice, carols, localstripe, mailoutbox
 def test_a_notice_whose_worker_died_mid_send_goes_out_once_after_its_lease(alice, carol, mailoutbox, eager_tasks, settings):
     coach, intro = bookable_coach(carol, price_cents=0)
     booking = transitions.place_hold(alice, intro, local_time(coach, 3, 10))
-    notice = Notice.objects.get(booking=booking)
-    # A worker claimed it and was killed before sending: claimed, never marked sent.
-    claimed_at = timezone.now() - timedelta(minutes=settings.REMINDER_CLAIM_LEASE_MINUTES - 1)
-    Notice.objects.filter(pk=notice.pk).update(claimed_at=claimed_at, attempts=1, created_at=claimed_at)
+    work = OwedWork.objects.get(kind=NoticeKind.CONFIRMATION, about=f"booking:{booking.pk}")
+    # A worker claimed it and was killed before sending: claimed, never finished.
+    claimed_at = timezone.now() - timedelta(minutes=settings.OUTBOX_CLAIM_LEASE_MINUTES - 1)
+    OwedWork.objects.filter(pk=work.pk).update(status=OwedStatus.SENDING, claimed_at=claimed_at, attempts=1)
 
     # Inside the lease nobody else takes it: the first worker may still be sending.
-    assert tasks.resend_unsent_notices() == 0
-    assert tasks.send_notice(notice_id=notice.pk) is False
+    assert outbox.scan() == []
+    assert outbox.deliver(work.pk) is None
     assert mailoutbox == []
 
     # Once the lease has run out, the scan hands it over and it goes out exactly once.
-    Notice.objects.filter(pk=notice.pk).update(claimed_at=claimed_at - timedelta(minutes=2))
-    assert tasks.resend_unsent_notices() == 1
-    assert tasks.resend_unsent_notices() == 0
+    OwedWork.objects.filter(pk=work.pk).update(claimed_at=claimed_at - timedelta(minutes=2))
+    assert outbox.scan() == [work.pk]
+    assert outbox.scan() == []
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject.startswith("Your session on ")
     assert mailoutbox[0].to == [alice.email]
-    assert Notice.objects.get(pk=notice.pk).sent_at is not None
+    work.refresh_from_db()
+    assert (work.status, work.attempts) == (OwedStatus.DONE, 2)

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import AuditEvent
 from clients import intake as flow
+from clients.emails import URGENT_ALERT
 from clients.forms import AboutForm
 from clients.models import Consent, Intake
+from core.models import OwedStatus, OwedWork
 from tests.factories import PASSWORD, IntakeFactory, sign_all_consents
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +209,9 @@ def test_an_urgent_intake_e_mails_the_admins_at_once(client, alice, erin, mailou
     intake = Intake.objects.get(client=alice)
     assert [(m.subject, m.to) for m in mailoutbox] == [("Waypoint: a new sign-up would like a prompt look", [erin.email])]
     assert f"/client/intakes/review/{intake.pk}/" in mailoutbox[0].body
-    assert intake.urgent_alert_sent_at is not None
+    assert list(OwedWork.objects.filter(kind=URGENT_ALERT).values_list("about", "payload", "status", "attempts")) == [
+        (f"intake:{intake.pk}", {"intake_id": intake.pk}, OwedStatus.DONE, 1)
+    ]
 
 
 def test_a_calm_intake_sends_no_alert(client, bob, erin, mailoutbox, django_capture_on_commit_callbacks):
@@ -217,6 +221,7 @@ def test_a_calm_intake_sends_no_alert(client, bob, erin, mailoutbox, django_capt
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post(client, "consents", CONSENTS)
     assert (callbacks, mailoutbox) == ([], [])
+    assert OwedWork.objects.filter(kind=URGENT_ALERT).count() == 0
 
 
 def test_a_sent_intake_cannot_be_saved_again(alice):
