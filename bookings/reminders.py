@@ -215,7 +215,9 @@ def owe_agendas(now=None):
         key = f"agenda:{coach.pk}:{local.date().isoformat()}"
         if OwedWork.objects.filter(key=key).exists():
             continue
-        made.append(outbox.owe(AGENDA, key=key, about=f"coach:{coach.pk}", coach_id=coach.pk, day=local.date().isoformat()))
+        made.append(
+            outbox.owe(AGENDA, key=key, due_at=now, about=f"coach:{coach.pk}", coach_id=coach.pk, day=local.date().isoformat())
+        )
     return made
 
 

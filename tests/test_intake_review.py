@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from clients import review
+from clients.emails import REVIEW_DECISION
 from coaching import profiles
 from clients.models import CoachAssignment, Intake, IntakeReview
-from clients.tasks import email_review_decision
+from core import outbox
 from core.discretion import indiscreet_words
+from core.models import OwedStatus, OwedWork
 from coaching.models import CoachProfile, Specialty
 from tests.factories import ClientFactory, IntakeFactory, sign_all_consents
 
@@ -39,6 +41,15 @@ def alices_intake(db, alice):
     intake = IntakeFactory(client=alice)
     sign_all_consents(alice)
     return intake
+
+
+def decision_e_mails(intake):
+    """The decision e-mails owed about `intake`, as (review id, status)."""
+    return list(
+        OwedWork.objects.filter(kind=REVIEW_DECISION, about=f"intake:{intake.pk}")
+        .order_by("pk")
+        .values_list("payload__review_id", "status")
+    )
 
 
 def audit_actions(intake):
@@ -68,7 +79,7 @@ def test_erin_approves_alice_and_matches_carol_and_dave(client, erin, alice, coa
     assert (event.actor_email, event.details["coach_ids"]) == (erin.email, sorted([carol.pk, dave.pk]))
     assert [(m.subject, m.to) for m in mailoutbox] == [("Waypoint: your next step is ready", [alice.email])]
     assert "http://127.0.0.1:8000/client/intake/yours/" in mailoutbox[0].body
-    assert IntakeReview.objects.get(intake=alices_intake).emailed_at is not None
+    assert decision_e_mails(alices_intake) == [(IntakeReview.objects.get(intake=alices_intake).pk, "done")]
 
 
 @pytest.mark.django_db
@@ -115,12 +126,16 @@ def test_no_subject_line_names_anything_sensitive():
 
 
 @pytest.mark.django_db
-def test_the_decision_e_mail_is_sent_once_even_if_the_task_runs_twice(erin, alices_intake, mailoutbox):
+def test_the_decision_e_mail_is_sent_once_even_if_it_is_delivered_twice(erin, alices_intake, mailoutbox):
     decision = review.ask_for_more(alices_intake, message="Anything else?", by=erin)
-    assert email_review_decision(review_id=decision.pk) is True
-    assert email_review_decision(review_id=decision.pk) is False
-    assert email_review_decision(review_id=decision.pk + 1000) is False
+    owed = OwedWork.objects.get(kind=REVIEW_DECISION, about=f"intake:{alices_intake.pk}")
+    assert owed.payload == {"review_id": decision.pk}
+    assert outbox.deliver(owed.pk) == OwedStatus.DONE
+    assert outbox.deliver(owed.pk) is None
+    assert outbox.deliver(owed.pk + 1000) is None
     assert len(mailoutbox) == 1
+    owed.refresh_from_db()
+    assert (owed.status, owed.attempts) == ("done", 1)
 
 
 @pytest.mark.django_db
@@ -135,6 +150,7 @@ def test_a_decision_rolled_back_sends_nothing(erin, alices_intake, django_captur
         except RuntimeError:
             pass
     assert callbacks == []
+    assert OwedWork.objects.count() == 0
     alices_intake.refresh_from_db()
     assert alices_intake.status == Intake.Status.SUBMITTED
 
@@ -226,6 +242,8 @@ def test_a_real_worker_e_mails_alice_when_erin_approves(celery_worker_process, e
     while not mailoutbox and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [(m.subject, m.to) for m in mailoutbox] == [("Waypoint: your next step is ready", [alice.email])]
-    decision.refresh_from_db()
-    assert decision.emailed_at is not None
+    deadline = time.monotonic() + 15
+    while decision_e_mails(intake) != [(decision.pk, "done")] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert decision_e_mails(intake) == [(decision.pk, "done")]
     assert AuditEvent.objects.filter(action="intake.approved", object_id=str(intake.pk)).count() == 1

@@ -15,7 +15,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from bookings import payments, transitions
-from bookings.models import Booking, Notice, NoticeKind, Payment, PaymentStatus, Refund, Status, StripeEvent
+from bookings.models import Booking, Payment, PaymentStatus, Refund, RefundStatus, Status, StripeEvent
+from bookings.notices import NoticeKind
+from core.models import OwedWork
 from tests.bookings_setup import bookable_coach, local_time
 
 URL = "/bookings/stripe/webhook/"
@@ -165,7 +167,11 @@ def test_a_payment_after_the_hold_expired_confirms_when_the_time_is_still_free(
 
     assert Booking.objects.get(pk=alices_hold.pk).status == Status.CONFIRMED
     assert Refund.objects.count() == 0
-    assert [n.kind for n in Notice.objects.order_by("pk")] == [NoticeKind.CONFIRMATION, NoticeKind.RECEIPT]
+    assert list(
+        OwedWork.objects.filter(about=f"booking:{alices_hold.pk}", kind__in=NoticeKind.values)
+        .order_by("pk")
+        .values_list("kind", "status")
+    ) == [(NoticeKind.CONFIRMATION, "done"), (NoticeKind.RECEIPT, "done")]
     assert len(mailoutbox) == 2
 
 
@@ -185,7 +191,13 @@ def test_a_payment_after_the_hold_expired_is_refunded_when_the_time_was_taken(
     payment.refresh_from_db()
     assert (payment.status, payment.captured_cents, payment.refunded_cents) == (PaymentStatus.SUCCEEDED, 6000, 6000)
     refund = Refund.objects.get()
+    assert refund.status == RefundStatus.SUCCEEDED
     assert payments.api().Refund.retrieve(refund.stripe_refund_id).amount == 6000
+    assert list(
+        OwedWork.objects.filter(about=f"booking:{alices_hold.pk}").exclude(kind="payment.cancel_open_intents")
+        .order_by("pk")
+        .values_list("kind", "status")
+    ) == [("payment.refund", "done"), (NoticeKind.LATE_PAYMENT_REFUNDED, "done")]
     assert [m.to for m in mailoutbox] == [["alice@example.com"]]
     assert mailoutbox[0].subject.startswith("About your session on ")
     assert "We have refunded it in full" in mailoutbox[0].body
