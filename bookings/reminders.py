@@ -235,3 +235,12 @@ def agenda_for(work, *, now=None):
         audit.record("agenda.skipped", obj=coach, work_id=work.pk, day=day.isoformat())
         raise outbox.Skip("the day's sessions had all started")
     return agenda_message(work, coach, day, sessions, now=now)
+
+
+def record_failure(sender, *, work, error, **kwargs):
+    """A reminder that failed for good goes into its booking's audit trail."""
+    if work.kind == REMINDER:
+        audit.record("reminder.failed", obj=Booking(pk=work.payload["booking_id"]), work_id=work.pk, error=error)
+
+
+outbox.work_failed.connect(record_failure, dispatch_uid="bookings.reminders.record_failure")

@@ -33,6 +33,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from kombu.exceptions import KombuError
 from kombu.exceptions import OperationalError as BrokerDown
@@ -45,6 +46,11 @@ log = logging.getLogger(__name__)
 
 DELIVER_TASK = "core.deliver_owed"
 BROKER_ERRORS = (BrokerDown, KombuError, RedisError, OSError)
+
+
+# Sent with `work` and `error` when owed work fails for good, so the app that owed it can
+# write it into its own records (the audit trail lives above this module).
+work_failed = Signal()
 
 
 class Skip(Exception):
@@ -216,9 +222,12 @@ def claim(work_id, now):
 
 
 def _finish(work_id, status, error=""):
-    return OwedWork.objects.filter(pk=work_id, status=OwedStatus.SENDING).update(
+    finished = OwedWork.objects.filter(pk=work_id, status=OwedStatus.SENDING).update(
         status=status, finished_at=timezone.now(), last_error=error[:300]
     )
+    if finished and status == OwedStatus.FAILED:
+        work_failed.send(sender=OwedWork, work=OwedWork.objects.get(pk=work_id), error=error[:300])
+    return finished
 
 
 def backoff_seconds(attempts):

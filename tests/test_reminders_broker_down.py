@@ -1,47 +1,35 @@
 """Redis down: a booking still commits, quickly, and what it owes is kept in
-PostgreSQL. Once the broker is back, the periodic scans send the confirmation and
-the reminders, each exactly once."""
+PostgreSQL. Once the broker is back, the minute scan hands over the confirmation and,
+each when its time comes, the reminders; each goes out exactly once."""
 
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
 
-from bookings import reminders, tasks
-from bookings.models import Booking, Notice, Reminder
+from bookings import reminders
+from bookings.models import Booking
+from bookings.notices import NoticeKind
 from config.celery import app
+from core import outbox, tasks
+from core.models import OwedWork
 from tests.bookings_setup import bookable_coach, local_time
+from tests.outbox_setup import broker_down
 from tests.reminders_setup import wait_until
-from tests.smtp_sink import free_port
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
-def _fresh_connections():
-    # Forget the pools (not close them: kombu keeps producer pools per broker URL and
-    # hands the same ones back when the URL is restored).
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
-@contextmanager
-def broker_down():
-    """Point the broker (and result store) at a port where nothing listens."""
-    saved = app.conf.broker_url, app.conf.result_backend
-    dead = f"redis://127.0.0.1:{free_port()}/5"
-    app.conf.broker_url = app.conf.result_backend = dead
-    _fresh_connections()
-    try:
-        yield
-    finally:
-        app.conf.broker_url, app.conf.result_backend = saved
-        _fresh_connections()
-
-
 def subjects(sink):
     return [message["Subject"] for message in sink.messages]
+
+
+def falls_due(work):
+    """Its time has come (the session is days away, so it is not late)."""
+    due = timezone.now() - timedelta(minutes=1)
+    OwedWork.objects.filter(pk=work.pk).update(due_at=due, available_at=due)
 
 
 def test_a_booking_made_while_redis_is_down_commits_and_everything_goes_out_once_it_is_back(
@@ -59,21 +47,28 @@ def test_a_booking_made_while_redis_is_down_commits_and_everything_goes_out_once
     booking = Booking.objects.get(client=alice)
     assert (answer.status_code, answer.headers["Location"], booking.status) == (302, f"/bookings/{booking.pk}/", "confirmed")
     assert took < 3
-    assert list(Notice.objects.filter(booking=booking).values_list("kind", "sent_at")) == [("confirmation", None)]
-    day_before, hour_before = Reminder.objects.filter(booking=booking).order_by("due_at")
-    assert (day_before.offset_minutes, hour_before.offset_minutes) == (1440, 60)
+    owed = OwedWork.objects.filter(about=f"booking:{booking.pk}")
+    assert list(owed.filter(kind__in=NoticeKind.values).values_list("kind", "status", "enqueued_at")) == [
+        (NoticeKind.CONFIRMATION, "pending", None)
+    ]
+    day_before, hour_before = owed.filter(kind=reminders.REMINDER).order_by("due_at")
+    assert (day_before.payload["offset_minutes"], hour_before.payload["offset_minutes"]) == (1440, 60)
+    assert (day_before.status, hour_before.status) == ("pending", "pending")
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        # Five minutes on, the beat's safety net finds the confirmation nobody handed over.
-        Notice.objects.filter(booking=booking).update(created_at=booking.created_at - timedelta(minutes=6))
-        assert tasks.resend_unsent_notices.delay().get(timeout=10) == 1
+        # The beat's minute scan finds the confirmation nobody could hand over.
+        assert tasks.scan_outbox.delay().get(timeout=10) == 1
         assert wait_until(lambda: len(smtp_sink.messages) == 1)
         # The reminders, each when its time comes; the scans run again and again.
-        for now in (day_before.due_at, day_before.due_at + timedelta(minutes=1), hour_before.due_at, hour_before.due_at):
-            reminders.scan(now=now)
-        assert wait_until(lambda: len(smtp_sink.messages) == 3)
-        assert tasks.resend_unsent_notices.delay().get(timeout=10) == 0
-        assert tasks.send_reminder.delay(reminder_id=hour_before.pk).get(timeout=10) is None
+        for arrived, reminder in enumerate((day_before, hour_before), start=2):
+            falls_due(reminder)
+            assert outbox.scan() == [reminder.pk]
+            assert outbox.scan() == []
+            assert wait_until(lambda arrived=arrived: len(smtp_sink.messages) == arrived)
+            assert wait_until(lambda pk=reminder.pk: OwedWork.objects.filter(pk=pk, status="done").exists())
+        assert tasks.scan_outbox.delay().get(timeout=10) == 0
+        # A task delivering the hour's reminder once more sends nothing.
+        assert tasks.deliver_owed.delay(work_ids=[hour_before.pk]).get(timeout=10) == 1
 
     when = f"{start.astimezone(alice.zone):%A} {start.astimezone(alice.zone).day} {start.astimezone(alice.zone):%B}"
     assert subjects(smtp_sink) == [
@@ -81,8 +76,12 @@ def test_a_booking_made_while_redis_is_down_commits_and_everything_goes_out_once
         f"Reminder: your session on {when}, 9:00 am",
         f"Reminder: your session on {when}, 9:00 am",
     ]
-    assert [m["Message-ID"].split("-")[1] for m in smtp_sink.messages[1:]] == [str(day_before.pk), str(hour_before.pk)]
-    assert list(Reminder.objects.filter(booking=booking).order_by("due_at").values_list("status", flat=True)) == [
-        "sent",
-        "sent",
+    assert [m["Message-ID"] for m in smtp_sink.messages[1:]] == [
+        f"<reminder-{day_before.pk}@waypoint.localhost>",
+        f"<reminder-{hour_before.pk}@waypoint.localhost>",
+    ]
+    assert list(owed.order_by("pk").values_list("kind", "status", "attempts")) == [
+        (NoticeKind.CONFIRMATION, "done", 1),
+        (reminders.REMINDER, "done", 1),
+        (reminders.REMINDER, "done", 1),
     ]

@@ -1,5 +1,5 @@
 """A worker killed in the middle of sending (SIGKILL, no goodbye) and started again:
-every reminder arrives, none twice. The one it was sending is given back by the scan
+every reminder arrives, none twice. The one it was delivering is taken back by the scan
 once its claim's lease is over; the rest of its chunk once the requeue window is."""
 
 import os
@@ -17,8 +17,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from bookings import reminders
-from bookings.models import Reminder
 from config.celery import app
+from core import outbox
+from core.models import OwedStatus, OwedWork
 from tests.reminders_setup import confirmed_sessions, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,37 +70,39 @@ def test_a_worker_killed_mid_run_and_restarted_sends_nothing_twice_and_loses_not
 ):
     reminders.set_preferences(alice, offsets_minutes=[60])
     _coach, bookings = confirmed_sessions(alice, carol, range(2, 8))
-    app.control.purge()  # the confirmations are another test's business
+    # The confirmations are another test's business: their tasks go, and no scan takes them.
+    app.control.purge()
+    OwedWork.objects.exclude(kind=reminders.REMINDER).update(status=OwedStatus.DONE)
+    owed = OwedWork.objects.filter(kind=reminders.REMINDER, about__in=[f"booking:{b.pk}" for b in bookings])
     # Their hour has come (the sessions are days away, so none is late).
-    Reminder.objects.filter(booking__in=bookings).update(due_at=timezone.now() - timedelta(minutes=1))
-    rows = list(Reminder.objects.filter(booking__in=bookings).order_by("pk"))
+    due = timezone.now() - timedelta(minutes=1)
+    owed.update(due_at=due, available_at=due)
+    rows = list(owed.order_by("pk"))
+    assert len(rows) == 6
     smtp_sink.hold_at = 3  # the third reminder is mid-conversation with the server when the worker dies
 
-    assert reminders.scan() == [row.pk for row in rows]
+    assert outbox.scan() == [row.pk for row in rows]
     workers.append(start_worker(smtp_sink.port))
     assert smtp_sink.held.wait(timeout=30)
     workers[0].send_signal(signal.SIGKILL)
     workers[0].wait(timeout=10)
     smtp_sink.release.set()
     assert len(smtp_sink.reminder_ids()) == 2
-    assert list(Reminder.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", flat=True).order_by("status")) == [
-        "pending", "pending", "pending", "sending", "sent", "sent"
+    assert list(owed.values_list("status", flat=True).order_by("status")) == [
+        "done", "done", "pending", "pending", "pending", "sending"
     ]
 
     workers.append(start_worker(smtp_sink.port))
     # Soon after, the scan leaves them be: the dead worker's claim and its chunk are still fresh.
-    assert reminders.scan() == []
+    assert outbox.scan() == []
     # Ten minutes on, past the claim's lease and the requeue window, the scan hands them over again.
-    waiting = Reminder.objects.filter(pk__in=[r.pk for r in rows], status__in=["pending", "sending"])
+    waiting = owed.filter(status__in=["pending", "sending"])
     assert waiting.filter(status="sending").count() == 1
     waiting.update(enqueued_at=F("enqueued_at") - timedelta(minutes=10))
-    waiting.filter(status="sending").update(sent_at=F("sent_at") - timedelta(minutes=10))
-    assert reminders.scan() == [row.pk for row in rows[2:]]
+    waiting.filter(status="sending").update(claimed_at=F("claimed_at") - timedelta(minutes=10))
+    assert outbox.scan() == [row.pk for row in rows[2:]]
     assert wait_until(lambda: len(smtp_sink.reminder_ids()) == 6, timeout=30)
-    assert wait_until(lambda: Reminder.objects.filter(pk__in=[r.pk for r in rows], status="sent").count() == 6)
+    assert wait_until(lambda: owed.filter(status="done").count() == 6)
 
-    expected = sorted(f"<reminder-{r.pk}-{int(r.session_starts_at.timestamp())}@waypoint.localhost>" for r in rows)
-    assert sorted(smtp_sink.reminder_ids()) == expected
-    assert sorted(Reminder.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", "attempts")) == [
-        ("sent", 1)
-    ] * 5 + [("sent", 2)]
+    assert sorted(smtp_sink.reminder_ids()) == sorted(f"<reminder-{r.pk}@waypoint.localhost>" for r in rows)
+    assert sorted(owed.values_list("status", "attempts")) == [("done", 1)] * 5 + [("done", 2)]
