@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.export import DeletionRefused, iso, register_eraser, register_section
 
-from .models import Booking, Notice, Payment, Refund, StripeEvent
+from .models import Booking, Notice, Payment, Refund, Reminder, ReminderPreference, StripeEvent
 
 
 @register_section("bookings", "Your sessions", order=30)
@@ -69,6 +69,8 @@ def erase_bookings(user):
             "then come back to delete your account."
         )
     Notice.objects.filter(booking__client=user).delete()
+    Reminder.objects.filter(booking__client=user).delete()
+    ReminderPreference.objects.filter(user=user).delete()
     Booking.objects.filter(client=user).update(cancel_reason="", meeting_link="")
     # Free text staff wrote may name the person; the amounts and ids are what must stay.
     Refund.objects.filter(payment__booking__client=user).update(reason="")
