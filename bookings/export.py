@@ -7,7 +7,7 @@ from accounts.export import DeletionRefused, iso, register_eraser, register_sect
 
 from core.models import OwedWork
 
-from .models import Booking, Payment, Refund, StripeEvent
+from .models import Booking, Payment, Refund, ReminderPreference, StripeEvent
 
 
 @register_section("bookings", "Your sessions", order=30)
@@ -73,6 +73,7 @@ def erase_bookings(user):
     # Owed work about these sessions holds ids only; none of it is owed any more.
     booking_ids = Booking.objects.filter(client=user).values_list("pk", flat=True)
     OwedWork.objects.filter(about__in=[f"booking:{pk}" for pk in booking_ids]).delete()
+    ReminderPreference.objects.filter(user=user).delete()
     Booking.objects.filter(client=user).update(cancel_reason="", meeting_link="")
     # Free text staff wrote may name the person; the amounts and ids are what must stay.
     Refund.objects.filter(payment__booking__client=user).update(reason="")

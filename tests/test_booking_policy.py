@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from accounts.audit import history
 from bookings import cancellation, policy, transitions
@@ -176,6 +177,52 @@ def test_the_refund_guard_holds_even_when_the_form_is_bypassed(
     assert list(OwedWork.objects.filter(kind=REFUND).values_list("payload__refund_id", "status")) == [
         (Refund.objects.get().pk, OwedStatus.DONE)
     ]
+
+
+def test_a_refund_that_passed_the_form_but_not_the_rule_is_refused_in_words_not_a_server_error(
+    client, erin, alices_session, monkeypatch
+):
+    from bookings import payments
+    from bookings.forms import RefundForm
+
+    payment = alices_session.payments.get()
+    form_check = RefundForm.clean_amount
+
+    def carol_cancels_meanwhile(form):
+        # Erin's $25.00 passes the form's check; before it reaches the rule, Carol's
+        # cancellation gives Alice everything back.
+        cents = form_check(form)
+        payments.refund(payment, 6000, reason="cancelled by the coach")
+        return cents
+
+    monkeypatch.setattr(RefundForm, "clean_amount", carol_cancels_meanwhile)
+    client.force_login(erin)
+    url = f"/bookings/manage/payments/{payment.pk}/"
+
+    answer = client.post(url, {"amount": "25.00", "reason": "Connection problems"}, follow=True)
+
+    assert answer.redirect_chain == [(url, 302)]
+    assert "At most $0.00 of this payment can still be refunded." in answer.content.decode()
+    payment.refresh_from_db()
+    assert (payment.captured_cents, payment.refunded_cents) == (6000, 6000)
+    # The one refund owed (Carol's) is made; Erin's never was.
+    from core import outbox
+    from core.models import OwedWork
+
+    assert [outbox.deliver(work.pk) for work in OwedWork.objects.filter(kind="payment.refund")] == ["done"]
+    assert stripe_refunds(payment) == [6000]
+    assert list(Refund.objects.values_list("amount_cents", "reason")) == [(6000, "cancelled by the coach")]
+
+
+def test_the_database_still_refuses_a_refund_above_what_was_captured(alices_session):
+    payment = alices_session.payments.get()
+
+    with pytest.raises(IntegrityError, match="payment_refund_at_most_captured"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE bookings_payment SET refunded_cents = 6001 WHERE id = %s", [payment.pk])
+
+    payment.refresh_from_db()
+    assert (payment.captured_cents, payment.refunded_cents) == (6000, 0)
 
 
 def test_only_admins_reach_the_payment_pages_and_others_bookings_are_hidden(client, alice, bob, carol, alices_session):

@@ -4,19 +4,22 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.export import DeletionRefused, delete_account, export_for
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from bookings import notices
-from bookings.models import Booking, Payment, PaymentStatus, Refund, Status, StripeEvent
+from bookings.models import Booking, Payment, PaymentStatus, Refund, ReminderPreference, Status, StripeEvent
 from bookings.notices import NoticeKind
+from clients.models import CoachAssignment
 from coaching import notes
 from coaching.models import SessionNote
 from core.models import OwedWork
+from tests.factories import IntakeFactory, sign_all_consents
 from tests.notes_setup import coach_with_profile, past_session
-from tests.test_client_data import text_columns_containing
+from tests.test_client_data import keep_a_log, text_columns_containing
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +118,56 @@ def test_an_upcoming_session_must_be_cancelled_before_deleting(history, alice, c
     assert SessionNote.objects.filter(booking__client=alice).count() == 1
     assert AuditEvent.objects.filter(action__in=["note.erased", "account.deleted"]).count() == 0
     assert upcoming.ends_at > timezone.now()
+
+
+# What may outlive a deleted client: her emptied user row, the payments the law makes us
+# keep with the sessions and refunds they belong to, and the append-only audit trail.
+MAY_STAY = {User, Booking, Payment, Refund, AuditEvent}
+
+
+def rows_pointing_at(user):
+    """{model: rows} of every model in the app registry whose foreign key points at
+    `user`, or at a row of hers that may stay (her sessions, their payments), so a model
+    added later is asked too."""
+    found, owners, asked = {}, [(User, "pk")], set()
+    while owners:
+        owner, to_user = owners.pop()
+        for model in apps.get_models(include_auto_created=True):
+            for field in model._meta.get_fields():
+                if not (field.many_to_one or (field.one_to_one and field.concrete)) or field.related_model is not owner:
+                    continue
+                lookup = field.name if owner is User else f"{field.name}__{to_user}"
+                if (model, lookup) in asked:
+                    continue
+                asked.add((model, lookup))
+                count = model._base_manager.filter(**{lookup: user.pk}).count()
+                if count:
+                    found[model] = found.get(model, 0) + count
+                    if model in MAY_STAY and model is not owner:
+                        owners.append((model, lookup))
+    return found
+
+
+def test_after_deleting_alice_no_row_of_hers_remains_but_her_anonymised_payments(history, alice, bob, carol, erin):
+    alices, _, alice_payment, _ = history
+    IntakeFactory(client=alice, substances=["alcohol", "opioids"], thoughts_of_self_harm=True)
+    sign_all_consents(alice)
+    CoachAssignment.objects.create(client=alice, coach=carol, assigned_by=erin)
+    keep_a_log(alice, "alice-words", [0, 2])
+    ReminderPreference.objects.create(user=alice, offsets_minutes=[60])
+    before = {model._meta.label for model in rows_pointing_at(alice)}
+    assert {
+        "clients.Intake", "clients.Consent", "clients.CoachAssignment", "clients.ProgressSettings", "clients.Goal",
+        "clients.CheckIn", "coaching.SessionNote", "bookings.ReminderPreference",
+    } <= before
+
+    delete_account(alice)
+
+    left = rows_pointing_at(alice)
+    # Owed work names her sessions by id, not by a foreign key: none of it stays either.
+    assert not OwedWork.objects.filter(about=f"booking:{alices.pk}").exists()
+    assert {model._meta.label: count for model, count in left.items() if model not in MAY_STAY} == {}
+    assert (left[Booking], left[Payment], left[Refund]) == (1, 1, 1)
+    assert Payment.objects.get(booking__client=alice).pk == alice_payment.pk
+    # Bob's rows are his own business and stay whole.
+    assert {model._meta.label for model in rows_pointing_at(bob)} >= {"bookings.Booking", "coaching.SessionNote"}

@@ -72,6 +72,21 @@ def test_the_coach_saves_a_draft_and_signs_through_the_page(client, carol, yeste
     assert [a.text for a in notes.use_note(carol, yesterday, notes.READ).addenda] == ["Called to check in."]
 
 
+def test_an_edit_of_a_signed_note_meets_the_rule_first_with_its_audit_line_not_a_server_error(client, carol, yesterday):
+    notes.use_note(carol, yesterday, notes.SIGN, private={"data": "Talked about work."}, **SHARED)
+    client.force_login(carol)
+    url = reverse("coaching:session_note", args=[yesterday.pk])
+    edit = {"format": "dap", "private_data": "Rewritten.", "private_assessment": "", "private_plan": "", **SHARED}
+
+    answer = client.post(url, {**edit, "action": "save_draft"}, follow=True)
+
+    assert answer.redirect_chain == [(url, 302)]
+    assert "This note is signed and locked. You can add a dated addendum below." in answer.content.decode()
+    refused = AuditEvent.objects.get(action="note.edit_refused")
+    assert (refused.actor_email, refused.details) == ("carol@example.com", {"booking_id": yesterday.pk, "attempted": "save_draft"})
+    assert notes.use_note(carol, yesterday, notes.READ).sections[0] == ("data", "Data", "Talked about work.")
+
+
 def test_coach_dave_gets_404_on_carols_session_pages(client, dave, carol, yesterday):
     notes.use_note(carol, yesterday, notes.SIGN, **SHARED)
     client.force_login(dave)

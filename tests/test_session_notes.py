@@ -83,6 +83,21 @@ def test_the_database_itself_refuses_to_change_or_delete_a_signed_note(signed):
     assert SessionNote.objects.get(pk=note.pk).summary.reveal() == SHARED["summary"]
 
 
+def test_the_database_refuses_raw_sql_that_rewrites_unsigns_or_deletes_a_signed_note(signed):
+    note = SessionNote.objects.get(booking=signed)
+    attempts = [
+        ("UPDATE coaching_sessionnote SET summary = 'rewritten in psql' WHERE id = %s", "add an addendum instead"),
+        ("UPDATE coaching_sessionnote SET signed_at = NULL, signed_by_name = '' WHERE id = %s", "add an addendum instead"),
+        ("DELETE FROM coaching_sessionnote WHERE id = %s", "DELETE refused"),
+    ]
+    for sql, refusal in attempts:
+        with pytest.raises(DatabaseError, match=refusal), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [note.pk])
+
+    kept = SessionNote.objects.get(pk=note.pk)
+    assert (kept.summary.reveal(), kept.signed_at, kept.signed_by_name) == (SHARED["summary"], note.signed_at, "Carol Rivera")
+
+
 def test_an_addendum_needs_a_signed_note(session, carol):
     with pytest.raises(notes.NoteRefused, match="follows a signed note"):
         notes.use_note(carol, session, notes.ADD_ADDENDUM, text="Too early.")

@@ -34,7 +34,11 @@ ANCHORS = [
 
 @st.composite
 def day_ranges(draw):
-    """Sorted, disjoint wall-clock ranges of one weekday, minutes on a 5-minute grid."""
+    """Sorted, disjoint wall-clock ranges of one weekday, minutes on a 5-minute grid.
+    Half the days are night shifts, from midnight-1:00 until 3:00-5:00: across every
+    hour the zones above skip or repeat, so a change night's hours are drawn often."""
+    if draw(st.booleans()):
+        return [(draw(st.integers(0, 12)) * 5, draw(st.integers(36, 60)) * 5)]
     cuts = sorted(draw(st.sets(st.integers(0, 287), min_size=0, max_size=6)))
     ranges = []
     for start, end in zip(cuts[::2], cuts[1::2], strict=False):

@@ -116,6 +116,28 @@ def test_every_event_three_times_in_shuffled_order_confirms_once_and_sends_one_r
     assert mailoutbox[0].attachments[0][0] == "session.ics"
 
 
+def test_a_redelivered_event_is_recorded_once_and_applied_once(client, alices_hold, localstripe, monkeypatch):
+    paid = paid_intent(new_payment(alices_hold))
+    applied = []
+    apply_intent = payments.apply_intent
+
+    def counting(intent):
+        applied.append(intent["id"])
+        return apply_intent(intent)
+
+    monkeypatch.setattr(payments, "apply_intent", counting)
+    succeeded = event("evt_paid", "payment_intent.succeeded", paid)
+
+    answers = [deliver(client, succeeded).status_code for _ in range(2)]
+
+    # Stripe hears 200 both times, so it stops retrying; the intent was applied once.
+    assert answers == [200, 200]
+    assert applied == [paid.id]
+    stored = StripeEvent.objects.get()
+    assert (stored.event_id, stored.processed_at is not None) == ("evt_paid", True)
+    assert Booking.objects.get(pk=alices_hold.pk).status == Status.CONFIRMED
+
+
 def alice_zone():
     from zoneinfo import ZoneInfo
 
