@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 BENCH_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/waypoint_bench")
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# A development tool: the settings are production unless told otherwise.
+os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 BOOKINGS = 1_000_000
