@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Waypoint's settings are production unless told otherwise; these commands are for
+# development on this machine, so they turn development mode on themselves.
+export DEBUG := 1
 # honcho gives each process its own PORT; every process must agree on the site's address
 # (localstripe registers its webhook there), so it is fixed here.
 SITE_URL ?= http://127.0.0.1:$(PORT)

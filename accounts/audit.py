@@ -1,13 +1,22 @@
 """The one way anything is written to the audit trail."""
 
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
 from .models import AuditEvent
 
 
 def client_ip(request):
+    """The person's address, read the way allauth's rate limits read it: behind
+    ALLAUTH_TRUSTED_PROXY_COUNT proxies, from X-Forwarded-For; otherwise the socket's."""
     if request is None:
         return None
-    # REMOTE_ADDR is what the socket saw; behind a proxy, gunicorn's forwarded-allow-ips sets it.
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        # No usable address (or a header shorter than the proxies we trust): record none
+        # rather than one that a client could have written.
+        return None
 
 
 def record(action, *, actor=None, obj=None, request=None, **details):

@@ -5,7 +5,12 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 
+from django.conf import settings
+from django.db import connection
+
 from .models import Role, User
+
+LOCAL_DATABASE_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 
 DEMO_PASSWORD = "waypoint-demo-2026"
 # A fixed TOTP secret for demo coaches and admins, so the README can say how to sign in.
@@ -19,6 +24,17 @@ PEOPLE = [
     ("bob", "bob@waypoint.test", "Bob Lee", Role.CLIENT, "Europe/London"),
     ("frank", "frank@waypoint.test", "Frank Novak", Role.CLIENT, "America/Denver"),
 ]
+
+
+def refusal():
+    """Why demo data (published passwords and TOTP secret) may not be made here, or None."""
+    if not settings.DEVELOPMENT_MODE:
+        return "Demo data is for development only, and development mode is off (set DEBUG=1 on your own machine)."
+    host = connection.settings_dict.get("HOST") or ""
+    # An empty host or a socket path is this machine; anything else may be a shared or live database.
+    if host not in LOCAL_DATABASE_HOSTS and not host.startswith("/"):
+        return f"Demo data goes only into a database on this machine, and DATABASE_URL points at {host}."
+    return None
 
 
 def seed_people():

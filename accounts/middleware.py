@@ -9,6 +9,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from .models import valid_time_zone
+
 LAST_SEEN_KEY = "waypoint.last_seen"
 
 
@@ -40,10 +42,11 @@ def request_zone(request):
     if user is not None and user.is_authenticated and user.zone is not None:
         return user.zone
     name = unquote(request.COOKIES.get(TZ_COOKIE, ""))
-    try:
-        return zoneinfo.ZoneInfo(name) if name else zoneinfo.ZoneInfo("UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    # Only names from the tz database's list: ZoneInfo() itself would open "America" (a
+    # folder) or a 300-character name as a file, and fail with an OSError.
+    if valid_time_zone(name):
+        return zoneinfo.ZoneInfo(name)
+    return zoneinfo.ZoneInfo("UTC")
 
 
 class UserTimeZoneMiddleware:

@@ -63,6 +63,8 @@ default_name = "waypoint_bench" if BOOKINGS == FULL_SIZE else f"waypoint_bench_{
 BENCH_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{default_name}")
 os.environ["DATABASE_URL"] = BENCH_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# A development tool: the settings are production unless told otherwise.
+os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 

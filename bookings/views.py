@@ -64,22 +64,36 @@ def new_booking_url(coach, session_type, start):
     return f"{reverse('bookings:new')}?{query}"
 
 
+# No slot is ever further than this from now (a coach's horizon is at most a year), and a
+# time at the calendar's edges (year 1 or 9999) cannot be moved by an hour without overflowing.
+FARTHEST_START = timedelta(days=5 * 366)
+
+
 def _parse_start(value):
+    """The picked start as a UTC instant, or None when it is not a time we could offer."""
     try:
         start = datetime.fromisoformat((value or "").replace("Z", "+00:00"))
-    except ValueError:
+        if start.tzinfo is None:
+            return None
+        start = start.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if start.tzinfo is None:
+    if abs(start - timezone.now()) > FARTHEST_START:
         return None
-    return start.astimezone(UTC)
+    return start
+
+
+def _id(value):
+    """A primary key from the query string; anything else finds nothing (a 404)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0
 
 
 @client_required
 def new(request):
     """Review a picked time (GET), then hold it (POST)."""
     source = request.POST if request.method == "POST" else request.GET
-    coach = get_object_or_404(CoachProfile.objects.listed(), pk=source.get("coach") or 0)
-    session_type = get_object_or_404(coach.session_types.filter(is_active=True), pk=source.get("type") or 0)
+    coach = get_object_or_404(CoachProfile.objects.listed(), pk=_id(source.get("coach")))
+    session_type = get_object_or_404(coach.session_types.filter(is_active=True), pk=_id(source.get("type")))
     start = _parse_start(source.get("start"))
     problem = None
     if not eligibility.may_book(request.user, session_type):

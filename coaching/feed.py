@@ -3,6 +3,7 @@ revocable address. Events come as dicts {uid, start, end, summary} (UTC datetime
 the bookings app can add its sessions without this module knowing about bookings."""
 
 import secrets
+import unicodedata
 
 from icalendar import Calendar, Event
 
@@ -17,12 +18,19 @@ def time_off_events(coach, start, end):
     ]
 
 
+def one_line(text):
+    """Text safe in one ICS property: a line break (or any control character) in a name
+    would end the property early and let the rest be read as new ones."""
+    cleaned = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+    return " ".join(cleaned.split())
+
+
 def build_calendar(coach, events, *, stamp):
     """The ICS bytes of `events` for `coach`. `stamp` is the DTSTAMP of every event."""
     calendar = Calendar()
     calendar.add("prodid", "-//Waypoint//Coach calendar//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"Waypoint: {coach.display_name}")
+    calendar.add("x-wr-calname", one_line(f"Waypoint: {coach.display_name}"))
     calendar.add("x-wr-timezone", coach.time_zone)
     for item in sorted(events, key=lambda e: (e["start"], e["uid"])):
         event = Event()
@@ -30,7 +38,7 @@ def build_calendar(coach, events, *, stamp):
         event.add("dtstamp", stamp)
         event.add("dtstart", item["start"])
         event.add("dtend", item["end"])
-        event.add("summary", item["summary"])
+        event.add("summary", one_line(item["summary"]))
         calendar.add_component(event)
     return calendar.to_ical()
 

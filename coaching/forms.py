@@ -1,10 +1,17 @@
+import unicodedata
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 
 from core.zones import zone_choices
 
 from .hours import overlapping_hours
 from .models import CoachProfile, SessionType, Specialty, WeeklyHours
 
+# Time off further ahead than this blocks nothing a client could book (the horizon is at
+# most a year), and dates at the calendar's edges cannot be turned into instants.
+TIME_OFF_YEARS_AHEAD = 5
 CURRENCIES = [("usd", "US dollars"), ("cad", "Canadian dollars"), ("gbp", "Pounds sterling"), ("eur", "Euros")]
 
 
@@ -50,6 +57,12 @@ class CoachProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["languages"] = ", ".join(self.instance.languages)
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if any(unicodedata.category(character).startswith("C") for character in name):
+            raise forms.ValidationError("Please write your name on one line, without special characters.")
+        return name
 
     def clean_languages(self):
         names = [name.strip() for name in self.cleaned_data["languages"].split(",") if name.strip()]
@@ -173,6 +186,11 @@ class TimeOffForm(forms.Form):
             data["last_day"] = last = first
         if last < first:
             raise forms.ValidationError("The last day must be on or after the first day.")
+        today = timezone.now().date()
+        if first < today - timedelta(days=366) or last > today + timedelta(days=TIME_OFF_YEARS_AHEAD * 366):
+            raise forms.ValidationError(
+                f"Please pick days between a year ago and {TIME_OFF_YEARS_AHEAD} years from now."
+            )
         start, end = data.get("start_time"), data.get("end_time")
         if (start is None) != (end is None):
             raise forms.ValidationError("For part of a day, give both a start and an end time; for whole days, leave both empty.")

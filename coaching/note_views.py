@@ -108,7 +108,10 @@ def session_note(request, pk):
                     messages.success(request, "Addendum added.")
                     return redirect("coaching:session_note", pk=booking.pk)
                 raise notes.NoteRefused("Please write the addendum first.")
-            form = SessionNoteForm(request.POST, note_format=request.POST.get("format", NoteFormat.DAP))
+            note_format = request.POST.get("format", NoteFormat.DAP)
+            if note_format not in NoteFormat.values:
+                raise notes.NoteRefused("Please choose one of the note formats offered (DAP or SOAP).")
+            form = SessionNoteForm(request.POST, note_format=note_format)
             if form.is_valid():
                 step = notes.SIGN if action == "sign" else notes.SAVE_DRAFT
                 notes.use_note(request.user, booking, step, request=request, **form.changes())

@@ -3,7 +3,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -89,9 +89,12 @@ def choose_zone(request):
     """Remember the viewer's zone: on their account when signed in, in a cookie otherwise."""
     form = ZoneForm(request.POST)
     target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
-    response = redirect(target)
+    # A plain redirect: redirect() would read a bare word such as "5" as a URL name.
+    response = HttpResponseRedirect(target)
     if not form.is_valid():
         messages.error(request, "We do not know that time zone. Please pick one from the list.")
         return response

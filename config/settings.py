@@ -1,8 +1,10 @@
 """Waypoint settings: one module, every value from the environment.
 
-Development defaults work on our machines (local PostgreSQL and Redis, localstripe).
-With DEBUG off, every secret must come from the environment, and start-up fails
-naming the missing variable rather than at the first request.
+Production is the default: development mode is on only when the environment says
+DEBUG=1 (`make run`, `make test` and CI do). Development defaults work on our machines
+(local PostgreSQL and Redis, localstripe). With DEBUG off, every secret must come from
+the environment, and start-up fails naming the missing variable rather than at the
+first request; config/checks.py refuses published development values.
 """
 
 import os
@@ -17,7 +19,10 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
+# Development mode as the environment chose it. Django's test runner turns DEBUG off for
+# every test; this keeps saying that the suite runs on a development machine.
+DEVELOPMENT_MODE = DEBUG
 
 
 def secret(name, dev_default):
@@ -30,7 +35,14 @@ def secret(name, dev_default):
     raise ImproperlyConfigured(f"{name} must be set in the environment when DEBUG is off.")
 
 
-SECRET_KEY = secret("SECRET_KEY", "dev-only-insecure-key-waypoint-0123456789-abcdefghijklmnopqrstuvwxyz")
+# Published in this repository: config/checks.py refuses each of them when DEBUG is off.
+DEV_SECRET_KEY = "dev-only-insecure-key-waypoint-0123456789-abcdefghijklmnopqrstuvwxyz"
+DEV_STRIPE_SECRET_KEY = "sk_test_waypoint_local"
+DEV_STRIPE_PUBLISHABLE_KEY = "pk_test_waypoint_local"
+DEV_STRIPE_WEBHOOK_SECRET = "whsec_waypoint_local"
+DEV_NOTE_ENCRYPTION_KEY = "rK0b9wC3cXh3v3pq0TzQmGqg3u5b1wqJ6lY8sX1nZ2o="
+
+SECRET_KEY = secret("SECRET_KEY", DEV_SECRET_KEY)
 if DEBUG:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 else:
@@ -170,8 +182,12 @@ STORAGES = {
     },
 }
 
-# E-mail: the console in development; SMTP anywhere EMAIL_BACKEND says so.
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail: the console in development, SMTP otherwise (config/checks.py refuses the
+# console and memory backends in production: mail there would reach nobody).
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = env("EMAIL_HOST", default="127.0.0.1")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
@@ -184,10 +200,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Stripe. The dev default key points the SDK at localstripe; a real key with no
 # STRIPE_API_BASE reaches real Stripe with no code change.
-DEV_STRIPE_SECRET_KEY = "sk_test_waypoint_local"
 STRIPE_SECRET_KEY = secret("STRIPE_SECRET_KEY", DEV_STRIPE_SECRET_KEY)
-STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="pk_test_waypoint_local")
-STRIPE_WEBHOOK_SECRET = secret("STRIPE_WEBHOOK_SECRET", "whsec_waypoint_local")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default=DEV_STRIPE_PUBLISHABLE_KEY)
+STRIPE_WEBHOOK_SECRET = secret("STRIPE_WEBHOOK_SECRET", DEV_STRIPE_WEBHOOK_SECRET)
 LOCALSTRIPE_PORT = env.int("LOCALSTRIPE_PORT", default=8420)
 STRIPE_API_BASE = env(
     "STRIPE_API_BASE",
@@ -203,7 +218,7 @@ VIDEO_ROOM_BASE_URL = env("VIDEO_ROOM_BASE_URL", default="https://meet.jit.si/")
 # Encryption of session notes: a comma-separated list, newest first (MultiFernet).
 NOTE_ENCRYPTION_KEYS = [
     key.strip()
-    for key in secret("NOTE_ENCRYPTION_KEYS", "rK0b9wC3cXh3v3pq0TzQmGqg3u5b1wqJ6lY8sX1nZ2o=").split(",")
+    for key in secret("NOTE_ENCRYPTION_KEYS", DEV_NOTE_ENCRYPTION_KEY).split(",")
     if key.strip()
 ]
 
@@ -256,6 +271,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of us append to X-Forwarded-For. allauth's per-IP rate limits,
+# the audit trail and consent signatures read the client's address through it. The
+# nearest proxy must overwrite the header, never pass on what the client sent.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,

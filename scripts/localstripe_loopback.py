@@ -11,6 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# A development tool: the settings are production unless told otherwise.
+os.environ.setdefault("DEBUG", "1")
 
 import django  # noqa: E402
 

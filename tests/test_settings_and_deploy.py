@@ -10,8 +10,18 @@ PRODUCTION_LIKE = {
     "SECRET_KEY": "k3J!x9@pQz7#Lm2$Vb8^Rt5&Wn4*Yc6(Hd1)Gf0_Ss-Aa+Ee=Ii~Oo",
     "ALLOWED_HOSTS": "waypoint.example.org",
     "SITE_URL": "https://waypoint.example.org",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "STRIPE_SECRET_KEY": "sk_live_example",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
     "STRIPE_WEBHOOK_SECRET": "whsec_example",
+    "NOTE_ENCRYPTION_KEYS": "Jq3vV8m0R1u5xkS2oQ9wZbT7yE4nH6cL0aPdFgKiMsU=",
+}
+# The values committed to this repository for development.
+PUBLISHED = {
+    "SECRET_KEY": "dev-only-insecure-key-waypoint-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "STRIPE_SECRET_KEY": "sk_test_waypoint_local",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_waypoint_local",
+    "STRIPE_WEBHOOK_SECRET": "whsec_waypoint_local",
     "NOTE_ENCRYPTION_KEYS": "rK0b9wC3cXh3v3pq0TzQmGqg3u5b1wqJ6lY8sX1nZ2o=",
 }
 
@@ -43,5 +53,47 @@ def test_real_stripe_key_with_no_api_base_reaches_real_stripe():
 
 
 def test_no_migrations_are_missing():
-    result = manage("makemigrations", "--check", "--dry-run", env={})
+    result = manage("makemigrations", "--check", "--dry-run", env={"DEBUG": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_is_the_default_when_nothing_says_otherwise():
+    env = {k: v for k, v in PRODUCTION_LIKE.items() if k != "DEBUG"}
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)", env=env)
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stderr
+
+
+def test_start_is_refused_naming_each_published_development_value():
+    for name, value in PUBLISHED.items():
+        result = manage("check", env={**PRODUCTION_LIKE, name: value})
+        assert result.returncode != 0, name
+        assert f"{name} is the development value published in Waypoint's repository" in result.stderr, (name, result.stderr[-800:])
+
+
+def test_start_is_refused_when_mail_would_reach_nobody_or_any_host_is_believed():
+    for env, words in [
+        ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "no e-mail would reach anyone"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}, "no e-mail would reach anyone"),
+        ({"ALLOWED_HOSTS": "waypoint.example.org,*"}, "ALLOWED_HOSTS holds '*'"),
+        ({"STRIPE_API_BASE": "http://127.0.0.1:8420"}, "a live key must reach Stripe itself"),
+        ({"STRIPE_PUBLISHABLE_KEY": "pk_test_example"}, "STRIPE_SECRET_KEY is a live key but STRIPE_PUBLISHABLE_KEY is a test key"),
+    ]:
+        result = manage("check", env={**PRODUCTION_LIKE, **env})
+        assert result.returncode != 0, env
+        assert words in result.stderr, (env, result.stderr[-800:])
+
+
+def test_a_production_environment_sends_mail_by_smtp_unless_told_otherwise():
+    env = {k: v for k, v in PRODUCTION_LIKE.items() if k != "EMAIL_BACKEND"}
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)", env=env)
+    assert result.stdout.strip().splitlines()[-1] == "django.core.mail.backends.smtp.EmailBackend", result.stderr
+
+
+def test_make_turns_development_mode_on_by_itself():
+    base = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    result = subprocess.run(
+        ["make", "-s", "--eval", "print-debug: ; @echo DEBUG=$$DEBUG", "print-debug"],
+        cwd=ROOT, env=base, capture_output=True, text=True, timeout=60,
+    )
+    assert result.stdout.strip() == "DEBUG=1", result.stderr
+    assert "export DEBUG=1" in (ROOT / ".ci" / "run").read_text()

@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, seed_people
+from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, refusal, seed_people
 from bookings import demo as bookings_demo
 from clients import demo as clients_demo
 from coaching import demo as coaching_demo
@@ -11,6 +11,9 @@ class Command(BaseCommand):
     help = "Create demo people and data (idempotent: run it as often as you like)."
 
     def handle(self, *args, **options):
+        problem = refusal()
+        if problem:
+            raise CommandError(problem)
         # Each app adds its own demo data, in dependency order.
         with transaction.atomic():
             people = seed_people()
