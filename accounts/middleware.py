@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import valid_time_zone
+from core.zones import is_valid_zone
 
 LAST_SEEN_KEY = "waypoint.last_seen"
 
@@ -44,7 +44,7 @@ def request_zone(request):
     name = unquote(request.COOKIES.get(TZ_COOKIE, ""))
     # Only names from the tz database's list: ZoneInfo() itself would open "America" (a
     # folder) or a 300-character name as a file, and fail with an OSError.
-    if valid_time_zone(name):
+    if is_valid_zone(name):
         return zoneinfo.ZoneInfo(name)
     return zoneinfo.ZoneInfo("UTC")
 
