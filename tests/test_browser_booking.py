@@ -14,6 +14,8 @@ from playwright.sync_api import expect
 from bookings import tasks, transitions
 from bookings.availability import is_open_slot
 from bookings.models import Booking, PaymentStatus, Status, StripeEvent
+from core import outbox
+from core.models import OwedWork
 from tests.bookings_setup import bookable_coach, demo_paid, local_time, register_webhook
 from tests.browser import axe_violations
 
@@ -172,5 +174,12 @@ def test_the_change_and_admin_pages_pass_axe_on_a_phone(live_server, page, alice
     page.get_by_label("Amount to refund").fill("15.00")
     page.get_by_label("Reason (for the records)").fill("Late start")
     page.get_by_role("button", name="Refund").click()
-    assert page.locator(".messages").inner_text() == "Refunded $15.00."
+    # The refund is owed in the request and made by a worker: until then it is pending.
+    assert page.locator(".messages").inner_text() == (
+        "The refund of $15.00 is on its way. It shows as pending until Stripe takes it."
+    )
+    assert "$15.00 on" in page.content() and "Being refunded (Late start)" in page.content()
     assert axe_violations(page) == []
+    assert [outbox.deliver(work.pk) for work in OwedWork.objects.filter(kind="payment.refund")] == ["done"]
+    page.reload()
+    assert "Refunded (Late start)" in page.content()
