@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from .feed import time_off_events
 from .models import WeeklyHours
-from .words import day_words, time_words
+from .words import day_words, end_time_words, time_words
 
 
 @dataclass
@@ -53,7 +53,7 @@ def week_grid(coach, monday, *, today, session_events=()):
         entries = []
         for row in hours:
             if row.weekday == day.weekday():
-                entries.append((datetime.combine(day, row.start_time), Entry("hours", f"{time_words(row.start_time)} – {time_words(row.end_time)}")))
+                entries.append((datetime.combine(day, row.start_time), Entry("hours", f"{time_words(row.start_time)} – {end_time_words(row.end_time)}")))
         for item in list(away) + list(session_events):
             if item["start"] < day_end and item["end"] > day_start:
                 kind = "away" if item["uid"].startswith("time-off-") else "session"

@@ -3,7 +3,7 @@ from django import forms
 from accounts.models import zone_choices
 
 from .hours import overlapping_hours
-from .models import CoachProfile, SessionType, Specialty, WeeklyHours
+from .models import MIDNIGHT, CoachProfile, SessionType, Specialty, WeeklyHours
 
 CURRENCIES = [("usd", "US dollars"), ("cad", "Canadian dollars"), ("gbp", "Pounds sterling"), ("eur", "Euros")]
 
@@ -122,6 +122,7 @@ class WeeklyHoursForm(forms.ModelForm):
         model = WeeklyHours
         fields = ["weekday", "start_time", "end_time"]
         labels = {"weekday": "Day", "start_time": "From", "end_time": "Until"}
+        help_texts = {"end_time": "To work until midnight, choose 00:00."}
         widgets = {
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -136,13 +137,14 @@ class WeeklyHoursForm(forms.ModelForm):
         weekday, start, end = data.get("weekday"), data.get("start_time"), data.get("end_time")
         if start is None or end is None or weekday is None:
             return data
-        if end <= start:
+        if end <= start and end != MIDNIGHT:
             return data  # the model's constraint says so, in words
         clashes = overlapping_hours(self.coach, weekday, start, end, exclude_pk=self.instance.pk)
         if clashes:
             other = clashes[0]
+            until = "midnight" if other.end_time == MIDNIGHT else f"{other.end_time:%H:%M}"
             raise forms.ValidationError(
-                f"This overlaps your hours {other.start_time:%H:%M}–{other.end_time:%H:%M} on that day. "
+                f"This overlaps your hours {other.start_time:%H:%M}–{until} on that day. "
                 "Change that range instead, or pick times that do not overlap."
             )
         return data

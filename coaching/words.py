@@ -6,6 +6,13 @@ def time_words(moment):
     return f"{hour}:{moment.minute:02d} {'am' if moment.hour < 12 else 'pm'}"
 
 
+def end_time_words(value):
+    """The end of a range of weekly hours: 00:00 there is midnight, the end of the day."""
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    return time_words(value)
+
+
 def day_words(day):
     return f"{day:%A} {day.day} {day:%B}"
 

@@ -33,5 +33,10 @@ def time_words(value):
 
 
 @register.filter
+def end_time_words(value):
+    return words.end_time_words(value)
+
+
+@register.filter
 def price(session_type):
     return words.price_words(session_type.price_cents, session_type.currency)
