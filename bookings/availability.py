@@ -10,8 +10,13 @@ Everything is fetched up front in a fixed number of queries, whatever the number
 days or bookings, and the rest is integer arithmetic on epoch seconds:
 
 - one query for weekly hours and time off of every coach asked about;
-- one query, `bookings.busy.live_busy`, for bookings and unexpired holds (buffers
-  already included) and their count per local day (for the daily cap).
+- one query, `bookings.busy.live_busy`, for bookings and unexpired holds (the time
+  each blocks, its own buffers included) and their count per local day (for the daily cap).
+
+A start is offered exactly when `place_hold` would accept it (for a client with no
+session of their own at that time): the new session with its own buffers must not
+overlap the time any live booking blocks (the database's exclusion constraint
+compares those two ranges) nor touch time off.
 
 `first_available` adds one query for the session types (with their coaches).
 """
@@ -49,7 +54,7 @@ class Plan:
 
     zone: ZoneInfo
     hours: dict  # weekday -> sorted, merged [(start_minute, end_minute)] in local wall-clock minutes
-    blocked: list  # sorted, merged [(start, end)] epoch seconds that the raw session must not overlap
+    blocked: list  # sorted, merged [(start, end)] epoch seconds: busy time widened by the buffers, not to overlap
     duration: int  # seconds
     buffer_before: int  # seconds
     buffer_after: int  # seconds
@@ -283,14 +288,16 @@ def _window(coach, start, end, now):
 
 
 def make_plan(coach, duration_minutes, earliest, latest, *, hour_rows, padded=(), blocked=(), day_counts=None):
-    """A Plan from fetched data. `padded` intervals already include buffers (bookings);
-    `blocked` ones do not (time off): the session plus the coach's buffers must not
-    touch them, which is the same as the raw session not touching them widened."""
+    """A Plan from fetched data. `padded` intervals are what bookings block, their own
+    buffers already included; `blocked` ones are time off. The new session plus the
+    coach's buffers must not overlap either: a booking's range because the exclusion
+    constraint compares it with the new booking's own blocked range, time off because
+    the coach is away. That is the raw session not overlapping them widened by the
+    buffers (after-buffer before them, before-buffer after them)."""
     before = coach.buffer_before_minutes * MINUTE
     after = coach.buffer_after_minutes * MINUTE
     # Intervals come from the database or the caller as aware datetimes.
-    busy = [(int(s.timestamp()), int(e.timestamp())) for s, e in padded]
-    busy += [(int(s.timestamp()) - after, int(e.timestamp()) + before) for s, e in blocked]
+    busy = [(int(s.timestamp()) - after, int(e.timestamp()) + before) for s, e in (*padded, *blocked)]
     return Plan(
         zone=ZoneInfo(coach.time_zone),
         hours=merge_hours(hour_rows),
@@ -334,8 +341,9 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
 
     `busy`, when given, is every (start, end) UTC interval the coach is taken and
     replaces what the engine would fetch; the session plus buffers must not touch
-    any of it. When None, the engine fetches time off (buffers applied) and live
-    bookings from `bookings.busy` (buffers already included)."""
+    any of it. When None, the engine fetches time off and, from `bookings.busy`, the
+    time live bookings block (their own buffers included); the session plus buffers
+    must not overlap any of that either."""
     from bookings import busy as booking_busy
 
     now = now or timezone.now()
