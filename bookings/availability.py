@@ -179,9 +179,17 @@ def _candidates(plan, local_date, start, end, start_minute, end_minute):
         return
     # A clock change falls inside this range: walk the wall-clock grid, skip minutes that
     # do not exist, and take each repeated minute once (its first occurrence, fold=0).
-    for minute in range(_ceil_to(start_minute, step), end_minute, step):
+    # The walk does not stop at the end's wall-clock minute: a range that ends inside the
+    # repeated hour ends at its second occurrence, so with an end at 1:30 the first 1:30
+    # to 1:59 still lie inside it. First occurrences only grow with the wall clock, so
+    # the first start that runs past the end is the last one worth trying.
+    for minute in range(_ceil_to(start_minute, step), DAY_MINUTES, step):
         moment, exists = _instant(local_date, minute, plan.zone)
-        if exists and moment - before >= start and moment + duration + after <= end:
+        if not exists:
+            continue
+        if moment + duration + after > end:
+            break
+        if moment - before >= start:
             yield moment
 
 
