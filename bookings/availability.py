@@ -282,10 +282,12 @@ def fetch_hours_and_time_off(coach_ids, start, end):
 
 
 def _fetch_window(earliest, latest):
-    """What to fetch busy time and counts for: a day either side of the starts asked
+    """What to fetch busy time and counts for: two days either side of the starts asked
     about, so time off just before the first start still meets its buffer, a session
-    running past the last start is seen, and the daily cap counts whole local days."""
-    return earliest - timedelta(days=1), latest + timedelta(days=1)
+    running past the last start is seen, and the daily cap counts whole local days.
+    One day is not enough for the cap: the day the clocks go back lasts 25 hours, and
+    its first hour lies more than a day before a start late that evening."""
+    return earliest - timedelta(days=2), latest + timedelta(days=2)
 
 
 def _window(coach, start, end, now):

@@ -19,7 +19,7 @@ from tests.bookings_setup import demo_paid, local_time
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
 
-MONDAY = 0
+MONDAY, SUNDAY = 0, 6
 
 
 def utc(*args):
@@ -105,6 +105,22 @@ def test_alice_is_offered_only_new_times_she_can_move_her_session_to(client, ali
     answer = client.post(f"/bookings/{booking.pk}/reschedule/", {"start": choices[0][0]})
     booking.refresh_from_db()
     assert (answer.status_code, booking.starts_at) == (302, local_time(coach, 3, 16, 15))
+
+
+def test_a_full_day_stays_full_to_its_last_hour_when_the_clocks_go_back(alice, bob, carol):
+    coach = CoachProfile.objects.create(
+        user=carol, display_name="Carol Rivera", time_zone="America/New_York", min_notice_hours=0, daily_cap=1, slot_step_minutes=30
+    )
+    WeeklyHours.objects.create(coach=coach, weekday=SUNDAY, start_time=time(0), end_time=time(0, 30))
+    WeeklyHours.objects.create(coach=coach, weekday=SUNDAY, start_time=time(23), end_time=time(0))  # until midnight
+    call = SessionType.objects.create(coach=coach, name="Check-in", duration_minutes=30, price_cents=3000)
+    now = utc(2026, 10, 20)
+    # Sunday 1 November 2026 in New York lasts 25 hours: 04:00 UTC to 05:00 UTC the next day.
+    place_hold(bob, call, utc(2026, 11, 1, 4, 0), now=now)  # 00:00 EDT, the day's one session
+
+    half_past_eleven = utc(2026, 11, 2, 4, 30)  # 23:30 EST, 24.5 hours after bob's start
+    assert open_slots(coach, call, half_past_eleven, half_past_eleven + timedelta(hours=1), now=now) == []
+    assert held(alice, call, half_past_eleven, now=now) is False
 
 
 # --- the property: offered if and only if bookable -----------------------------------
