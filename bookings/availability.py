@@ -10,8 +10,13 @@ Everything is fetched up front in a fixed number of queries, whatever the number
 days or bookings, and the rest is integer arithmetic on epoch seconds:
 
 - one query for weekly hours and time off of every coach asked about;
-- one query, `bookings.busy.live_busy`, for bookings and unexpired holds (buffers
-  already included) and their count per local day (for the daily cap).
+- one query, `bookings.busy.live_busy`, for bookings and unexpired holds (the time
+  each blocks, its own buffers included) and their count per local day (for the daily cap).
+
+A start is offered exactly when `place_hold` would accept it (for a client with no
+session of their own at that time): the new session with its own buffers must not
+overlap the time any live booking blocks (the database's exclusion constraint
+compares those two ranges) nor touch time off.
 
 `first_available` adds one query for the session types (with their coaches).
 """
@@ -49,7 +54,7 @@ class Plan:
 
     zone: ZoneInfo
     hours: dict  # weekday -> sorted, merged [(start_minute, end_minute)] in local wall-clock minutes
-    blocked: list  # sorted, merged [(start, end)] epoch seconds that the raw session must not overlap
+    blocked: list  # sorted, merged [(start, end)] epoch seconds: busy time widened by the buffers, not to overlap
     duration: int  # seconds
     buffer_before: int  # seconds
     buffer_after: int  # seconds
@@ -174,9 +179,17 @@ def _candidates(plan, local_date, start, end, start_minute, end_minute):
         return
     # A clock change falls inside this range: walk the wall-clock grid, skip minutes that
     # do not exist, and take each repeated minute once (its first occurrence, fold=0).
-    for minute in range(_ceil_to(start_minute, step), end_minute, step):
+    # The walk does not stop at the end's wall-clock minute: a range that ends inside the
+    # repeated hour ends at its second occurrence, so with an end at 1:30 the first 1:30
+    # to 1:59 still lie inside it. First occurrences only grow with the wall clock, so
+    # the first start that runs past the end is the last one worth trying.
+    for minute in range(_ceil_to(start_minute, step), DAY_MINUTES, step):
         moment, exists = _instant(local_date, minute, plan.zone)
-        if exists and moment - before >= start and moment + duration + after <= end:
+        if not exists:
+            continue
+        if moment + duration + after > end:
+            break
+        if moment - before >= start:
             yield moment
 
 
@@ -269,10 +282,12 @@ def fetch_hours_and_time_off(coach_ids, start, end):
 
 
 def _fetch_window(earliest, latest):
-    """What to fetch busy time and counts for: a day either side of the starts asked
+    """What to fetch busy time and counts for: two days either side of the starts asked
     about, so time off just before the first start still meets its buffer, a session
-    running past the last start is seen, and the daily cap counts whole local days."""
-    return earliest - timedelta(days=1), latest + timedelta(days=1)
+    running past the last start is seen, and the daily cap counts whole local days.
+    One day is not enough for the cap: the day the clocks go back lasts 25 hours, and
+    its first hour lies more than a day before a start late that evening."""
+    return earliest - timedelta(days=2), latest + timedelta(days=2)
 
 
 def _window(coach, start, end, now):
@@ -283,14 +298,16 @@ def _window(coach, start, end, now):
 
 
 def make_plan(coach, duration_minutes, earliest, latest, *, hour_rows, padded=(), blocked=(), day_counts=None):
-    """A Plan from fetched data. `padded` intervals already include buffers (bookings);
-    `blocked` ones do not (time off): the session plus the coach's buffers must not
-    touch them, which is the same as the raw session not touching them widened."""
+    """A Plan from fetched data. `padded` intervals are what bookings block, their own
+    buffers already included; `blocked` ones are time off. The new session plus the
+    coach's buffers must not overlap either: a booking's range because the exclusion
+    constraint compares it with the new booking's own blocked range, time off because
+    the coach is away. That is the raw session not overlapping them widened by the
+    buffers (after-buffer before them, before-buffer after them)."""
     before = coach.buffer_before_minutes * MINUTE
     after = coach.buffer_after_minutes * MINUTE
     # Intervals come from the database or the caller as aware datetimes.
-    busy = [(int(s.timestamp()), int(e.timestamp())) for s, e in padded]
-    busy += [(int(s.timestamp()) - after, int(e.timestamp()) + before) for s, e in blocked]
+    busy = [(int(s.timestamp()) - after, int(e.timestamp()) + before) for s, e in (*padded, *blocked)]
     return Plan(
         zone=ZoneInfo(coach.time_zone),
         hours=merge_hours(hour_rows),
@@ -334,8 +351,9 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
 
     `busy`, when given, is every (start, end) UTC interval the coach is taken and
     replaces what the engine would fetch; the session plus buffers must not touch
-    any of it. When None, the engine fetches time off (buffers applied) and live
-    bookings from `bookings.busy` (buffers already included)."""
+    any of it. When None, the engine fetches time off and, from `bookings.busy`, the
+    time live bookings block (their own buffers included); the session plus buffers
+    must not overlap any of that either."""
     from bookings import busy as booking_busy
 
     now = now or timezone.now()

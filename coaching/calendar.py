@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from .feed import time_off_events
 from .models import WeeklyHours
-from core.wording import clock_in_words, day_in_words
+from core.wording import clock_in_words, day_in_words, end_of_hours_in_words
 
 
 @dataclass
@@ -53,7 +53,7 @@ def week_grid(coach, monday, *, today, session_events=()):
         entries = []
         for row in hours:
             if row.weekday == day.weekday():
-                entries.append((datetime.combine(day, row.start_time), Entry("hours", f"{clock_in_words(row.start_time)} – {clock_in_words(row.end_time)}")))
+                entries.append((datetime.combine(day, row.start_time), Entry("hours", f"{clock_in_words(row.start_time)} – {end_of_hours_in_words(row.end_time)}")))
         for item in list(away) + list(session_events):
             if item["start"] < day_end and item["end"] > day_start:
                 kind = "away" if item["uid"].startswith("time-off-") else "session"

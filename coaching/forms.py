@@ -7,7 +7,7 @@ from django.utils import timezone
 from core.zones import zone_choices
 
 from .hours import overlapping_hours
-from .models import CoachProfile, SessionType, Specialty, WeeklyHours
+from .models import MIDNIGHT, CoachProfile, SessionType, Specialty, WeeklyHours
 
 # Time off further ahead than this blocks nothing a client could book (the horizon is at
 # most a year), and dates at the calendar's edges cannot be turned into instants.
@@ -135,6 +135,7 @@ class WeeklyHoursForm(forms.ModelForm):
         model = WeeklyHours
         fields = ["weekday", "start_time", "end_time"]
         labels = {"weekday": "Day", "start_time": "From", "end_time": "Until"}
+        help_texts = {"end_time": "To work until midnight, choose 00:00."}
         widgets = {
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -149,13 +150,14 @@ class WeeklyHoursForm(forms.ModelForm):
         weekday, start, end = data.get("weekday"), data.get("start_time"), data.get("end_time")
         if start is None or end is None or weekday is None:
             return data
-        if end <= start:
+        if end <= start and end != MIDNIGHT:
             return data  # the model's constraint says so, in words
         clashes = overlapping_hours(self.coach, weekday, start, end, exclude_pk=self.instance.pk)
         if clashes:
             other = clashes[0]
+            until = "midnight" if other.end_time == MIDNIGHT else f"{other.end_time:%H:%M}"
             raise forms.ValidationError(
-                f"This overlaps your hours {other.start_time:%H:%M}–{other.end_time:%H:%M} on that day. "
+                f"This overlaps your hours {other.start_time:%H:%M}–{until} on that day. "
                 "Change that range instead, or pick times that do not overlap."
             )
         return data

@@ -1,12 +1,17 @@
 """Weekly hours: wall-clock ranges in the coach's own zone, several per day."""
 
-from .models import Weekday, WeeklyHours
+from django.db.models import Q
+
+from .models import MIDNIGHT, Weekday, WeeklyHours
 
 
 def overlapping_hours(coach, weekday, start_time, end_time, *, exclude_pk=None):
     """The coach's other ranges on that weekday that overlap [start_time, end_time).
-    Ranges that only touch (9-12 and 12-5) do not overlap: the engine joins them."""
-    ranges = WeeklyHours.objects.filter(coach=coach, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time)
+    Ranges that only touch (9-12 and 12-5) do not overlap: the engine joins them.
+    An end of 00:00 is midnight, later than every start."""
+    ranges = WeeklyHours.objects.filter(Q(end_time__gt=start_time) | Q(end_time=MIDNIGHT), coach=coach, weekday=weekday)
+    if end_time != MIDNIGHT:
+        ranges = ranges.filter(start_time__lt=end_time)
     if exclude_pk is not None:
         ranges = ranges.exclude(pk=exclude_pk)
     return list(ranges)

@@ -1,5 +1,5 @@
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -119,8 +119,12 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+MIDNIGHT = time(0)
+
+
 class WeeklyHours(models.Model):
-    """A working range on one weekday, in wall-clock time in the coach's own zone."""
+    """A working range on one weekday, in wall-clock time in the coach's own zone. An end
+    of 00:00 is midnight at the end of that day, so hours may run to 24:00."""
 
     coach = models.ForeignKey(CoachProfile, on_delete=models.CASCADE, related_name="weekly_hours")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
@@ -134,7 +138,7 @@ class WeeklyHours(models.Model):
         verbose_name_plural = "weekly hours"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_time__gt=models.F("start_time")),
+                condition=models.Q(end_time__gt=models.F("start_time")) | models.Q(end_time=MIDNIGHT),
                 name="weekly_hours_end_after_start",
                 violation_error_message="The end time must be after the start time. For hours past midnight, add a range on the next day.",
             ),

@@ -26,6 +26,13 @@ def clock_in_words(moment, zone=None):
     return f"{hour}:{local.minute:02d} {suffix}"
 
 
+def end_of_hours_in_words(moment):
+    """The end of a range of weekly hours: 00:00 there is midnight, the end of the day."""
+    if moment.hour == 0 and moment.minute == 0:
+        return "midnight"
+    return clock_in_words(moment)
+
+
 def when_in_words(moment, zone=None):
     return f"{day_in_words(moment, zone)}, {clock_in_words(moment, zone)}"
 

@@ -81,6 +81,28 @@ def test_a_fall_back_half_past_one_is_offered_once(carol_profile):
     assert night == [utc(2026, 11, 1, 5, 30), utc(2026, 11, 1, 5, 45)]
 
 
+def test_hours_that_end_inside_the_repeated_hour_keep_their_last_slot(carol_profile):
+    call = SessionTypeFactory(coach=carol_profile, name="Night call", duration_minutes=30, price_cents=0)
+    carol_profile.slot_step_minutes = 30
+    WeeklyHoursFactory(coach=carol_profile, weekday=SUNDAY, start_time=time(0), end_time=time(1, 30))
+    start = datetime(2026, 11, 1, tzinfo=NEW_YORK)
+    slots = open_slots(carol_profile, call, start, start + timedelta(days=1), now=utc(2026, 10, 20))
+    # The hours run from 00:00 EDT to the second 1:30 (EST), 04:00-06:30 UTC. The first
+    # 1:30 (EDT) ends at 06:00 UTC, inside them; the second 1:00 is the first one again.
+    assert slots == [utc(2026, 11, 1, 4, 0), utc(2026, 11, 1, 4, 30), utc(2026, 11, 1, 5, 0), utc(2026, 11, 1, 5, 30)]
+
+
+def test_hours_that_end_inside_londons_repeated_hour_keep_their_last_slot(dave_profile):
+    call = SessionTypeFactory(coach=dave_profile, name="Night call", duration_minutes=15, price_cents=0)
+    WeeklyHoursFactory(coach=dave_profile, weekday=SUNDAY, start_time=time(0), end_time=time(1, 45))
+    start = datetime(2026, 10, 25, tzinfo=LONDON)
+    slots = open_slots(dave_profile, call, start, start + timedelta(days=1), now=utc(2026, 10, 20))
+    # 00:00 BST is 23:00 UTC the day before; the first 1:45 (BST) is 00:45 UTC, well before
+    # the second 1:45 (GMT, 01:45 UTC) where the hours end.
+    assert slots == [utc(2026, 10, 24, 23, 0) + timedelta(minutes=15 * n) for n in range(8)]
+    assert slots[-1] == utc(2026, 10, 25, 0, 45)
+
+
 def test_a_spring_forward_gap_is_skipped(carol_profile):
     call = SessionTypeFactory(coach=carol_profile, name="Early call", duration_minutes=30, price_cents=0)
     WeeklyHoursFactory(coach=carol_profile, weekday=SUNDAY, start_time=time(1, 30), end_time=time(3, 30))

@@ -34,12 +34,13 @@ ANCHORS = [
 
 @st.composite
 def day_ranges(draw):
-    """Sorted, disjoint wall-clock ranges of one weekday, minutes on a 5-minute grid.
-    Half the days are night shifts, from midnight-1:00 until 3:00-5:00: across every
-    hour the zones above skip or repeat, so a change night's hours are drawn often."""
+    """Sorted, disjoint wall-clock ranges of one weekday, minutes on a 5-minute grid; the
+    last may end at midnight (1440). Half the days are night shifts, from midnight-1:00
+    until 3:00-5:00: across every hour the zones above skip or repeat, so a change
+    night's hours are drawn often."""
     if draw(st.booleans()):
         return [(draw(st.integers(0, 12)) * 5, draw(st.integers(36, 60)) * 5)]
-    cuts = sorted(draw(st.sets(st.integers(0, 287), min_size=0, max_size=6)))
+    cuts = sorted(draw(st.sets(st.integers(0, 288), min_size=0, max_size=6)))
     ranges = []
     for start, end in zip(cuts[::2], cuts[1::2], strict=False):
         ranges.append((start * 5, end * 5))
@@ -52,7 +53,8 @@ def scenarios(draw):
     hour_rows = []
     for weekday in range(7):
         for start, end in draw(day_ranges()):
-            hour_rows.append((weekday, time(start // 60, start % 60), time(end // 60, end % 60)))
+            # An end of 00:00 is midnight, as WeeklyHours stores it.
+            hour_rows.append((weekday, time(start // 60, start % 60), time(end // 60 % 24, end % 60)))
     anchor = draw(st.sampled_from(ANCHORS)) + timedelta(minutes=draw(st.integers(0, 7 * 24 * 12)) * 5)
     start = anchor + timedelta(minutes=draw(st.integers(-3 * 24 * 12, 3 * 24 * 12)) * 5)
     end = start + timedelta(minutes=draw(st.integers(0, 9 * 24 * 12)) * 5)
@@ -61,7 +63,8 @@ def scenarios(draw):
         busy_start = start + timedelta(minutes=draw(st.integers(-24 * 12, 9 * 24 * 12)) * 5)
         busy.append((busy_start, busy_start + timedelta(minutes=draw(st.integers(1, 48)) * 5)))
     for _ in range(draw(st.integers(0, 8))):
-        # Live bookings come from the bookings app with their buffers already included.
+        # Live bookings come from the bookings app as the time they block, their own
+        # buffers already included.
         booking_start = start + timedelta(minutes=draw(st.integers(-24 * 12, 9 * 24 * 12)) * 5)
         bookings.append((booking_start, booking_start + timedelta(minutes=draw(st.integers(2, 30)) * 5)))
     coach = CoachProfile(
@@ -129,7 +132,7 @@ def working_intervals(s, slot):
         for weekday, start_time, end_time in s["hour_rows"]:
             if weekday == day.weekday():
                 start = start_time.hour * 60 + start_time.minute
-                end = end_time.hour * 60 + end_time.minute
+                end = end_time.hour * 60 + end_time.minute or 24 * 60  # 00:00 ends at midnight
                 intervals.append((first_instant(day, start, zone), last_instant(day, end, zone)))
     return intervals
 
@@ -151,11 +154,11 @@ def test_every_slot_is_one_the_coach_would_accept(s):
     for slot in slots:
         assert slot.tzinfo == UTC
         first, last = session_with_buffers(s, slot)
-        # No busy interval or time off touches the session plus its buffers...
+        # No time off touches the session plus its buffers, and neither does the time any
+        # live booking blocks: the exclusion constraint compares that with the new
+        # booking's own blocked range, the session plus the coach's buffers.
         assert all(not (busy_start < last and first < busy_end) for busy_start, busy_end in s["busy"])
-        # ...and no live booking (buffers included already) touches the session itself.
-        finish = slot + timedelta(minutes=s["duration"])
-        assert all(not (b_start < finish and slot < b_end) for b_start, b_end in s["bookings"])
+        assert all(not (b_start < last and first < b_end) for b_start, b_end in s["bookings"])
         # The whole session plus buffers lies inside one working range in the coach's zone.
         assert any(start <= first and last <= end for start, end in working_intervals(s, slot))
         # On the coach's grid, in wall-clock minutes of the coach's zone.
@@ -187,10 +190,7 @@ def naive_oracle(s):
             if not earliest <= slot < latest:
                 continue
             first, last = session_with_buffers(s, slot)
-            if any(busy_start < last and first < busy_end for busy_start, busy_end in s["busy"]):
-                continue
-            finish = slot + timedelta(minutes=s["duration"])
-            if any(b_start < finish and slot < b_end for b_start, b_end in s["bookings"]):
+            if any(busy_start < last and first < busy_end for busy_start, busy_end in s["busy"] + s["bookings"]):
                 continue
             if any(start <= first and last <= end for start, end in working_intervals(s, slot)):
                 found.append(slot)

@@ -29,6 +29,11 @@ def clock(instant, zone=None):
     return wording.clock_in_words(instant, _zone(zone)) if instant else ""
 
 
+@register.filter
+def end_time_words(moment):
+    return wording.end_of_hours_in_words(moment)
+
+
 @register.simple_tag
 def money(cents, currency):
     return wording.money(cents or 0, currency or "usd")
