@@ -8,7 +8,7 @@ median and p95 milliseconds and the SQL query count of:
 - first_available across 50 coaches, 14 days (target: <= 50 ms median, <= 5 queries)
 
 The bookings are real confirmed `Booking` rows (with buffers), read by the real
-`bookings.busy.live_busy`; everything measured is the code the pages run.
+`bookings.availability.busy.live_busy`; everything measured is the code the pages run.
 """
 
 import os

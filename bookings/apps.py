@@ -10,7 +10,7 @@ class BookingsConfig(AppConfig):
         # coach with a real session with a client may see what that client shares.
         from clients.relations import register
 
-        from . import notices, payments, refunds, reminders  # noqa: F401  (outbox handlers)
+        from . import notices, payments, reminders  # noqa: F401  (outbox handlers; payments loads its refunds)
         from .relations import has_session_with
 
         register(has_session_with)

@@ -5,7 +5,8 @@ under the payment's lock, and Stripe is asked by the outbox once it has committe
 from django.db import transaction
 from django.utils import timezone
 
-from . import notices, refunds, transitions
+from . import notices, transitions
+from .payments import refunds
 from .errors import NotAllowed
 from .models import CancelledBy, Status
 from .notices import NoticeKind

@@ -6,7 +6,7 @@ Fields, constraints and querysets only: the rules live in `transitions.py`,
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
 from django.db.models import Func, Q
 
@@ -219,5 +219,19 @@ class StripeEvent(models.Model):
         ordering = ["-received_at"]
 
 
-# A person's reminder choices: their own module, registered with this app here.
-from .reminder_models import ReminderPreference  # noqa: E402, F401
+def default_offsets():
+    return list(settings.REMINDER_OFFSETS_MINUTES)
+
+
+class ReminderPreference(models.Model):
+    """A person's choices: a client's reminders (on or off, and how long before), a
+    coach's morning agenda. No row means the defaults."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
+    email_reminders = models.BooleanField(default=True)
+    offsets_minutes = ArrayField(models.PositiveIntegerField(), default=default_offsets, blank=True)
+    morning_agenda = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Reminder choices of user {self.user_id}"

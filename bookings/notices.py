@@ -15,7 +15,7 @@ from core import outbox
 from core.wording import day_in_words, money, when_in_words, zone_name
 from core.zones import UTC
 
-from .busy import booking_uid
+from .availability.busy import booking_uid
 from .models import Booking, Payment, Refund
 
 

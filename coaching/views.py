@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import coach_required, get_visible_or_404
 from accounts.audit import record
 from accounts.middleware import TZ_COOKIE
-from bookings import busy as booking_busy
+from bookings.availability import busy as booking_busy
 from bookings.availability import open_slots
 from clients.eligibility import intake_approved
 

@@ -13,6 +13,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("client/", include("clients.urls")),
     path("coaches/", include("coaching.urls")),
-    path("bookings/", include("bookings.urls")),
+    path("bookings/", include("bookings.web.urls")),
     path("admin/", admin.site.urls),
 ]

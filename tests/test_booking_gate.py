@@ -6,7 +6,7 @@ from django.urls import reverse
 from bookings.errors import NotAllowed
 from bookings.models import Booking, Status
 from bookings.transitions import place_hold
-from bookings.views import new_booking_url
+from bookings.web.views import new_booking_url
 from clients.models import Intake
 from tests.bookings_setup import bookable_coach, local_time
 from tests.factories import IntakeFactory

@@ -9,7 +9,7 @@ from accounts.audit import history
 from bookings import cancellation, policy, transitions
 from bookings.errors import NotAllowed, RefundRefused, SlotTaken
 from bookings.models import Booking, CancelledBy, PaymentStatus, Refund, Status
-from bookings.refunds import REFUND
+from bookings.payments.refunds import REFUND
 from core.models import OwedStatus, OwedWork
 from tests.bookings_setup import bookable_coach, local_time, pay_for, stripe_refunds
 from tests.factories import PASSWORD  # noqa: F401
@@ -183,7 +183,7 @@ def test_a_refund_that_passed_the_form_but_not_the_rule_is_refused_in_words_not_
     client, erin, alices_session, monkeypatch
 ):
     from bookings import payments
-    from bookings.forms import RefundForm
+    from bookings.web.forms import RefundForm
 
     payment = alices_session.payments.get()
     form_check = RefundForm.clean_amount

@@ -7,7 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from accounts.audit import history
-from bookings import busy, eligibility, transitions
+from bookings import eligibility, transitions
+from bookings.availability import busy
 from bookings.errors import NotAllowed
 from bookings.models import Booking, CancelledBy, Status
 from tests.bookings_setup import bookable_coach, demo_paid, local_time

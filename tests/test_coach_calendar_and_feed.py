@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from bookings import busy as booking_busy
+from bookings.availability import busy as booking_busy
 from coaching.feed import build_calendar
 from coaching.models import CoachProfile
 from tests.factories import CoachProfileFactory, TimeOffFactory, WeeklyHoursFactory

@@ -10,7 +10,7 @@ from django.core import mail
 from bookings import reminders
 from bookings.models import Booking, Refund
 from bookings.notices import NoticeKind
-from bookings.reminder_emails import agenda_context, agenda_message, reminder_context, reminder_message
+from bookings.reminders.emails import agenda_context, agenda_message, reminder_context, reminder_message
 from core import outbox
 from core.discretion import indiscreet_words, require_discreet
 from core.models import OwedStatus, OwedWork

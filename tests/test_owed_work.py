@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from bookings import cancellation, payments, transitions
 from bookings.models import Booking, Payment, PaymentStatus, RefundStatus, Status
-from bookings.stripe_api import api
+from bookings.payments.stripe_api import api
 from clients import review
 from core import outbox
 from core.models import OwedStatus, OwedWork

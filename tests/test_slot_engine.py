@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings import busy as booking_busy
+from bookings.availability import busy as booking_busy
 from bookings.availability import first_available, is_open_slot, open_slots
 from coaching.models import Specialty
 from tests.factories import CoachProfileFactory, SessionTypeFactory, TimeOffFactory, WeeklyHoursFactory

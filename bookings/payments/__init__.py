@@ -21,9 +21,11 @@ from django.utils import timezone
 from accounts import audit
 from core import outbox
 
-from . import notices, payment_states, refunds, transitions
-from .errors import BookingRefused, NotAllowed, SlotTaken
-from .models import Payment, PaymentStatus, Status, StripeEvent
+from .. import notices, transitions
+from ..errors import BookingRefused, NotAllowed, SlotTaken
+from ..models import Payment, PaymentStatus, Status, StripeEvent
+from . import refunds
+from . import states as payment_states
 from .stripe_api import api, field as _field, idempotency_key, metadata, passing
 
 log = logging.getLogger(__name__)

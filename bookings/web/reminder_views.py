@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from accounts.access import role_required
 from accounts.models import Role
 
-from . import reminders
+from .. import reminders
 from .reminder_forms import ClientReminderForm, CoachAgendaForm
 
 

@@ -23,9 +23,8 @@ from coaching.models import CoachProfile
 from core import outbox
 from core.models import OwedStatus, OwedWork
 
-from .models import Booking, Status
-from .reminder_emails import agenda_message, reminder_message
-from .reminder_models import ReminderPreference
+from ..models import Booking, ReminderPreference, Status
+from .emails import agenda_message, reminder_message
 
 log = logging.getLogger(__name__)
 

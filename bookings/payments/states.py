@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts import audit
 
-from .models import Payment, PaymentStatus
+from ..models import Payment, PaymentStatus
 
 S = PaymentStatus
 ALLOWED = {

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coaching.models import CoachProfile
 
-from .models import Booking, Status
+from ..models import Booking, Status
 
 
 def live_busy(coach_ids, start, end, *, now=None):

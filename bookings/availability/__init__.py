@@ -10,7 +10,7 @@ Everything is fetched up front in a fixed number of queries, whatever the number
 days or bookings, and the rest is integer arithmetic on epoch seconds:
 
 - one query for weekly hours and time off of every coach asked about;
-- one query, `bookings.busy.live_busy`, for bookings and unexpired holds (the time
+- one query, `bookings.availability.busy.live_busy`, for bookings and unexpired holds (the time
   each blocks, its own buffers included) and their count per local day (for the daily cap).
 
 A start is offered exactly when `place_hold` would accept it (for a client with no
@@ -32,6 +32,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.utils import timezone
+
+from coaching.models import SessionType, TimeOff, WeeklyHours
+
+from . import busy as booking_busy
 
 MINUTE = 60
 DAY_MINUTES = 24 * 60
@@ -257,8 +261,6 @@ def iter_slots(plan):
 def fetch_hours_and_time_off(coach_ids, start, end):
     """({coach_id: [(weekday, start_time, end_time)]}, {coach_id: [(starts_at, ends_at)]})
     in ONE query, whatever the number of coaches."""
-    from coaching.models import TimeOff, WeeklyHours
-
     hours = {coach_id: [] for coach_id in coach_ids}
     time_off = {coach_id: [] for coach_id in coach_ids}
     if not coach_ids:
@@ -351,11 +353,9 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
 
     `busy`, when given, is every (start, end) UTC interval the coach is taken and
     replaces what the engine would fetch; the session plus buffers must not touch
-    any of it. When None, the engine fetches time off and, from `bookings.busy`, the
+    any of it. When None, the engine fetches time off and, from `bookings.availability.busy`, the
     time live bookings block (their own buffers included); the session plus buffers
     must not overlap any of that either."""
-    from bookings import busy as booking_busy
-
     now = now or timezone.now()
     earliest, latest = _window(coach, start, end, now)
     if earliest >= latest:
@@ -400,9 +400,6 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
     same length (and, given a SessionType, the same free-or-paid kind), optionally with
     a specialty. Three queries whatever the number of coaches: session types with
     their coaches, hours and time off, and bookings with their daily counts."""
-    from bookings import busy as booking_busy
-    from coaching.models import SessionType
-
     now = now or timezone.now()
     if isinstance(session_type_or_duration, SessionType):
         duration = session_type_or_duration.duration_minutes

@@ -15,9 +15,9 @@ from accounts import audit
 from core import outbox
 from core.wording import money
 
-from . import notices
-from .errors import RefundRefused
-from .models import Payment, PaymentStatus, Refund, RefundStatus
+from .. import notices
+from ..errors import RefundRefused
+from ..models import Payment, PaymentStatus, Refund, RefundStatus
 from .stripe_api import api, idempotency_key, metadata, passing
 
 REFUND = "payment.refund"

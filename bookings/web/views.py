@@ -21,10 +21,10 @@ from accounts.access import admin_required, client_required, get_visible_or_404,
 from accounts.models import Role
 from coaching.models import CoachProfile
 
-from . import availability, cancellation, eligibility, payments, policy, transitions
-from .errors import BookingRefused, SlotTaken
+from .. import availability, cancellation, eligibility, payments, policy, transitions
+from ..errors import BookingRefused, SlotTaken
 from .forms import CoachCancelForm, RefundForm, RescheduleForm
-from .models import Booking, Payment, PaymentStatus, RefundStatus, Status
+from ..models import Booking, Payment, PaymentStatus, RefundStatus, Status
 from core.wording import money, when_in_words
 
 UTC = ZoneInfo("UTC")

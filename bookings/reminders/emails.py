@@ -12,8 +12,8 @@ from core.discretion import require_discreet
 from core.wording import clock_in_words, day_in_words, when_in_words, zone_name
 from core.zones import zone_named
 
-from . import policy
-from .notices import calendar_file
+from .. import policy
+from ..notices import calendar_file
 
 
 def recipient_zone(user):

@@ -1,6 +1,6 @@
 from django import forms
 
-from .reminders import OFFSET_CHOICES
+from ..reminders import OFFSET_CHOICES
 
 
 class ClientReminderForm(forms.Form):
