@@ -1,11 +1,12 @@
 """Bookings and payments in "Download my data" and "Delete my account" (accounts/export.py)."""
 
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.export import DeletionRefused, iso, register_eraser, register_section
 
 from core.models import OwedWork
+
+from . import notes
 
 from .models import Booking, Payment, Refund, ReminderPreference, StripeEvent
 
@@ -62,9 +63,7 @@ def _minimal_event(payload):
 def erase_bookings(user):
     """Sessions stay as anonymous records behind the payments the law makes us keep."""
     now = timezone.now()
-    live = Booking.objects.filter(client=user, ends_at__gt=now).filter(
-        Q(status="confirmed") | Q(status="pending_payment", hold_expires_at__gt=now)
-    )
+    live = Booking.objects.filter(client=user, ends_at__gt=now).live_now(now)
     if live.exists():
         raise DeletionRefused(
             "You still have an upcoming session. Please cancel it first (the cancellation policy applies), "
@@ -81,3 +80,23 @@ def erase_bookings(user):
     for event in StripeEvent.objects.filter(payload__data__object__metadata__client_id=str(user.pk)):
         event.payload = _minimal_event(event.payload)
         event.save(update_fields=["payload"])
+
+
+# Shared session summaries in "Download my data", and notes in "Delete my account".
+@register_section("shared_summaries", "Summaries your coach shared with you", order=40)
+def shared_summaries(user):
+    return [
+        {
+            "booking_id": summary.booking_id,
+            "coach": summary.coach_name,
+            "signed_at": iso(summary.signed_at),
+            **{label.lower().replace(" ", "_"): text for label, text in summary.parts},
+            "added_later": [{"at": iso(a.written_at), "text": a.text} for a in summary.addenda],
+        }
+        for summary in notes.shared_summaries_for_export(user)
+    ]
+
+
+@register_eraser("session_notes", order=20)
+def erase_session_notes(user):
+    notes.erase_for_client(user)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Func, Q
 
 from accounts.models import Role
+from core.encryption import EncryptedJSONField, EncryptedTextField
 from coaching.models import CoachProfile, SessionType
 
 
@@ -30,7 +31,12 @@ class Status(models.TextChoices):
 
 # A constraint cannot read the clock, so "live" is by status alone; the booking function
 # expires a coach's stale holds in the same transaction before it checks and inserts.
+# For people, a live booking is a confirmed one or a hold whose time has not run out:
+# `Booking.objects.live_now(now)`.
 LIVE_STATUSES = (Status.PENDING_PAYMENT, Status.CONFIRMED)
+# Sessions that are on or took place: shown on calendars and session lists, and what
+# lets a coach know a client and write a note.
+SHOWN_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
 
 
 class CancelledBy(models.TextChoices):
@@ -52,6 +58,12 @@ class BookingQuerySet(models.QuerySet):
 
     def live(self):
         return self.filter(status__in=LIVE_STATUSES)
+
+    def live_now(self, now):
+        return self.filter(Q(status=Status.CONFIRMED) | Q(status=Status.PENDING_PAYMENT, hold_expires_at__gt=now))
+
+    def shown(self):
+        return self.filter(status__in=SHOWN_STATUSES)
 
     def overlapping(self, start, end):
         return self.filter(starts_at__lt=end, ends_at__gt=start)
@@ -235,3 +247,69 @@ class ReminderPreference(models.Model):
 
     def __str__(self):
         return f"Reminder choices of user {self.user_id}"
+
+
+# Session notes: the coach's record of one session. Every read and write goes through
+# bookings/notes.py: use_note(), which writes the audit trail. Text is encrypted at rest.
+# A note is about a booking, so it lives here, above coaching; its tables keep the names
+# they were made with (and the triggers that guard signed notes).
+
+
+class NoteFormat(models.TextChoices):
+    DAP = "dap", "DAP (data, assessment, plan)"
+    SOAP = "soap", "SOAP (subjective, objective, assessment, plan)"
+
+
+NOTE_SECTIONS = {
+    NoteFormat.DAP: [("data", "Data"), ("assessment", "Assessment"), ("plan", "Plan")],
+    NoteFormat.SOAP: [("subjective", "Subjective"), ("objective", "Objective"), ("assessment", "Assessment"), ("plan", "Plan")],
+}
+SHARED_PARTS = [("summary", "Summary"), ("homework", "Homework"), ("next_steps", "Next steps")]
+
+
+class SessionNote(models.Model):
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="note")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(max_length=4, choices=NoteFormat.choices, default=NoteFormat.DAP)
+    # The coach's private record, {section: text} for the format's sections.
+    private = EncryptedJSONField(default=dict)
+    # What the client reads once the note is signed.
+    summary = EncryptedTextField(blank=True, default="")
+    homework = EncryptedTextField(blank=True, default="")
+    next_steps = EncryptedTextField(blank=True, default="")
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by_name = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "coaching_sessionnote"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(signed_at__isnull=True, signed_by_name="") | models.Q(signed_at__isnull=False) & ~models.Q(signed_by_name=""),
+                name="session_note_signed_with_time_and_name",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Session note {self.pk} ({'signed' if self.is_signed else 'draft'})"
+
+    @property
+    def is_signed(self):
+        return self.signed_at is not None
+
+
+class NoteAddendum(models.Model):
+    """A dated addition to a signed note: the only change a signed note accepts."""
+
+    note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_name = models.CharField(max_length=150)
+    written_at = models.DateTimeField()
+    text = EncryptedTextField()
+    shared_with_client = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "coaching_noteaddendum"
+        ordering = ["written_at", "id"]

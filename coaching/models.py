@@ -7,7 +7,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models import Role
-from core.encryption import EncryptedJSONField, EncryptedTextField
 from core.zones import is_valid_zone
 
 
@@ -167,67 +166,3 @@ class TimeOff(models.Model):
     def last_instant(self):
         """The last moment away (ends_at is exclusive), for "until the end of Friday"."""
         return self.ends_at - timedelta(microseconds=1)
-
-
-# Session notes
-# The coach's record of one session. Every read and write goes through
-# coaching/notes.py: use_note(), which writes the audit trail. Text is encrypted at rest.
-
-
-
-class NoteFormat(models.TextChoices):
-    DAP = "dap", "DAP (data, assessment, plan)"
-    SOAP = "soap", "SOAP (subjective, objective, assessment, plan)"
-
-
-NOTE_SECTIONS = {
-    NoteFormat.DAP: [("data", "Data"), ("assessment", "Assessment"), ("plan", "Plan")],
-    NoteFormat.SOAP: [("subjective", "Subjective"), ("objective", "Objective"), ("assessment", "Assessment"), ("plan", "Plan")],
-}
-SHARED_PARTS = [("summary", "Summary"), ("homework", "Homework"), ("next_steps", "Next steps")]
-
-
-class SessionNote(models.Model):
-    booking = models.OneToOneField("bookings.Booking", on_delete=models.PROTECT, related_name="note")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    format = models.CharField(max_length=4, choices=NoteFormat.choices, default=NoteFormat.DAP)
-    # The coach's private record, {section: text} for the format's sections.
-    private = EncryptedJSONField(default=dict)
-    # What the client reads once the note is signed.
-    summary = EncryptedTextField(blank=True, default="")
-    homework = EncryptedTextField(blank=True, default="")
-    next_steps = EncryptedTextField(blank=True, default="")
-    signed_at = models.DateTimeField(null=True, blank=True)
-    signed_by_name = models.CharField(max_length=150, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(signed_at__isnull=True, signed_by_name="") | models.Q(signed_at__isnull=False) & ~models.Q(signed_by_name=""),
-                name="session_note_signed_with_time_and_name",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Session note {self.pk} ({'signed' if self.is_signed else 'draft'})"
-
-    @property
-    def is_signed(self):
-        return self.signed_at is not None
-
-
-class NoteAddendum(models.Model):
-    """A dated addition to a signed note: the only change a signed note accepts."""
-
-    note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="addenda")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    author_name = models.CharField(max_length=150)
-    written_at = models.DateTimeField()
-    text = EncryptedTextField()
-    shared_with_client = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["written_at", "id"]

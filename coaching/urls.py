@@ -22,8 +22,8 @@ urlpatterns = [
     path("settings/time-off/<int:pk>/remove/", views.time_off_remove, name="time_off_remove"),
 ]
 
-# Sessions, notes and the client record (h7)
-from . import note_views  # noqa: E402
+# Sessions, notes and the client record: the notes live in bookings (a note is about a booking).
+from bookings.web import note_views  # noqa: E402
 
 urlpatterns += [
     path("sessions/", note_views.sessions, name="sessions"),

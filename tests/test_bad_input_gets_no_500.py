@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from coaching.models import CoachProfile, SessionNote, TimeOff
+from bookings.models import SessionNote
+from coaching.models import CoachProfile, TimeOff
 from tests.bookings_setup import bookable_coach
 from tests.factories import CoachProfileFactory, WeeklyHoursFactory
 from tests.notes_setup import past_session

@@ -56,7 +56,7 @@ def test_carol_writes_and_signs_a_note_after_the_session_and_alice_reads_the_sum
 
 def test_the_client_record_shared_log_and_admin_note_pages_pass_axe(live_server, page, alice, carol, erin):
     from clients.models import ProgressSettings
-    from coaching import notes
+    from bookings import notes
 
     booking = past_session(*coach_with_profile(carol), alice, days_ago=2, status=Status.COMPLETED)
     notes.use_note(carol, booking, notes.SIGN, private={"data": "Private words."}, summary="Shared words.")

@@ -14,8 +14,8 @@ from bookings import notices
 from bookings.models import Booking, Payment, PaymentStatus, Refund, ReminderPreference, Status, StripeEvent
 from bookings.notices import NoticeKind
 from clients.models import CoachAssignment
-from coaching import notes
-from coaching.models import SessionNote
+from bookings import notes
+from bookings.models import SessionNote
 from core.models import OwedWork
 from tests.factories import IntakeFactory, sign_all_consents
 from tests.notes_setup import coach_with_profile, past_session
@@ -157,8 +157,8 @@ def test_after_deleting_alice_no_row_of_hers_remains_but_her_anonymised_payments
     ReminderPreference.objects.create(user=alice, offsets_minutes=[60])
     assert sorted(model._meta.label for model in rows_pointing_at(alice)) == [
         "account.EmailAddress", "accounts.AuditEvent", "bookings.Booking", "bookings.Payment", "bookings.Refund",
-        "bookings.ReminderPreference", "clients.CheckIn", "clients.CoachAssignment", "clients.Consent", "clients.Goal",
-        "clients.Intake", "clients.ProgressSettings", "coaching.SessionNote",
+        "bookings.ReminderPreference", "bookings.SessionNote", "clients.CheckIn", "clients.CoachAssignment",
+        "clients.Consent", "clients.Goal", "clients.Intake", "clients.ProgressSettings",
     ]
 
     delete_account(alice)
@@ -171,5 +171,5 @@ def test_after_deleting_alice_no_row_of_hers_remains_but_her_anonymised_payments
     assert Payment.objects.get(booking__client=alice).pk == alice_payment.pk
     # Bob's rows are his own business and stay whole.
     assert sorted(model._meta.label for model in rows_pointing_at(bob)) == [
-        "account.EmailAddress", "bookings.Booking", "bookings.Payment", "coaching.SessionNote"
+        "account.EmailAddress", "bookings.Booking", "bookings.Payment", "bookings.SessionNote"
     ]

@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from bookings.models import Booking, Status
 from clients.models import ProgressSettings
-from coaching import notes
+from bookings import notes
 from tests.notes_setup import coach_with_profile, past_session
 
 pytestmark = pytest.mark.django_db

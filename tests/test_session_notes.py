@@ -9,8 +9,8 @@ from django.http import Http404
 
 from accounts.models import AuditEvent
 from bookings.models import Status
-from coaching import notes
-from coaching.models import NoteAddendum, SessionNote
+from bookings import notes
+from bookings.models import NoteAddendum, SessionNote
 from tests.notes_setup import coach_with_profile, past_session
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +193,7 @@ def test_an_error_report_from_the_note_page_shows_no_note_text(signed, carol, rf
 
     from django.views.debug import ExceptionReporter
 
-    from coaching import note_views
+    from bookings.web import note_views
 
     def fail(*args, **kwargs):
         raise RuntimeError("the message store broke")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coaching.models import CoachProfile
 
-from ..models import Booking, Status
+from ..models import SHOWN_STATUSES, Booking, Status
 
 
 def live_busy(coach_ids, start, end, *, now=None):
@@ -61,7 +61,7 @@ def calendar_events(coach, start, end):
     rows = (
         Booking.objects.filter(
             coach=coach,
-            status__in=(Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW),
+            status__in=SHOWN_STATUSES,
             starts_at__lt=end,
             ends_at__gt=start,
         )

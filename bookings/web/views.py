@@ -311,9 +311,7 @@ def mine(request):
     )
     if request.user.role == Role.ADMIN:
         return redirect("bookings:manage")
-    upcoming = bookings.filter(ends_at__gt=now).filter(
-        Q(status=Status.CONFIRMED) | Q(status=Status.PENDING_PAYMENT, hold_expires_at__gt=now)
-    )
+    upcoming = bookings.filter(ends_at__gt=now).live_now(now)
     past = bookings.filter(
         Q(ends_at__lte=now, status=Status.CONFIRMED) | Q(status__in=(Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED))
     ).order_by("-starts_at")[:50]

@@ -1,6 +1,6 @@
 from django import template
 
-from coaching.notes import sessions_waiting_count
+from bookings.notes import sessions_waiting_count
 
 register = template.Library()
 

@@ -1,5 +1,5 @@
 """The coach's sessions, notes and client record; the admin's view of notes. Thin: the
-rules are in coaching/notes.py (the one door to note text) and bookings/transitions.py."""
+rules are in bookings/notes.py (the one door to note text) and bookings/transitions.py."""
 
 from datetime import timedelta
 
@@ -12,21 +12,18 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, client_required, coach_required
 from accounts.models import Role, User
-from bookings import transitions
-from bookings.errors import BookingRefused
-from bookings.models import Booking, Status
 from clients import access as intake_access
 from clients import progress
 from clients.models import Intake
 from clients.relations import coach_knows_client
 
-from . import notes
-from .models import NoteFormat, SessionNote
+from .. import notes, transitions
+from ..errors import BookingRefused
+from ..models import SHOWN_STATUSES, Booking, NoteFormat, SessionNote, Status
 from .note_forms import AddendumForm, SessionNoteForm
 
 CALENDAR_PAST = timedelta(days=60)
 CALENDAR_AHEAD = timedelta(days=60)
-SHOWN_STATUSES = (Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW)
 
 
 def _rows(bookings, now):

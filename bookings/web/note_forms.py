@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import NOTE_SECTIONS, SHARED_PARTS, NoteFormat
+from ..models import NOTE_SECTIONS, SHARED_PARTS, NoteFormat
 
 HELP = {
     "data": "What happened and what was said.",

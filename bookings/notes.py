@@ -15,7 +15,8 @@ line of the audit trail. Nothing else in the code base reads or writes a note's 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from accounts import audit
 from accounts.models import Role
 
 from core.encryption import reveal
-from .models import NOTE_SECTIONS, SHARED_PARTS, NoteAddendum, NoteFormat, SessionNote
+from .models import NOTE_SECTIONS, SHARED_PARTS, SHOWN_STATUSES, Booking, NoteAddendum, NoteFormat, SessionNote, Status
 
 READ = "read"
 READ_SHARED = "read_shared"
@@ -34,7 +35,7 @@ INSPECT = "inspect"
 
 COACH_ACTIONS = {READ, SAVE_DRAFT, SIGN, ADD_ADDENDUM}
 # A note may be written once the session has begun and was not cancelled or a lapsed hold.
-WRITABLE_STATUSES = ("confirmed", "completed", "no_show")
+WRITABLE_STATUSES = SHOWN_STATUSES
 
 
 class NoteRefused(ValueError):
@@ -107,17 +108,12 @@ class NoteRecord:
     history: list  # AuditEvents, newest first
 
 
-def booking_model():
-    # coaching sits below bookings: the model is found through the note's foreign key.
-    return SessionNote._meta.get_field("booking").related_model
-
-
 def _booking(booking):
-    if isinstance(booking, booking_model()):
+    if isinstance(booking, Booking):
         return booking
     try:
-        return booking_model().objects.select_related("coach__user", "client").get(pk=booking)
-    except (booking_model().DoesNotExist, ValueError, TypeError):
+        return Booking.objects.select_related("coach__user", "client").get(pk=booking)
+    except (Booking.DoesNotExist, ValueError, TypeError):
         raise Http404("No such session.") from None
 
 
@@ -297,16 +293,14 @@ def note_states(booking_ids):
 def sessions_waiting_count(coach_user, *, now=None):
     """Past sessions of the coach that still need an outcome (completed or missed) or a
     signed note: a count only, no text, so no audit."""
-    from django.db.models import Q
-
     now = now or timezone.now()
     return (
-        booking_model()
+        Booking
         .objects.filter(coach__user=coach_user)
         .filter(
-            Q(status="confirmed", ends_at__lte=now)
-            | Q(status="completed", note__isnull=True)
-            | Q(status="completed", note__signed_at__isnull=True)
+            Q(status=Status.CONFIRMED, ends_at__lte=now)
+            | Q(status=Status.COMPLETED, note__isnull=True)
+            | Q(status=Status.COMPLETED, note__signed_at__isnull=True)
         )
         .count()
     )
@@ -324,8 +318,6 @@ def shared_summaries_for_export(client):
 
 def erase_for_client(client):
     """Remove the notes of `client`'s sessions (account deletion). Audited per note, no text."""
-    from django.db import connection
-
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL waypoint.maintenance = 'on'")
