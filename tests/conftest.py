@@ -6,6 +6,11 @@ from .browser import chromium, page  # noqa: F401  (shared browser fixtures)
 from .factories import AdminFactory, ClientFactory, CoachUserFactory, with_mfa
 
 
+def pytest_configure(config):
+    # People made in tests sign in for real in browser tests; the real hasher only costs seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def services_answer():
     """The suite runs against real services; a missing one is a failure, never a skip."""
@@ -60,8 +65,8 @@ def celery_worker_process(transactional_db):
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
 
-# bookings: localstripe (one process per session), eager Celery and quick passwords.
-from .bookings_setup import eager_tasks, intake_gate_open, localstripe, localstripe_server, quick_passwords  # noqa: E402, F401
+# bookings: localstripe (one process per session), eager Celery, the intake gate.
+from .bookings_setup import eager_tasks, intake_gate_open, localstripe, localstripe_server  # noqa: E402, F401
 
 # reminders: a real SMTP server on loopback.
 from .reminders_setup import smtp_sink  # noqa: E402, F401

@@ -1,12 +1,22 @@
-"""Shared factories. Tests name people as STYLE.md does: alice and bob (clients),
-carol and dave (coaches), erin (admin)."""
+"""The one module of factories: people, coaches who can be booked, intakes, sessions and
+payments. Tests name people as STYLE.md does: alice and bob (clients), carol and dave
+(coaches), erin (admin); tests/conftest.py makes them from these factories."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
 from accounts.models import Role, User
+from bookings import transitions
+from bookings.models import Booking, Payment, PaymentStatus, Status
+from clients import consents as client_consents
+from clients.models import Intake
+from coaching.models import CoachProfile, SessionType, TimeOff, WeeklyHours
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"
@@ -51,10 +61,6 @@ def with_mfa(user, secret=TOTP_SECRET):
 
 # --- coaching (issue 3) ----------------------------------------------------------------
 
-from datetime import time as _time  # noqa: E402
-
-from coaching.models import CoachProfile, SessionType, TimeOff, WeeklyHours  # noqa: E402
-
 
 class CoachProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -84,8 +90,8 @@ class WeeklyHoursFactory(factory.django.DjangoModelFactory):
 
     coach = factory.SubFactory(CoachProfileFactory)
     weekday = 0
-    start_time = _time(9, 0)
-    end_time = _time(17, 0)
+    start_time = time(9, 0)
+    end_time = time(17, 0)
 
 
 class TimeOffFactory(factory.django.DjangoModelFactory):
@@ -95,11 +101,6 @@ class TimeOffFactory(factory.django.DjangoModelFactory):
     coach = factory.SubFactory(CoachProfileFactory)
 
 # --- clients: intakes and consents -------------------------------------------
-
-from django.utils import timezone  # noqa: E402
-
-from clients import consents as client_consents  # noqa: E402
-from clients.models import Intake  # noqa: E402
 
 
 class IntakeFactory(factory.django.DjangoModelFactory):
@@ -133,3 +134,65 @@ def sign_all_consents(client, *, share=True):
     for document in client_consents.DOCUMENTS:
         if document.required or share:
             client_consents.sign(client, document, signed_name=client.name)
+
+
+# --- coaches who can be booked, and sessions ---------------------------------------
+
+
+def bookable_coach(user, *, zone="America/New_York", price_cents=6000, duration=50, **profile):
+    coach = CoachProfile.objects.create(
+        user=user,
+        display_name=user.name,
+        time_zone=zone,
+        min_notice_hours=profile.pop("min_notice_hours", 1),
+        **profile,
+    )
+    for weekday in range(7):
+        WeeklyHours.objects.create(coach=coach, weekday=weekday, start_time=time(9), end_time=time(17))
+    session_type = SessionType.objects.create(
+        coach=coach, name="One-to-one session", duration_minutes=duration, price_cents=price_cents, currency="usd"
+    )
+    return coach, session_type
+
+
+def local_time(coach, days_ahead, hour, minute=0):
+    """An instant `days_ahead` days from today at `hour:minute` on the coach's wall clock, in UTC."""
+    zone = ZoneInfo(coach.time_zone)
+    day = timezone.now().astimezone(zone).date() + timedelta(days=days_ahead)
+    return datetime.combine(day, time(hour, minute), zone).astimezone(ZoneInfo("UTC"))
+
+
+def past_session(coach, session_type, client, *, days_ago=1, hours=None, status=Status.CONFIRMED):
+    """A booking of `client` with `coach` that started `days_ago` days ago (or `hours` ago)."""
+    starts_at = timezone.now().replace(second=0, microsecond=0) - (timedelta(hours=hours) if hours else timedelta(days=days_ago))
+    ends_at = starts_at + timedelta(minutes=session_type.duration_minutes)
+    return Booking.objects.create(
+        coach=coach,
+        client=client,
+        session_type=session_type,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        blocked_from=starts_at,
+        blocked_until=ends_at,
+        price_cents=session_type.price_cents,
+        currency=session_type.currency,
+        cancellation_notice_hours=session_type.cancellation_notice_hours,
+        max_reschedules=session_type.max_reschedules,
+        status=status,
+        confirmed_at=starts_at - timedelta(days=2),
+        meeting_link="https://meet.example.org/room",
+    )
+
+
+def demo_paid(booking):
+    """Confirm `booking` with a payment recorded in our tables only (no Stripe)."""
+    payment = Payment.objects.create(
+        booking=booking,
+        amount_cents=booking.price_cents,
+        currency=booking.currency,
+        status=PaymentStatus.SUCCEEDED,
+        captured_cents=booking.price_cents,
+        is_demo=True,
+        succeeded_at=timezone.now(),
+    )
+    return transitions.confirm(booking, payment=payment)

@@ -4,7 +4,7 @@ SMTP backend, and confirmed sessions made through the real transitions."""
 import pytest
 
 from bookings import transitions
-from tests.bookings_setup import bookable_coach, local_time
+from tests.factories import bookable_coach, local_time
 from tests.smtp_sink import SmtpSink
 
 

@@ -9,9 +9,7 @@ from icalendar import Calendar
 
 from bookings.models import SessionNote
 from coaching.models import CoachProfile, TimeOff
-from tests.bookings_setup import bookable_coach
-from tests.factories import CoachProfileFactory, WeeklyHoursFactory
-from tests.notes_setup import past_session
+from tests.factories import CoachProfileFactory, WeeklyHoursFactory, bookable_coach, past_session
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,9 @@ from bookings.models import Booking, Status
 from bookings.transitions import place_hold
 from bookings.web.views import new_booking_url
 from clients.models import Intake
-from tests.bookings_setup import bookable_coach, local_time
-from tests.factories import IntakeFactory
+from tests.factories import IntakeFactory, bookable_coach, local_time
 
-pytestmark = [pytest.mark.django_db, pytest.mark.intake_gate, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = [pytest.mark.django_db, pytest.mark.intake_gate]
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 
 import time
 
-import pytest
 
 from bookings import transitions
 from bookings.notices import NoticeKind
 from core import tasks
 from core.models import OwedStatus, OwedWork
-from tests.bookings_setup import bookable_coach, local_time
+from tests.factories import bookable_coach, local_time
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def test_a_free_booking_is_confirmed_by_e_mail_through_a_real_worker(

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from bookings import transitions
 from bookings.models import Booking, CancelledBy, Status
-from tests.bookings_setup import bookable_coach, demo_paid, local_time
+from tests.factories import bookable_coach, demo_paid, local_time
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ from bookings.errors import NotAllowed, RefundRefused, SlotTaken
 from bookings.models import Booking, CancelledBy, PaymentStatus, Refund, Status
 from bookings.payments.refunds import REFUND
 from core.models import OwedStatus, OwedWork
-from tests.bookings_setup import bookable_coach, local_time, pay_for, stripe_refunds
-from tests.factories import PASSWORD  # noqa: F401
+from tests.factories import bookable_coach, local_time
+from tests.bookings_setup import pay_for, stripe_refunds
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 @pytest.fixture

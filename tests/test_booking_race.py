@@ -11,10 +11,9 @@ from django.db import connection
 from bookings import transitions
 from bookings.errors import SlotTaken
 from bookings.models import Booking, Status
-from tests.bookings_setup import bookable_coach, local_time
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, bookable_coach, local_time
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords")]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 THREADS = 20
 

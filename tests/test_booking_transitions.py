@@ -11,9 +11,9 @@ from bookings import eligibility, transitions
 from bookings.availability import busy
 from bookings.errors import NotAllowed
 from bookings.models import Booking, CancelledBy, Status
-from tests.bookings_setup import bookable_coach, demo_paid, local_time
+from tests.factories import bookable_coach, demo_paid, local_time
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from bookings.notices import NoticeKind
 from core import outbox
 from core.models import OwedStatus, OwedWork
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = [pytest.mark.django_db]
 
 
 def alices_sessions():

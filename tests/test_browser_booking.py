@@ -16,10 +16,11 @@ from bookings.availability import is_open_slot
 from bookings.models import Booking, PaymentStatus, Status, StripeEvent
 from core import outbox
 from core.models import OwedWork
-from tests.bookings_setup import bookable_coach, demo_paid, local_time, register_webhook
+from tests.factories import bookable_coach, demo_paid, local_time
+from tests.bookings_setup import register_webhook
 from tests.browser import axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_passwords")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, user):

@@ -4,7 +4,7 @@ from django.test import Client
 
 from bookings.models import Status
 from tests.browser import axe_violations
-from tests.notes_setup import coach_with_profile, past_session
+from tests.factories import bookable_coach, past_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +19,7 @@ def log_in_as(page, live_server, user):
 
 
 def test_carol_writes_and_signs_a_note_after_the_session_and_alice_reads_the_summary(live_server, page, alice, carol):
-    booking = past_session(*coach_with_profile(carol), alice, hours=2)
+    booking = past_session(*bookable_coach(carol), alice, hours=2)
 
     log_in_as(page, live_server, carol)
     page.goto(live_server.url + "/coaches/sessions/")
@@ -58,7 +58,7 @@ def test_the_client_record_shared_log_and_admin_note_pages_pass_axe(live_server,
     from clients.models import ProgressSettings
     from bookings import notes
 
-    booking = past_session(*coach_with_profile(carol), alice, days_ago=2, status=Status.COMPLETED)
+    booking = past_session(*bookable_coach(carol), alice, days_ago=2, status=Status.COMPLETED)
     notes.use_note(carol, booking, notes.SIGN, private={"data": "Private words."}, summary="Shared words.")
     ProgressSettings.objects.create(client=alice, substances=["alcohol"], share_with_coach=True)
 

@@ -17,8 +17,7 @@ from clients.models import CoachAssignment
 from bookings import notes
 from bookings.models import SessionNote
 from core.models import OwedWork
-from tests.factories import IntakeFactory, sign_all_consents
-from tests.notes_setup import coach_with_profile, past_session
+from tests.factories import IntakeFactory, bookable_coach, past_session, sign_all_consents
 from tests.test_client_data import keep_a_log, text_columns_containing
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +33,7 @@ def paid(booking, last4):
 
 @pytest.fixture
 def history(alice, bob, carol):
-    coach, session_type = coach_with_profile(carol)
+    coach, session_type = bookable_coach(carol)
     alices = past_session(coach, session_type, alice, days_ago=8, status=Status.COMPLETED)
     bobs = past_session(coach, session_type, bob, days_ago=9, status=Status.COMPLETED)
     alice_payment, bob_payment = paid(alices, "4242"), paid(bobs, "1881")

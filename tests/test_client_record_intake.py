@@ -8,10 +8,9 @@ from accounts.models import AuditEvent
 from bookings.transitions import place_hold
 from clients import consents
 from clients.models import Consent, Intake
-from tests.bookings_setup import bookable_coach, local_time
-from tests.factories import IntakeFactory, sign_all_consents
+from tests.factories import IntakeFactory, bookable_coach, local_time, sign_all_consents
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

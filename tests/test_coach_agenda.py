@@ -13,9 +13,8 @@ from bookings import cancellation, reminders, transitions
 from coaching.models import CoachProfile
 from core import outbox
 from core.models import OwedStatus, OwedWork
-from tests.bookings_setup import bookable_coach, local_time
+from tests.factories import bookable_coach, local_time
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 NEW_YORK = ZoneInfo("America/New_York")
 

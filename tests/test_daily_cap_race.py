@@ -11,13 +11,11 @@ from django.db import connection
 
 from bookings.models import Booking, Status
 from clients.models import Intake
-from tests.bookings_setup import bookable_coach, local_time
-from tests.factories import ClientFactory, IntakeFactory
+from tests.factories import ClientFactory, IntakeFactory, bookable_coach, local_time
 from tests.race_processes import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("quick_passwords"),
     # The children know nothing of the parent's patches: every client is really approved.
     pytest.mark.intake_gate,
 ]

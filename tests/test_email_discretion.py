@@ -14,9 +14,8 @@ from bookings.reminders.emails import agenda_context, agenda_message, reminder_c
 from core import outbox
 from core.discretion import indiscreet_words, require_discreet
 from core.models import OwedStatus, OwedWork
-from tests.bookings_setup import bookable_coach, demo_paid, local_time
+from tests.factories import bookable_coach, demo_paid, local_time
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def preview_of(body):

@@ -12,9 +12,9 @@ from bookings.notices import NoticeKind
 from core import outbox
 from core import tasks as outbox_tasks
 from core.models import OwedStatus, OwedWork
-from tests.bookings_setup import bookable_coach, local_time, pay_for
+from tests.factories import bookable_coach, local_time
+from tests.bookings_setup import pay_for
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from clients.access import read_intake
 from clients.eligibility import intake_approved
 from clients.models import CoachAssignment, Consent, Intake
 from bookings.transitions import place_hold
-from tests.bookings_setup import bookable_coach, local_time
-from tests.factories import IntakeFactory, sign_all_consents
+from tests.factories import IntakeFactory, bookable_coach, local_time, sign_all_consents
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from bookings.availability import first_available, open_slots
 from bookings.errors import SlotTaken
 from bookings.transitions import place_hold
 from coaching.models import CoachProfile, SessionType, TimeOff, WeeklyHours
-from tests.bookings_setup import demo_paid, local_time
+from tests.factories import demo_paid, local_time
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = [pytest.mark.django_db]
 
 MONDAY, SUNDAY = 0, 6
 

@@ -11,12 +11,11 @@ from bookings.payments.stripe_api import api
 from clients import review
 from core import outbox
 from core.models import OwedStatus, OwedWork
-from tests.bookings_setup import bookable_coach, local_time, pay_for, stripe_refunds
-from tests.factories import IntakeFactory
+from tests.factories import IntakeFactory, bookable_coach, local_time
+from tests.bookings_setup import pay_for, stripe_refunds
 from tests.outbox_setup import broker_down
 from tests.smtp_sink import free_port
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def owed(kind):

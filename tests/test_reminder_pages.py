@@ -17,7 +17,6 @@ from core.models import OwedStatus, OwedWork
 from tests.browser import axe_violations
 from tests.reminders_setup import confirmed_sessions
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def reminders_of(booking):

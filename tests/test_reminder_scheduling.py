@@ -14,10 +14,9 @@ from bookings import cancellation, reminders
 from bookings.notices import NoticeKind
 from core import outbox
 from core.models import OwedStatus, OwedWork
-from tests.bookings_setup import bookable_coach, local_time
+from tests.factories import bookable_coach, local_time
 from tests.reminders_setup import confirmed_sessions
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def reminders_of(booking):

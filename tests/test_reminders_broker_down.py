@@ -5,7 +5,6 @@ each when its time comes, the reminders; each goes out exactly once."""
 import time
 from datetime import timedelta
 
-import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
@@ -15,11 +14,10 @@ from bookings.notices import NoticeKind
 from config.celery import app
 from core import outbox, tasks
 from core.models import OwedWork
-from tests.bookings_setup import bookable_coach, local_time
+from tests.factories import bookable_coach, local_time
 from tests.outbox_setup import broker_down
 from tests.reminders_setup import wait_until
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def subjects(sink):

@@ -6,7 +6,6 @@ import threading
 import time
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.utils import timezone
 
@@ -14,9 +13,9 @@ from accounts.models import AuditEvent
 from bookings import cancellation, reminders
 from core import outbox, tasks
 from core.models import OwedStatus, OwedWork
+from tests.factories import local_time
 from tests.reminders_setup import confirmed_sessions, wait_until
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def reminders_of(*bookings):
@@ -216,8 +215,6 @@ def test_a_reminder_refused_again_and_again_gives_up_after_the_last_try(
 def test_a_moved_session_is_reminded_at_its_new_time_and_a_cancelled_one_not_at_all(
     celery_worker_process, smtp_sink, alice, bob, carol, dave
 ):
-    from tests.bookings_setup import local_time
-
     reminders.set_preferences(alice, offsets_minutes=[60])
     reminders.set_preferences(bob, offsets_minutes=[60])
     coach, [alices] = confirmed_sessions(alice, carol, [3])

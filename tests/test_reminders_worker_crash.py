@@ -23,7 +23,6 @@ from core.models import OwedStatus, OwedWork
 from tests.reminders_setup import confirmed_sessions, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def start_worker(sink_port):

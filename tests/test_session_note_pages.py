@@ -7,7 +7,7 @@ from accounts.models import AuditEvent
 from bookings.models import Booking, Status
 from clients.models import ProgressSettings
 from bookings import notes
-from tests.notes_setup import coach_with_profile, past_session
+from tests.factories import bookable_coach, past_session
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ SHARED = {"summary": "We mapped out your evenings.", "homework": "Try one alcoho
 
 @pytest.fixture
 def carols(carol):
-    return coach_with_profile(carol)
+    return bookable_coach(carol)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from accounts.models import AuditEvent
 from bookings.models import Status
 from bookings import notes
 from bookings.models import NoteAddendum, SessionNote
-from tests.notes_setup import coach_with_profile, past_session
+from tests.factories import bookable_coach, past_session
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ SHARED = {"summary": "We talked about evenings and sleep.", "homework": "Keep a 
 
 @pytest.fixture
 def session(alice, carol):
-    coach, session_type = coach_with_profile(carol)
+    coach, session_type = bookable_coach(carol)
     return past_session(coach, session_type, alice, status=Status.COMPLETED)
 
 
@@ -104,7 +104,7 @@ def test_an_addendum_needs_a_signed_note(session, carol):
 
 
 def test_a_note_waits_for_the_session_to_begin(alice, carol):
-    coach, session_type = coach_with_profile(carol)
+    coach, session_type = bookable_coach(carol)
     upcoming = past_session(coach, session_type, alice, days_ago=-2)
     with pytest.raises(notes.NoteRefused, match="once the session has begun"):
         notes.use_note(carol, upcoming, notes.SAVE_DRAFT, summary="Premature.")

@@ -18,11 +18,10 @@ from bookings import payments, transitions
 from bookings.models import Booking, Payment, PaymentStatus, Refund, RefundStatus, Status, StripeEvent
 from bookings.notices import NoticeKind
 from core.models import OwedWork
-from tests.bookings_setup import bookable_coach, local_time
+from tests.factories import bookable_coach, local_time
 
 URL = "/bookings/stripe/webhook/"
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 
 def sign(body, *, secret=None, at=None):
