@@ -1,5 +1,5 @@
 """Bookings in Django's database admin, read-only: statuses change only through
-`transitions.py` and money only through `payments.py` (see the admins' own pages at
+`transitions.py` and money only through `payments/` (see the admins' own pages at
 /bookings/manage/ for refunds)."""
 
 from django.contrib import admin

@@ -1,7 +1,7 @@
-"""Bookings, the payments behind them, Stripe's events and the e-mails we owe.
+"""Bookings, the payments behind them, Stripe's events, reminder choices and session notes.
 
-Fields, constraints and querysets only: the rules live in `transitions.py`,
-`payments.py` and `policy.py`.
+Fields, constraints and querysets only: the rules live in `transitions.py`, `policy.py`,
+`payments/`, `reminders/` and `notes.py`.
 """
 
 from django.conf import settings

@@ -59,7 +59,7 @@ def with_mfa(user, secret=TOTP_SECRET):
     return user
 
 
-# --- coaching (issue 3) ----------------------------------------------------------------
+# --- coaches, their hours and time off ---------------------------------------------------
 
 
 class CoachProfileFactory(factory.django.DjangoModelFactory):

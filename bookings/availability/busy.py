@@ -1,6 +1,6 @@
 """Busy time that comes from bookings, for the slot engine and the coach's calendar and feed.
 
-The engine (`bookings/availability.py`) asks this module for the instants a coach or a
+The engine (`bookings/availability/`) asks this module for the instants a coach or a
 client is already taken. It returns intervals in one query for many coaches at once.
 """
 
