@@ -9,13 +9,30 @@ from django.db import migrations
 STATUS = {"pending": "pending", "sending": "pending", "sent": "done", "skipped": "skipped", "failed": "failed"}
 
 
+class _Batches:
+    """Rows written 1,000 at a time, so a database with millions of reminders never holds
+    them all in memory at once."""
+
+    def __init__(self, model, size=1000):
+        self.model, self.size, self.rows = model, size, []
+
+    def append(self, row):
+        self.rows.append(row)
+        if len(self.rows) >= self.size:
+            self.flush()
+
+    def flush(self):
+        self.model.objects.bulk_create(self.rows, ignore_conflicts=True)
+        self.rows = []
+
+
 def forward(apps, schema_editor):
     Notice = apps.get_model("bookings", "Notice")
     Reminder = apps.get_model("bookings", "Reminder")
     CoachAgenda = apps.get_model("bookings", "CoachAgenda")
     OwedWork = apps.get_model("core", "OwedWork")
-    rows = []
-    for notice in Notice.objects.all().iterator():
+    rows = _Batches(OwedWork)
+    for notice in Notice.objects.all().iterator(chunk_size=2000):
         payload = {"booking_id": notice.booking_id}
         payload.update({k: v for k, v in (notice.context or {}).items() if k in ("payment_id", "refund_id", "old_start")})
         rows.append(
@@ -32,7 +49,7 @@ def forward(apps, schema_editor):
                 last_error=notice.last_error,
             )
         )
-    for reminder in Reminder.objects.all().iterator():
+    for reminder in Reminder.objects.all().iterator(chunk_size=2000):
         starts = reminder.session_starts_at.isoformat()
         rows.append(
             OwedWork(
@@ -48,7 +65,7 @@ def forward(apps, schema_editor):
                 last_error=reminder.last_error,
             )
         )
-    for agenda in CoachAgenda.objects.all().iterator():
+    for agenda in CoachAgenda.objects.all().iterator(chunk_size=2000):
         rows.append(
             OwedWork(
                 kind="coach.agenda",
@@ -63,7 +80,7 @@ def forward(apps, schema_editor):
                 last_error=agenda.last_error,
             )
         )
-    OwedWork.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    rows.flush()
 
 
 def backward(apps, schema_editor):

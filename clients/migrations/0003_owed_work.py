@@ -4,12 +4,29 @@ while the broker was down is still e-mailed. Sent ones are recorded as done."""
 from django.db import migrations
 
 
+class _Batches:
+    """Rows written 1,000 at a time, so a database with millions of reminders never holds
+    them all in memory at once."""
+
+    def __init__(self, model, size=1000):
+        self.model, self.size, self.rows = model, size, []
+
+    def append(self, row):
+        self.rows.append(row)
+        if len(self.rows) >= self.size:
+            self.flush()
+
+    def flush(self):
+        self.model.objects.bulk_create(self.rows, ignore_conflicts=True)
+        self.rows = []
+
+
 def forward(apps, schema_editor):
     Intake = apps.get_model("clients", "Intake")
     IntakeReview = apps.get_model("clients", "IntakeReview")
     OwedWork = apps.get_model("core", "OwedWork")
-    rows = []
-    for review in IntakeReview.objects.all().iterator():
+    rows = _Batches(OwedWork)
+    for review in IntakeReview.objects.all().iterator(chunk_size=2000):
         rows.append(
             OwedWork(
                 kind="intake.review_decision",
@@ -22,7 +39,7 @@ def forward(apps, schema_editor):
                 finished_at=review.emailed_at,
             )
         )
-    for intake in Intake.objects.filter(is_urgent=True, submitted_at__isnull=False).iterator():
+    for intake in Intake.objects.filter(is_urgent=True, submitted_at__isnull=False).iterator(chunk_size=2000):
         rows.append(
             OwedWork(
                 kind="intake.urgent_alert",
@@ -35,7 +52,7 @@ def forward(apps, schema_editor):
                 finished_at=intake.urgent_alert_sent_at,
             )
         )
-    OwedWork.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    rows.flush()
 
 
 def backward(apps, schema_editor):
