@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("me/", views.dashboard, name="dashboard"),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("client/", include("clients.urls")),
     path("coaches/", include("coaching.urls")),
     path("bookings/", include("bookings.urls")),

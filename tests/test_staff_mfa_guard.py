@@ -1,4 +1,9 @@
+import time
+
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from accounts.access import role_required
@@ -44,9 +49,15 @@ def test_client_may_use_the_site_without_mfa(client, alice):
     assert client.get(reverse("dashboard")).status_code == 200
 
 
-def test_mfa_setup_page_itself_is_reachable_for_a_coach_without_mfa(client):
+def test_mfa_setup_page_itself_is_reachable_for_a_coach_without_mfa_after_a_fresh_password(client):
     CoachUserFactory(email="carol@example.com")
     response = client.post(reverse("account_login"), {"login": "carol@example.com", "password": PASSWORD})
+    assert response.status_code == 302
+    # Setting up a device asks for the password again, even right after signing in.
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert response.status_code == 302
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200, response.get("Location")
@@ -63,8 +74,11 @@ def test_role_guard_refuses_the_wrong_role(rf, alice, carol):
     from django.core.exceptions import PermissionDenied
 
     request = rf.get("/coach-only/")
+    request.session = SessionStore()
     request.user = alice
     with pytest.raises(PermissionDenied):
         coach_page(request)
     request.user = carol
+    request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "at": time.time(), "type": "totp"}]
+    request.session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(carol.pk)
     assert coach_page(request).content == b"ok"
