@@ -133,3 +133,22 @@ def sign_all_consents(client, *, share=True):
     for document in client_consents.DOCUMENTS:
         if document.required or share:
             client_consents.sign(client, document, signed_name=client.name)
+
+
+# --- sessions: a log-in that passed the second step -----------------------------------
+
+
+def session_with_second_step(user):
+    """A session (for RequestFactory requests) in which `user` signed in with password and
+    two-step code, recorded the way allauth records it."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": now}, {"method": "mfa", "at": now, "type": "totp"}]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    return session

@@ -11,6 +11,7 @@ from accounts.models import AuditEvent
 from bookings.models import Status
 from coaching import notes
 from coaching.models import NoteAddendum, SessionNote
+from tests.factories import session_with_second_step
 from tests.notes_setup import coach_with_profile, past_session
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +187,7 @@ def test_an_error_report_from_the_note_page_shows_no_note_text(signed, carol, rf
     monkeypatch.setattr(note_views.messages, "success", fail)
     request = rf.post(f"/coaches/sessions/{signed.pk}/note/", {"action": "addendum", "text": "secret addendum words"})
     request.user = carol
+    request.session = session_with_second_step(carol)
     try:
         note_views.session_note(request, signed.pk)
     except RuntimeError:

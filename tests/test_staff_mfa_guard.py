@@ -1,14 +1,10 @@
-import time
-
 import pytest
-from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from accounts.access import role_required
 from accounts.models import Role
-from tests.factories import PASSWORD, AdminFactory, CoachUserFactory, with_mfa
+from tests.factories import PASSWORD, AdminFactory, CoachUserFactory, session_with_second_step, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +75,5 @@ def test_role_guard_refuses_the_wrong_role(rf, alice, carol):
     with pytest.raises(PermissionDenied):
         coach_page(request)
     request.user = carol
-    request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "mfa", "at": time.time(), "type": "totp"}]
-    request.session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(carol.pk)
+    request.session = session_with_second_step(carol)
     assert coach_page(request).content == b"ok"
