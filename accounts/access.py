@@ -1,14 +1,19 @@
 """Who may reach which page: the one guard every role-limited view goes through.
 
-Coaches and admins read health information, so until they have set up two-factor
-authentication every page of theirs sends them to set it up. Objects are scoped by
-each model's `visible_to(user)` queryset; another person's object answers 404.
+Coaches and admins read health information. Until they have set up two-factor
+authentication every page of theirs sends them to set it up; after that, a page opens
+only in a session whose own log-in passed the second step (allauth's authentication
+records), not merely because the account has a device. Objects are scoped by each
+model's `visible_to(user)` queryset; another person's object answers 404.
 """
 
 from functools import wraps
 from urllib.parse import urlencode
 
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -16,24 +21,47 @@ from django.urls import reverse
 
 from .models import Role
 
+# Set on a request the guard turned away: such a request does not count as activity.
+REFUSED = "waypoint_access_refused"
+
 
 def has_mfa(user):
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def passed_second_step(request, user):
+    """Whether this session's log-in (or its enrolment) proved the second factor."""
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
 
 
 def mfa_setup_redirect(request):
     return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
 
 
+def refused(request):
+    setattr(request, REFUSED, True)
+
+
 def check(request, roles):
     """None when the request may go on; otherwise the response that stops it."""
     user = request.user
     if not user.is_authenticated:
+        refused(request)
         return redirect_to_login(request.get_full_path())
     if roles and user.role not in roles:
+        refused(request)
         raise PermissionDenied
     if user.needs_mfa and not has_mfa(user):
+        refused(request)
         return mfa_setup_redirect(request)
+    if user.needs_mfa and not passed_second_step(request, user):
+        # Signed in with a password alone while the account had no device yet; a device
+        # added since (from anywhere) does not make this session trusted.
+        refused(request)
+        next_path = request.get_full_path()
+        logout(request)
+        messages.info(request, "Please sign in again with your two-step code.")
+        return redirect_to_login(next_path)
     return None
 
 

@@ -1,6 +1,6 @@
 import zoneinfo
 from datetime import datetime
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.zones import is_valid_zone
+
+from .access import REFUSED
 
 LAST_SEEN_KEY = "waypoint.last_seen"
 
@@ -22,15 +24,20 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.needs_mfa:
-            now = timezone.now()
-            last_seen = request.session.get(LAST_SEEN_KEY)
-            if last_seen and now - datetime.fromisoformat(last_seen) > settings.STAFF_IDLE_TIMEOUT:
-                logout(request)
-                messages.info(request, "You were signed out after a while without activity. Please sign in again.")
-                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+        if user is None or not user.is_authenticated or not user.needs_mfa:
+            return self.get_response(request)
+        now = timezone.now()
+        last_seen = request.session.get(LAST_SEEN_KEY)
+        if last_seen and now - datetime.fromisoformat(last_seen) > settings.STAFF_IDLE_TIMEOUT:
+            logout(request)
+            messages.info(request, "You were signed out after a while without activity. Please sign in again.")
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
+        response = self.get_response(request)
+        # Only a request that was let in counts as activity: a page the guard refused (a
+        # wrong role, a missing second step) must not keep an abandoned session alive.
+        if request.user.is_authenticated and not getattr(request, REFUSED, False) and response.status_code != 403:
             request.session[LAST_SEEN_KEY] = now.isoformat()
-        return self.get_response(request)
+        return response
 
 
 TZ_COOKIE = "waypoint_tz"

@@ -2,6 +2,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from core.zones import zone_named
 
@@ -45,6 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Changed when the second step is turned on or off: every session signed before then ends.
+    session_stamp = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = UserManager()
 
@@ -62,6 +65,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Django's admin is for admins only; the role decides, not a separate flag.
         self.is_staff = self.role == Role.ADMIN
         super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django signs the password hash into each session, so a new password ends the
+        # others. The stamp joins it for the same effect when the second step changes;
+        # without a stamp the hash is Django's own, so sessions survive this code's arrival.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = f"{self.password}:{self.session_stamp}" if self.session_stamp else self.password
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def is_client(self):
@@ -102,3 +113,33 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or 'system'} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Invitation(models.Model):
+    """An admin's invitation for a coach or an admin to join. The link in the e-mail
+    carries an HMAC of this row (never stored), works once, and for 48 hours."""
+
+    STAFF_CHOICES = [(Role.COACH, "Coach"), (Role.ADMIN, "Admin")]
+
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=10, choices=STAFF_CHOICES)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.email} as {self.get_role_display().lower()}"
+
+    def token(self):
+        return salted_hmac(
+            "accounts.Invitation", f"{self.pk}:{self.email}:{self.role}:{self.created_at.isoformat()}", algorithm="sha256"
+        ).hexdigest()
+
+    def is_open(self, now=None):
+        return self.accepted_at is None and self.withdrawn_at is None and (now or timezone.now()) < self.expires_at

@@ -34,6 +34,13 @@ def cancel_by_coach(booking, *, actor, reason="", now=None, request=None):
     now = now or timezone.now()
     if booking.status != Status.CONFIRMED:
         raise NotAllowed("Only a confirmed session can be cancelled.")
+    if booking.starts_at <= now:
+        # A session that has begun is marked completed or missed; it is not refunded by
+        # calling it cancelled afterwards. An admin can still refund it on purpose.
+        raise NotAllowed(
+            "This session has already started, so it can no longer be cancelled. "
+            "Mark it as completed or missed; if a refund is due, please ask an admin."
+        )
     with transaction.atomic():
         booking = transitions.cancel(booking, by=CancelledBy.COACH, actor=actor, reason=reason, now=now, request=request)
         notices.owe(booking, NoticeKind.COACH_CANCELLATION)

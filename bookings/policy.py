@@ -4,8 +4,8 @@ are in `cancellation.py`).
 A client may cancel or move a session up to the session type's notice (24 hours by
 default) before it starts: a cancellation then gets a full refund. Later, the client
 can still cancel, without a refund, and can no longer move it. A session can be moved
-a limited number of times (2 by default). A coach may cancel at any time, and the
-client then gets a full refund and an apology.
+a limited number of times (2 by default). A coach may cancel at any time before the
+session starts, and the client then gets a full refund and an apology.
 """
 
 from datetime import timedelta

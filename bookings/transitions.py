@@ -209,10 +209,13 @@ def reschedule(booking, new_start, *, actor=None, now=None, request=None):
             "You can still cancel it under the policy."
         )
     _expire_stale(Booking.objects.filter(coach=coach), now)
-    if not availability.is_open_slot(coach, booking.session_type, new_start, now=now):
+    # The booking's own length, not the session type's today: the coach may have changed it.
+    duration = booking.ends_at - booking.starts_at
+    if not availability.is_open_slot(
+        coach, booking.session_type, new_start, now=now, duration_minutes=int(duration.total_seconds() // 60)
+    ):
         raise SlotTaken()
     old_start = booking.starts_at
-    duration = booking.ends_at - booking.starts_at
     booking.starts_at = new_start
     booking.ends_at = new_start + duration
     booking.blocked_from = new_start - timedelta(minutes=coach.buffer_before_minutes)

@@ -92,24 +92,38 @@ def rescore(intake):
         intake.dast_score, intake.dast_band = None, ""
 
 
+# What a client's step may write. The status and review times belong to submission and
+# review alone: a draft saved from a page opened before an admin decided must not undo it.
+NOT_WRITTEN_BY_A_STEP = {"id", "client", "status", "submitted_at", "reviewed_at", "urgent_alert_sent_at", "created_at"}
+
+
+def step_fields():
+    return [field.name for field in Intake._meta.concrete_fields if field.name not in NOT_WRITTEN_BY_A_STEP]
+
+
 def save_step(intake, slug, form, *, complete, request=None):
-    """Save one step's form as a draft; `complete` marks the step done (all it asks is answered)."""
-    if not intake.is_editable:
-        raise ValidationError("This intake has been submitted and can no longer be changed.")
-    screens_before = (intake.asks_audit_c, intake.asks_dast)
-    form.apply(intake)
-    if slug == "reasons" and (intake.asks_audit_c, intake.asks_dast) != screens_before:
-        # Different substances ask different questions: the screening step must be seen again.
-        mark_open(intake, "screening")
-    if slug == "safety" and intake.thoughts_of_self_harm:
-        # Stays set even if the answer later changes: an admin should still look first.
-        intake.is_urgent = True
-    rescore(intake)
-    if complete:
-        mark_done(intake, slug)
-    intake.save()
-    # Every write of an intake is on the audit trail; the answers themselves are not copied there.
-    record("intake.saved", actor=intake.client, obj=intake, request=request, step=slug, complete=complete)
+    """Save one step's form as a draft; `complete` marks the step done (all it asks is answered).
+    Returns the intake as saved."""
+    with transaction.atomic():
+        # The row is locked, and editability read from it, so that a submission or a
+        # review landing at the same moment is seen rather than overwritten.
+        intake = Intake.objects.select_for_update().select_related("client").get(pk=intake.pk)
+        if not intake.is_editable:
+            raise ValidationError("This intake has been submitted and can no longer be changed.")
+        screens_before = (intake.asks_audit_c, intake.asks_dast)
+        form.apply(intake)
+        if slug == "reasons" and (intake.asks_audit_c, intake.asks_dast) != screens_before:
+            # Different substances ask different questions: the screening step must be seen again.
+            mark_open(intake, "screening")
+        if slug == "safety" and intake.thoughts_of_self_harm:
+            # Stays set even if the answer later changes: an admin should still look first.
+            intake.is_urgent = True
+        rescore(intake)
+        if complete:
+            mark_done(intake, slug)
+        intake.save(update_fields=step_fields())
+        # Every write of an intake is on the audit trail; the answers themselves are not copied there.
+        record("intake.saved", actor=intake.client, obj=intake, request=request, step=slug, complete=complete)
     return intake
 
 

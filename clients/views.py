@@ -86,7 +86,11 @@ def intake_step(request, slug):
                     return redirect("clients:intake_summary")
             elif slug != "consents":
                 said_yes_before = intake.thoughts_of_self_harm is True
-                flow.save_step(intake, slug, form, complete=action == "next", request=request)
+                try:
+                    intake = flow.save_step(intake, slug, form, complete=action == "next", request=request)
+                except ValidationError:
+                    # Sent or reviewed meanwhile (in another tab, or by an admin): show where it stands.
+                    return redirect("clients:intake_summary")
                 # A new "yes" keeps the client on this page, with the crisis resources, until they choose to go on.
                 just_said_yes = slug == "safety" and action == "next" and intake.thoughts_of_self_harm and not said_yes_before
             if just_said_yes:

@@ -40,3 +40,7 @@ class CoachProfileAdmin(AdminRoleMixin, admin.ModelAdmin):
     # The feed token is a secret address; admins never need to read it.
     exclude = ["feed_token"]
     inlines = [SessionTypeInline, WeeklyHoursInline, TimeOffInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Chosen once: the profile's bookings and signed notes belong to that account.
+        return ["user"] if obj is not None else []

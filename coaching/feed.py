@@ -7,6 +7,8 @@ import unicodedata
 
 from icalendar import Calendar, Event
 
+from accounts.models import Role
+
 from .models import CoachProfile, TimeOff
 
 
@@ -51,4 +53,5 @@ def reset_feed_token(coach):
 
 
 def coach_for_feed(token):
-    return CoachProfile.objects.filter(feed_token=token, user__is_active=True).first()
+    # The feed is a coach's: it stops answering when its owner is no longer an active coach.
+    return CoachProfile.objects.filter(feed_token=token, user__is_active=True, user__role=Role.COACH).first()

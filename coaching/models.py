@@ -26,15 +26,16 @@ def new_feed_token():
 
 class CoachProfileQuerySet(models.QuerySet):
     def listed(self):
-        """Coaches clients may find and book."""
-        return self.filter(is_listed=True, user__is_active=True)
+        """Coaches clients may find and book: listed, and still an active coach (a profile
+        left behind by someone who became an admin, or left, is not offered)."""
+        return self.filter(is_listed=True, user__is_active=True, user__role=Role.COACH)
 
     def visible_to(self, user):
         """Public profiles for everyone; a coach also sees their own unlisted profile."""
         if user.is_authenticated and user.role == Role.ADMIN:
             return self.all()
         if user.is_authenticated and user.role == Role.COACH:
-            return self.filter(models.Q(is_listed=True, user__is_active=True) | models.Q(user=user))
+            return self.filter(models.Q(is_listed=True, user__is_active=True, user__role=Role.COACH) | models.Q(user=user))
         return self.listed()
 
     def editable_by(self, user):

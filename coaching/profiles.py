@@ -16,7 +16,7 @@ def profile_for(user):
 
 
 def directory(user, *, specialty="", language=""):
-    coaches = CoachProfile.objects.visible_to(user).filter(is_listed=True, user__is_active=True)
+    coaches = CoachProfile.objects.visible_to(user) & CoachProfile.objects.listed()
     if specialty:
         coaches = coaches.filter(specialties__contains=[specialty])
     if language:

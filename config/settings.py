@@ -155,6 +155,10 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Waypoint: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Tell people by e-mail when their password, addresses or two-step sign-in change, and
+# ask for the password again before any of those changes (a left-open session is not enough).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # Rate limits stay at allauth's defaults; they live in the Redis cache, shared by all web processes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Waypoint"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("deliveries/", deliveries.failed, name="deliveries"),
     path("deliveries/<int:pk>/again/", deliveries.try_again, name="deliveries_try_again"),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     path("client/", include("clients.urls")),
     path("coaches/", include("coaching.urls")),
     path("bookings/", include("bookings.web.urls")),

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 import redis
 from django.conf import settings
@@ -19,6 +21,39 @@ def services_answer():
         assert client.ping(), f"Redis at {settings.REDIS_URL} did not answer"
     finally:
         client.close()
+
+
+def _second_step_records(user):
+    from allauth.mfa.models import Authenticator
+
+    device = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if device is None:
+        return None
+    now = time.time()
+    return [{"method": "password", "at": now}, {"method": "mfa", "at": now, "id": device.pk, "type": device.type}]
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_step(monkeypatch):
+    """`client.force_login(carol)` stands for a whole log-in: for coaches and admins with a
+    device that includes the two-step code, recorded as allauth records it. Tests of the
+    guard itself sign in with a password alone: `force_login(carol, second_step=False)`."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
+    from django.test import Client
+
+    plain = Client.force_login
+
+    def force_login(self, user, backend=None, *, second_step=True):
+        plain(self, user, backend)
+        records = _second_step_records(user) if second_step and user.needs_mfa else None
+        if records:
+            session = self.session
+            session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+            session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(autouse=True)

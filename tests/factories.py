@@ -2,13 +2,17 @@
 payments. Tests name people as STYLE.md does: alice and bob (clients), carol and dave
 (coaches), erin (admin); tests/conftest.py makes them from these factories."""
 
+import time as clock
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.internal.flows.login import _AUTHENTICATION_METHODS_USER_SESSION_KEY
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -196,3 +200,16 @@ def demo_paid(booking):
         succeeded_at=timezone.now(),
     )
     return transitions.confirm(booking, payment=payment)
+
+
+# --- sessions: a log-in that passed the second step -----------------------------------
+
+
+def session_with_second_step(user):
+    """A session (for RequestFactory requests) in which `user` signed in with password and
+    two-step code, recorded the way allauth records it."""
+    session = SessionStore()
+    now = clock.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": now}, {"method": "mfa", "at": now, "type": "totp"}]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    return session

@@ -110,7 +110,7 @@ EMAIL_KINDS = sorted(kind for kind, handler in outbox.kinds().items() if handler
 
 def test_every_kind_of_email_is_known():
     assert EMAIL_KINDS == [
-        "booking.cancellation", "booking.coach_cancellation", "booking.confirmation", "booking.late_payment_refunded",
+        "accounts.invitation", "booking.cancellation", "booking.coach_cancellation", "booking.confirmation", "booking.late_payment_refunded",
         "booking.receipt", "booking.refund", "booking.reminder", "booking.reschedule", "coach.agenda",
         "intake.review_decision", "intake.urgent_alert",
     ]

@@ -11,7 +11,7 @@ from accounts.models import AuditEvent
 from bookings.models import Status
 from bookings import notes
 from bookings.models import NoteAddendum, SessionNote
-from tests.factories import bookable_coach, past_session
+from tests.factories import bookable_coach, past_session, session_with_second_step
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +201,7 @@ def test_an_error_report_from_the_note_page_shows_no_note_text(signed, carol, rf
     monkeypatch.setattr(note_views.messages, "success", fail)
     request = rf.post(f"/coaches/sessions/{signed.pk}/note/", {"action": "addendum", "text": "secret addendum words"})
     request.user = carol
+    request.session = session_with_second_step(carol)
     try:
         note_views.session_note(request, signed.pk)
     except RuntimeError:

@@ -1,9 +1,10 @@
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from accounts.access import role_required
 from accounts.models import Role
-from tests.factories import PASSWORD, AdminFactory, CoachUserFactory, with_mfa
+from tests.factories import PASSWORD, AdminFactory, CoachUserFactory, session_with_second_step, with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -44,9 +45,15 @@ def test_client_may_use_the_site_without_mfa(client, alice):
     assert client.get(reverse("dashboard")).status_code == 200
 
 
-def test_mfa_setup_page_itself_is_reachable_for_a_coach_without_mfa(client):
+def test_mfa_setup_page_itself_is_reachable_for_a_coach_without_mfa_after_a_fresh_password(client):
     CoachUserFactory(email="carol@example.com")
     response = client.post(reverse("account_login"), {"login": "carol@example.com", "password": PASSWORD})
+    assert response.status_code == 302
+    # Setting up a device asks for the password again, even right after signing in.
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert response.status_code == 302
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200, response.get("Location")
@@ -63,8 +70,10 @@ def test_role_guard_refuses_the_wrong_role(rf, alice, carol):
     from django.core.exceptions import PermissionDenied
 
     request = rf.get("/coach-only/")
+    request.session = SessionStore()
     request.user = alice
     with pytest.raises(PermissionDenied):
         coach_page(request)
     request.user = carol
+    request.session = session_with_second_step(carol)
     assert coach_page(request).content == b"ok"

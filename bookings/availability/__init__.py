@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Role
 from coaching.models import SessionType, TimeOff, WeeklyHours
 
 from . import busy as booking_busy
@@ -345,7 +346,7 @@ def compute_slots(coach, duration_minutes, start, end, *, now, hour_rows, padded
     return [_to_datetime(moment) for moment in iter_slots(plan)]
 
 
-def open_slots(coach, session_type, start, end, *, now=None, busy=None):
+def open_slots(coach, session_type, start, end, *, now=None, busy=None, duration_minutes=None):
     """Every bookable start in [start, end) for `session_type` with `coach`, as sorted
     UTC datetimes, on the coach's grid (wall-clock minutes that are a multiple of
     `slot_step_minutes`), such that the session plus buffers fits in working hours,
@@ -353,9 +354,11 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
 
     `busy`, when given, is every (start, end) UTC interval the coach is taken and
     replaces what the engine would fetch; the session plus buffers must not touch
-    any of it. When None, the engine fetches time off and, from `bookings.availability.busy`, the
-    time live bookings block (their own buffers included); the session plus buffers
-    must not overlap any of that either."""
+    any of it. When None, the engine fetches time off (buffers applied) and live
+    bookings from `bookings.availability.busy` (buffers already included).
+
+    `duration_minutes`, when given, replaces the session type's length: a booking keeps
+    the length it was made with, even if the coach has changed the type since."""
     now = now or timezone.now()
     earliest, latest = _window(coach, start, end, now)
     if earliest >= latest:
@@ -373,7 +376,7 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
     day_counts = counts[coach.pk] if coach.daily_cap is not None else None
     return compute_slots(
         coach,
-        session_type.duration_minutes,
+        duration_minutes or session_type.duration_minutes,
         start,
         end,
         now=now,
@@ -384,9 +387,10 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None):
     )
 
 
-def is_open_slot(coach, session_type, starts_at, *, now=None):
+def is_open_slot(coach, session_type, starts_at, *, now=None, duration_minutes=None):
     """Whether `starts_at` is still bookable: the booking flow's re-check of a chosen slot."""
-    return open_slots(coach, session_type, starts_at, starts_at + timedelta(seconds=1), now=now) == [starts_at]
+    slots = open_slots(coach, session_type, starts_at, starts_at + timedelta(seconds=1), now=now, duration_minutes=duration_minutes)
+    return slots == [starts_at]
 
 
 def _tagged(moments, name, coach_id):
@@ -412,7 +416,9 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
         duration = int(session_type_or_duration)
         types = SessionType.objects.all()
     # The same coaches as CoachProfile.objects.listed(), as a join rather than a subquery.
-    types = types.filter(is_active=True, duration_minutes=duration, coach__is_listed=True, coach__user__is_active=True)
+    types = types.filter(
+        is_active=True, duration_minutes=duration, coach__is_listed=True, coach__user__is_active=True, coach__user__role=Role.COACH
+    )
     if specialty:
         types = types.filter(coach__specialties__contains=[specialty])
     # One session type per coach: the cheapest that fits.

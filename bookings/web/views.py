@@ -287,7 +287,10 @@ def reschedule(request, pk):
 def reschedule_choices(booking, zone, *, days=14, per_day=8):
     """A few open times on each of the next days, in the viewer's zone."""
     now = timezone.now()
-    slots = availability.open_slots(booking.coach, booking.session_type, now, now + timedelta(days=days), now=now)
+    length = int((booking.ends_at - booking.starts_at).total_seconds() // 60)
+    slots = availability.open_slots(
+        booking.coach, booking.session_type, now, now + timedelta(days=days), now=now, duration_minutes=length
+    )
     per_date = {}
     choices = []
     for slot in slots:
