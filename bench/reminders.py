@@ -173,6 +173,8 @@ def seed():
         )
         print(f"{BOOKINGS:,} bookings: {time.monotonic() - step:.1f} s")
         step = time.monotonic()
+        # The foreign keys are deferred: check them now, or ALTER TABLE finds their events pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for name, definition in exclusions:
             cursor.execute(f'ALTER TABLE bookings_booking ADD CONSTRAINT "{name}" {definition}')
         print(f"exclusion constraints rebuilt and checked: {time.monotonic() - step:.1f} s")

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import audit
 from accounts.access import admin_required
 from core import outbox
 
@@ -26,8 +27,10 @@ def failed(request):
 @admin_required
 @require_POST
 def try_again(request, pk):
-    if outbox.try_again(pk) is None:
+    work = outbox.try_again(pk)
+    if work is None:
         messages.error(request, "That one is no longer waiting for a retry.")
     else:
+        audit.record("outbox.retried", actor=request.user, request=request, work_id=work.pk, kind=work.kind, about=work.about)
         messages.success(request, "It will be tried again in a moment.")
     return redirect("deliveries")

@@ -8,6 +8,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from tests.factories import ClientFactory, CoachUserFactory, bookable_coach
+
 BEFORE = [("bookings", "0003_notice_claim_lease"), ("clients", "0002_progress_log"), ("core", "0001_initial")]
 AFTER = [("bookings", "0005_outbox_moved"), ("clients", "0004_outbox_moved")]
 
@@ -31,14 +33,13 @@ def back_to_latest():
 def test_pending_and_sent_work_moves_into_the_outbox_once_each(back_to_latest):
     old = migrate(BEFORE)
     now = timezone.now().replace(microsecond=0)
-    User = old.get_model("accounts", "User")
-    alice = User.objects.create(email="alice@example.com", role="client", time_zone="America/Chicago")
-    carol = User.objects.create(email="carol@example.com", role="coach", time_zone="America/New_York")
-    coach = old.get_model("coaching", "CoachProfile").objects.create(user=carol, display_name="Carol", time_zone="America/New_York")
-    kind = old.get_model("coaching", "SessionType").objects.create(coach=coach, name="Session", duration_minutes=50, price_cents=0)
+    # People and coaches are made with today's models (their tables are not part of the
+    # move); the rows being moved, with the models as they were.
+    alice = ClientFactory(email="alice@example.com")
+    coach, kind = bookable_coach(CoachUserFactory(email="carol@example.com"), price_cents=0)
     starts = now + timedelta(days=3)
     booking = old.get_model("bookings", "Booking").objects.create(
-        coach=coach, client=alice, session_type=kind, starts_at=starts, ends_at=starts + timedelta(minutes=50),
+        coach_id=coach.pk, client_id=alice.pk, session_type_id=kind.pk, starts_at=starts, ends_at=starts + timedelta(minutes=50),
         blocked_from=starts, blocked_until=starts + timedelta(minutes=50), price_cents=0, currency="usd",
         cancellation_notice_hours=24, max_reschedules=2, status="confirmed",
     )
@@ -51,9 +52,9 @@ def test_pending_and_sent_work_moves_into_the_outbox_once_each(back_to_latest):
             booking=booking, offset_minutes=minutes, session_starts_at=starts,
             due_at=starts - timedelta(minutes=minutes), status=status,
         )
-    old.get_model("bookings", "CoachAgenda").objects.create(coach=coach, day=starts.date(), status="sent", sent_at=now)
+    old.get_model("bookings", "CoachAgenda").objects.create(coach_id=coach.pk, day=starts.date(), status="sent", sent_at=now)
     Intake = old.get_model("clients", "Intake")
-    intake = Intake.objects.create(client=alice, status="approved", is_urgent=True, submitted_at=now, urgent_alert_sent_at=now)
+    intake = Intake.objects.create(client_id=alice.pk, status="approved", is_urgent=True, submitted_at=now, urgent_alert_sent_at=now)
     review = old.get_model("clients", "IntakeReview").objects.create(intake=intake, action="approved")
 
     new = migrate(AFTER)

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from bookings import reminders
 from bookings.models import ReminderPreference
 from core import outbox
@@ -99,6 +100,10 @@ def test_erin_sees_a_failed_reminder_and_sends_it_again(client, alice, carol, er
     assert answer.headers["Location"] == "/deliveries/"
     reminder.refresh_from_db()
     assert (reminder.status, reminder.claimed_at, reminder.finished_at, reminder.attempts) == ("pending", None, None, 0)
+    retried = AuditEvent.objects.get(action="outbox.retried")
+    assert (retried.actor, retried.details) == (
+        erin, {"work_id": reminder.pk, "kind": "booking.reminder", "about": f"booking:{booking.pk}"}
+    )
     page = client.get("/deliveries/").content.decode()
     assert "It will be tried again in a moment." in page
     assert "None. Everything so far has gone out or was not needed any more." in page

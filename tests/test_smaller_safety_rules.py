@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from bookings import availability, policy, transitions
+from bookings import availability, cancellation, transitions
 from bookings.errors import NotAllowed, SlotTaken
 from bookings.models import Booking, Payment, PaymentStatus, Refund, Status
 from clients import intake as flow
@@ -48,7 +48,7 @@ def test_carol_cannot_cancel_into_a_refund_once_the_session_has_started(alice, c
     coach, session_type = carols
     booking = paid_past_session(coach, session_type, alice, minutes_ago=10)
     with pytest.raises(NotAllowed, match="already started"):
-        policy.cancel_by_coach(booking, actor=carol, reason="Oops")
+        cancellation.cancel_by_coach(booking, actor=carol, reason="Oops")
     booking.refresh_from_db()
     assert (booking.status, Refund.objects.count()) == (Status.CONFIRMED, 0)
 
@@ -68,7 +68,7 @@ def test_the_cancel_page_says_so_when_carol_tries_after_the_start(client, alice,
 def test_carol_still_cancels_with_a_full_refund_a_minute_before(alice, carol, carols, eager_tasks):
     coach, session_type = carols
     booking = demo_paid(transitions.place_hold(alice, session_type, local_time(coach, 2, 10)))
-    refund = policy.cancel_by_coach(booking, actor=carol, now=booking.starts_at - timedelta(minutes=1))
+    refund = cancellation.cancel_by_coach(booking, actor=carol, now=booking.starts_at - timedelta(minutes=1))
     assert refund.amount_cents == 6000
 
 
@@ -159,7 +159,7 @@ def test_a_moved_session_keeps_its_own_length_when_the_coach_shortened_the_type(
     # 4:15 pm: a 20-minute session would end before 5 pm; this 50-minute one would not.
     late = local_time(coach, 4, 16, 15)
     with pytest.raises(SlotTaken):
-        policy.reschedule_by_client(Booking.objects.get(pk=booking.pk), late, actor=alice)
+        cancellation.reschedule_by_client(Booking.objects.get(pk=booking.pk), late, actor=alice)
     booking.refresh_from_db()
     assert (booking.starts_at, booking.ends_at - booking.starts_at) == (start, timedelta(minutes=50))
     # The page offers only times where the whole session fits.
@@ -169,5 +169,5 @@ def test_a_moved_session_keeps_its_own_length_when_the_coach_shortened_the_type(
     last_fit = local_time(coach, 4, 16, 0)
     assert late.isoformat() not in offered
     assert last_fit.isoformat() in offered
-    moved = policy.reschedule_by_client(booking, last_fit, actor=alice)
+    moved = cancellation.reschedule_by_client(booking, last_fit, actor=alice)
     assert (moved.starts_at, moved.ends_at) == (last_fit, last_fit + timedelta(minutes=50))
