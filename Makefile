@@ -7,7 +7,7 @@ PORT ?= 8000
 # (localstripe registers its webhook there), so it is fixed here.
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test setup services venv browser migrate seed clean
+.PHONY: run test bench setup services venv browser wrk migrate seed clean
 
 run: setup migrate seed
 	@echo ""
@@ -18,6 +18,10 @@ run: setup migrate seed
 
 test: setup browser
 	$(PY) -m pytest
+
+# The page benchmark: its own database with the demo data, gunicorn with DEBUG off, wrk.
+bench: setup wrk
+	$(PY) bench/pages.py
 
 setup: venv services
 
@@ -34,6 +38,9 @@ services:
 
 browser:
 	bash scripts/browser.sh
+
+wrk:
+	bash scripts/wrk.sh
 
 migrate:
 	$(PY) manage.py migrate --noinput
