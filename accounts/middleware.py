@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -10,6 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 LAST_SEEN_KEY = "waypoint.last_seen"
+# Writing the session on every request only to move the idle timer costs a write per page;
+# once a minute is enough, at the price of a session ending up to a minute early.
+LAST_SEEN_EVERY = timedelta(minutes=1)
 
 
 class StaffIdleTimeoutMiddleware:
@@ -23,11 +26,13 @@ class StaffIdleTimeoutMiddleware:
         if user is not None and user.is_authenticated and user.needs_mfa:
             now = timezone.now()
             last_seen = request.session.get(LAST_SEEN_KEY)
-            if last_seen and now - datetime.fromisoformat(last_seen) > settings.STAFF_IDLE_TIMEOUT:
+            idle = now - datetime.fromisoformat(last_seen) if last_seen else None
+            if idle is not None and idle > settings.STAFF_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, "You were signed out after a while without activity. Please sign in again.")
                 return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
-            request.session[LAST_SEEN_KEY] = now.isoformat()
+            if idle is None or idle >= LAST_SEEN_EVERY:
+                request.session[LAST_SEEN_KEY] = now.isoformat()
         return self.get_response(request)
 
 

@@ -148,6 +148,9 @@ MFA_TOTP_ISSUER = "Waypoint"
 # Coaches and admins hold health information: their sessions end after 30 idle minutes.
 STAFF_IDLE_TIMEOUT = timedelta(minutes=env.int("STAFF_IDLE_MINUTES", default=30))
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+# Sessions are read from Redis on every request and kept in PostgreSQL too, so a Redis
+# restart signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
