@@ -26,12 +26,6 @@ def valid_time_zone(name):
     return name in _known_zones()
 
 
-@lru_cache(maxsize=1)
-def zone_choices():
-    """(name, label) of every region/city zone, and UTC, for the forms that ask for one."""
-    return tuple((name, name.replace("_", " ")) for name in sorted(_known_zones()) if "/" in name or name == "UTC")
-
-
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from accounts.models import zone_choices
+from accounts.zone_picker import ZoneField
 
 from .hours import overlapping_hours
 from .models import CoachProfile, SessionType, Specialty, WeeklyHours
@@ -9,7 +9,11 @@ CURRENCIES = [("usd", "US dollars"), ("cad", "Canadian dollars"), ("gbp", "Pound
 
 
 class ZoneForm(forms.Form):
-    zone = forms.ChoiceField(label="Show times in", choices=zone_choices)
+    zone = ZoneField(label="Show times in")
+
+    def __init__(self, *args, viewer_zone="", coach_zone="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].suggest((viewer_zone, "yours"), (coach_zone, "your coach's"))
 
 
 class DirectoryFilterForm(forms.Form):
@@ -28,7 +32,7 @@ class CoachProfileForm(forms.ModelForm):
     languages = forms.CharField(
         label="Languages you coach in", help_text="Separate them with commas, e.g. English, Spanish.", max_length=300, required=False
     )
-    time_zone = forms.ChoiceField(label="Your time zone", choices=zone_choices, help_text="Your weekly hours are in this zone.")
+    time_zone = ZoneField(label="Your time zone", help_text="Your weekly hours are in this zone.")
     meeting_link = forms.URLField(
         label="Your video meeting link",
         required=False,
