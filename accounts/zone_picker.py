@@ -28,6 +28,12 @@ def _datalist(list_id):
     return format_html('<datalist id="{}">{}</datalist>', list_id, options)
 
 
+@lru_cache(maxsize=1)
+def _common_options():
+    # Never selected: the chosen zone is always shown first, under "Suggested".
+    return {zone: str(format_html('<option value="{}">{}</option>', zone, zones.label(zone))) for zone in zones.COMMON}
+
+
 def _option(value, text, selected):
     return format_html('<option value="{}"{}>{}</option>', value, mark_safe(" selected") if selected else "", text)
 
@@ -71,7 +77,8 @@ class ZonePicker(forms.Widget):
             parts += [_option(z, f"{zones.label(z)} ({why})" if why else zones.label(z), z == chosen) for z, why in suggested]
             parts.append("</optgroup>")
         parts.append('<optgroup label="Common zones">')
-        parts += [_option(z, zones.label(z), False) for z in common]
+        options = _common_options()
+        parts += [options[z] for z in common]
         parts.append("</optgroup></select>")
         search_id = select_id + SEARCH_SUFFIX
         list_id = select_id + "_names"

@@ -14,8 +14,10 @@ answers 200 with `wrk`: BENCH_CONNECTIONS (16) connections for BENCH_SECONDS (3)
 seconds, with the bare view measured between every two pages (BENCH_BARE_SECONDS, 2) so
 that each ratio compares runs made under the same load. One line per page: requests per
 second, the bare view's, the ratio, p50 and p99 latency, SQL queries for one request
-(counted in this process with the same session), the size of the page and the load
-average. It ends with the worst and the median ratio and the targets.
+(counted in this process with the same session), the size of the page, gunicorn's CPU
+time per request and the bare view's divided by it (steadier than requests per second
+when other work shares the machine, though it leaves out PostgreSQL and Redis), and the
+load average. It ends with the worst and the median ratio and the targets.
 
 Paths given on the command line measure only the pages whose path contains one of them.
 --profile prints, for each page that misses a target, a cProfile of 50 requests made in
@@ -71,7 +73,7 @@ TARGETS = [
     # (what, test on the results)
     ("coach page, visitor: ratio >= 0.25 and p99 < 100 ms", lambda r: _coach(r, "visitor", 0.25)),
     ("coach page, signed in: ratio >= 0.25 and p99 < 100 ms", lambda r: _coach(r, "client", 0.25)),
-    ("directory: ratio >= 0.30", lambda r: all(x["ratio"] >= 0.30 for x in r if x["name"] == "coaching:directory")),
+    ("directory, visitor: ratio >= 0.30", lambda r: all(x["ratio"] >= 0.30 for x in r if x["name"] == "coaching:directory" and x["role"] == "visitor")),
     ("no page below 0.10", lambda r: min(x["ratio"] for x in r) >= 0.10),
     ("median signed-in page >= 0.15", lambda r: statistics.median(x["ratio"] for x in r if x["role"] in SIGNED_IN) >= 0.15),
 ]
@@ -348,11 +350,31 @@ def count_queries(path, cookies):
 LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
 
+def server_cpu_seconds():
+    """CPU time used so far by gunicorn's workers (not PostgreSQL's or Redis's, which
+    other work on this machine shares)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == SERVER_PID[0]:  # a worker: its parent is the master
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+SERVER_PID = [0]
+
+
 def wrk(path, cookies, seconds=SECONDS):
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     for key, value in headers_for(cookies).items():
         command += ["-H", f"{key}: {value}"]
+    cpu_before = server_cpu_seconds()
     out = subprocess.run([*command, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True).stdout
+    cpu = server_cpu_seconds() - cpu_before
+    done = int(re.search(r"(\d+) requests in", out).group(1))
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     latency = {int(p): float(v) * scale[unit] for p, v, unit in LATENCY.findall(out)}
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -363,11 +385,14 @@ def wrk(path, cookies, seconds=SECONDS):
         problems.append(f"{bad.group(1)} non-2xx answers")
     if errors:
         problems.append(f"socket errors: {errors.group(1)}")
-    return {"rps": rps, "p50": latency.get(50, 0.0), "p99": latency.get(99, 0.0), "problems": problems}
+    cpu_ms = cpu * 1000 / max(done, 1)
+    return {"rps": rps, "p50": latency.get(50, 0.0), "p99": latency.get(99, 0.0), "cpu_ms": cpu_ms, "problems": problems}
 
 
 def _applies(label, row):
-    return ("coach page" in label and row["name"] == "coaching:coach") or ("directory" in label and row["name"] == "coaching:directory")
+    if "coach page" in label:
+        return row["name"] == "coaching:coach"
+    return "directory" in label and row["name"] == "coaching:directory" and row["role"] == "visitor"
 
 
 def profile(path, cookies, title, requests=50):
@@ -418,6 +443,7 @@ def main():
 
     clear_site_cache()
     server = start_gunicorn(production, scratch / "gunicorn.log")
+    SERVER_PID[0] = server.pid
     results = []
     try:
         sessions = {
@@ -440,7 +466,11 @@ def main():
         # the mean of the runs either side: the machine's load drifts, the ratio should not.
         bare_before = wrk(BARE, {}, seconds=BARE_SECONDS)
         bares = [bare_before["rps"]]
-        print(f"{'page':<44} {'who':<8} {'req/s':>7} {'bare':>6} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'queries':>7} {'KB':>6} {'load':>5}")
+        bare_cpus = [bare_before["cpu_ms"]]
+        print(
+            f"{'page':<44} {'who':<8} {'req/s':>7} {'bare':>6} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'queries':>7} {'KB':>6} "
+            f"{'cpu ms':>6} {'cpu r.':>6} {'load':>5}"
+        )
         for name, role, path in measured:
             cookies = sessions[role]
             warm(path, cookies)
@@ -449,15 +479,20 @@ def main():
             figures = wrk(path, cookies)
             bare_after = wrk(BARE, {}, seconds=BARE_SECONDS)
             bares.append(bare_after["rps"])
+            bare_cpus.append(bare_after["cpu_ms"])
             bare = (bare_before["rps"] + bare_after["rps"]) / 2
+            bare_cpu = (bare_before["cpu_ms"] + bare_after["cpu_ms"]) / 2
             bare_before = bare_after
             ratio = figures["rps"] / bare
+            cpu_ratio = bare_cpu / max(figures["cpu_ms"], 0.001)
             load = os.getloadavg()[0]
-            results.append({"name": name, "role": role, "path": path, "queries": queries, "kb": size, **figures, "ratio": ratio})
+            results.append(
+                {"name": name, "role": role, "path": path, "queries": queries, "kb": size, **figures, "ratio": ratio, "cpu_ratio": cpu_ratio}
+            )
             note = f"  ({'; '.join(figures['problems'])})" if figures["problems"] else ""
             print(
                 f"{path[:44]:<44} {role:<8} {figures['rps']:7.0f} {bare:6.0f} {ratio:6.2f} {figures['p50']:7.1f} {figures['p99']:7.1f} "
-                f"{queries:7d} {size:6.1f} {load:5.2f}{note}",
+                f"{queries:7d} {size:6.1f} {figures['cpu_ms']:6.2f} {cpu_ratio:6.2f} {load:5.2f}{note}",
                 flush=True,
             )
         if PROFILE:
@@ -470,7 +505,8 @@ def main():
 
     print(
         f"bare view: {statistics.median(bares):.0f} requests/s median over {len(bares)} runs "
-        f"(from {min(bares):.0f} to {max(bares):.0f} as the machine's load changed)."
+        f"(from {min(bares):.0f} to {max(bares):.0f} as the machine's load changed); "
+        f"gunicorn's CPU per bare request: median {statistics.median(bare_cpus):.2f} ms."
     )
     for name, why in left_out:
         print(f"not measured: {name} ({why})")
@@ -479,6 +515,14 @@ def main():
     print(f"Load average after: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores.")
     print(f"worst ratio: {worst['ratio']:.2f} ({worst['path']} as {worst['role']})")
     print(f"median ratio: {statistics.median(r['ratio'] for r in results):.2f}; signed-in pages: {statistics.median(signed_in):.2f}")
+    # Less moved by other work on the machine: how much of gunicorn's CPU a page takes
+    # compared with the bare view (the database's and Redis's share is not in it).
+    worst_cpu = min(results, key=lambda r: r["cpu_ratio"])
+    signed_in_cpu = [r["cpu_ratio"] for r in results if r["role"] in SIGNED_IN]
+    print(
+        f"by gunicorn's CPU per request: worst {worst_cpu['cpu_ratio']:.2f} ({worst_cpu['path']} as {worst_cpu['role']}), "
+        f"median {statistics.median(r['cpu_ratio'] for r in results):.2f}, signed-in median {statistics.median(signed_in_cpu):.2f}"
+    )
     met = True
     for label, test in TARGETS:
         ok = test(results)
