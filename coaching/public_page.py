@@ -41,10 +41,11 @@ def listed_coach(pk):
     card = cache.get(key)
     if card is None:
         coach = CoachProfile.objects.listed().only(*PUBLIC_FIELDS).filter(pk=pk).first()
-        types = list(SessionType.objects.filter(coach_id=pk, is_active=True)) if coach else []
-        card = (time_ns(), coach, types)
+        if coach is None:
+            return None  # not kept: made-up ids must not fill the cache
+        card = (time_ns(), coach, list(SessionType.objects.filter(coach_id=pk, is_active=True)))
         cache.set(key, card, SECONDS)
-    return card if card[1] is not None else None
+    return card
 
 
 def open_times_html(version, coach, session_type, zone, start, week, draw):
