@@ -10,7 +10,7 @@ export DEBUG := 1
 # (localstripe registers its webhook there), so it is fixed here.
 SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test setup services venv browser migrate seed clean
+.PHONY: run test bench setup services venv browser wrk migrate seed clean
 
 run: setup migrate seed
 	@echo ""
@@ -22,6 +22,10 @@ run: setup migrate seed
 test: setup browser
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+
+# The page benchmark: its own database with the demo data, gunicorn with DEBUG off, wrk.
+bench: setup wrk
+	$(PY) bench/pages.py
 
 setup: venv services
 
@@ -38,6 +42,9 @@ services:
 
 browser:
 	bash scripts/browser.sh
+
+wrk:
+	bash scripts/wrk.sh
 
 migrate:
 	$(PY) manage.py migrate --noinput

@@ -34,5 +34,21 @@ def record(action, *, actor=None, obj=None, request=None, **details):
     )
 
 
+def record_many(action, *, actor, objs, request=None, details=lambda obj: {}):
+    """Append one event per object in `objs`, in one statement (a page that reads many)."""
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            actor_email=getattr(actor, "email", "") or "",
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            ip=client_ip(request),
+            details=details(obj),
+        )
+        for obj in objs
+    )
+
+
 def history(obj):
     return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))

@@ -1,5 +1,5 @@
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import unquote, urlencode
 
 from django.conf import settings
@@ -14,6 +14,9 @@ from core.zones import is_valid_zone
 from .access import REFUSED
 
 LAST_SEEN_KEY = "waypoint.last_seen"
+# Writing the session on every request only to move the idle timer costs a write per page;
+# once a minute is enough, at the price of a session ending up to a minute early.
+LAST_SEEN_EVERY = timedelta(minutes=1)
 
 
 class StaffIdleTimeoutMiddleware:
@@ -28,14 +31,17 @@ class StaffIdleTimeoutMiddleware:
             return self.get_response(request)
         now = timezone.now()
         last_seen = request.session.get(LAST_SEEN_KEY)
-        if last_seen and now - datetime.fromisoformat(last_seen) > settings.STAFF_IDLE_TIMEOUT:
+        idle = now - datetime.fromisoformat(last_seen) if last_seen else None
+        if idle is not None and idle > settings.STAFF_IDLE_TIMEOUT:
             logout(request)
             messages.info(request, "You were signed out after a while without activity. Please sign in again.")
             return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
         response = self.get_response(request)
         # Only a request that was let in counts as activity: a page the guard refused (a
-        # wrong role, a missing second step) must not keep an abandoned session alive.
-        if request.user.is_authenticated and not getattr(request, REFUSED, False) and response.status_code != 403:
+        # wrong role, a missing second step) must not keep an abandoned session alive. The
+        # session is written at most once a minute, not on every request.
+        let_in = request.user.is_authenticated and not getattr(request, REFUSED, False) and response.status_code != 403
+        if let_in and (idle is None or idle >= LAST_SEEN_EVERY):
             request.session[LAST_SEEN_KEY] = now.isoformat()
         return response
 

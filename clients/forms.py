@@ -4,7 +4,7 @@ required yet, but what is given must be valid) or to complete the step."""
 
 from django import forms
 
-from core.zones import is_valid_zone, zone_choices
+from accounts.zone_picker import ZoneField
 
 from . import consents, scoring
 from .models import IntakeGoal, Substance, Treatment
@@ -30,14 +30,10 @@ class StepForm(forms.Form):
                 field.required = False
 
 
-def time_zone_choices():
-    return [("", "Choose your time zone"), *zone_choices()]
-
-
 class AboutForm(StepForm):
     preferred_name = forms.CharField(label="What would you like us to call you?", max_length=80)
     pronouns = forms.CharField(label="Pronouns (optional)", max_length=40, required=False, help_text="For example she/her, he/him, they/them.")
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices, help_text="Session times are shown in this zone.")
+    time_zone = ZoneField(label="Your time zone", blank_label="Choose your time zone", help_text="Session times are shown in this zone.")
     language = forms.CharField(label="Language you would like to be coached in", max_length=40, initial="English")
     phone = forms.CharField(label="Phone (optional)", max_length=32, required=False, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
     emergency_contact = forms.CharField(
@@ -61,12 +57,6 @@ class AboutForm(StepForm):
             "phone": intake.phone,
             "emergency_contact": intake.emergency_contact,
         }
-
-    def clean_time_zone(self):
-        value = self.cleaned_data["time_zone"]
-        if value and not is_valid_zone(value):
-            raise forms.ValidationError("That is not a time zone we know.")
-        return value
 
     def apply(self, intake):
         for name in ["preferred_name", "pronouns", "time_zone", "language", "phone", "emergency_contact"]:

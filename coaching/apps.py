@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class CoachingConfig(AppConfig):
     name = "coaching"
+
+    def ready(self):
+        from . import public_page
+
+        public_page.connect()

@@ -4,7 +4,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from core.zones import zone_choices
+from accounts.zone_picker import ZoneField
 
 from .hours import overlapping_hours
 from .models import MIDNIGHT, CoachProfile, SessionType, Specialty, WeeklyHours
@@ -16,7 +16,11 @@ CURRENCIES = [("usd", "US dollars"), ("cad", "Canadian dollars"), ("gbp", "Pound
 
 
 class ZoneForm(forms.Form):
-    zone = forms.ChoiceField(label="Show times in", choices=zone_choices)
+    zone = ZoneField(label="Show times in")
+
+    def __init__(self, *args, viewer_zone="", coach_zone="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].suggest((viewer_zone, "yours"), (coach_zone, "your coach's"))
 
 
 class DirectoryFilterForm(forms.Form):
@@ -35,7 +39,7 @@ class CoachProfileForm(forms.ModelForm):
     languages = forms.CharField(
         label="Languages you coach in", help_text="Separate them with commas, e.g. English, Spanish.", max_length=300, required=False
     )
-    time_zone = forms.ChoiceField(label="Your time zone", choices=zone_choices, help_text="Your weekly hours are in this zone.")
+    time_zone = ZoneField(label="Your time zone", help_text="Your weekly hours are in this zone.")
     meeting_link = forms.URLField(
         label="Your video meeting link",
         required=False,

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -17,6 +19,7 @@ from bookings.availability import open_slots
 from clients.eligibility import intake_approved
 
 from . import calendar as week_calendar
+from . import public_page
 from . import feed as ics
 from .forms import (
     BookingRulesForm,
@@ -29,8 +32,7 @@ from .forms import (
 )
 from .hours import hours_by_weekday
 from .models import CoachProfile, SessionType, Specialty, TimeOff, WeeklyHours
-from .profiles import directory as find_coaches
-from .profiles import languages_offered, profile_for
+from .profiles import profile_for
 from .slot_days import group_by_day, viewer_week
 from .time_off import add_time_off
 
@@ -48,40 +50,60 @@ def _int(value, default=0):
 
 
 def directory(request):
-    form = DirectoryFilterForm(request.GET or None, languages=languages_offered())
-    specialty = language = ""
+    state = public_page.directory_state()
+    form = DirectoryFilterForm(request.GET or None, languages=state[1])
+    filters = ("", "") if not form.is_bound else None
     if form.is_bound and form.is_valid():
-        specialty, language = form.cleaned_data["specialty"], form.cleaned_data["language"]
-    coaches = find_coaches(request.user, specialty=specialty, language=language)
-    return render(request, "coaching/directory.html", {"form": form, "coaches": coaches, "specialty_labels": dict(Specialty.choices)})
+        filters = (form.cleaned_data["specialty"], form.cleaned_data["language"])
+
+    def draw(coaches):
+        context = {"form": form, "coaches": coaches, "specialty_labels": dict(Specialty.choices)}
+        return render_to_string("coaching/_directory.html", context)
+
+    return render(request, "coaching/directory.html", {"listing": public_page.directory_html(state, filters, draw)})
 
 
 def coach_page(request, pk):
-    coach = get_visible_or_404(CoachProfile.objects.select_related("user"), request.user, pk=pk)
-    types = list(coach.session_types.filter(is_active=True))
+    card = public_page.listed_coach(pk)
+    if card is not None:
+        version, coach, types = card
+    else:
+        # Unlisted: only its own coach and admins see it, never from the shared cache.
+        coach = get_visible_or_404(CoachProfile.objects.select_related("user"), request.user, pk=pk)
+        version, types = None, list(coach.session_types.filter(is_active=True))
     chosen = next((t for t in types if str(t.pk) == request.GET.get("type")), types[0] if types else None)
     week, start, end = viewer_week(timezone.now(), request.zone, _int(request.GET.get("week")))
-    days = []
+    open_times = ""
     if chosen is not None:
-        days = group_by_day(open_slots(coach, chosen, start, end), request.zone, coach, chosen)
-    return render(
-        request,
-        "coaching/coach_page.html",
-        {
-            "coach": coach,
-            "session_types": types,
-            "chosen": chosen,
-            "days": days,
-            "week": week,
-            "week_start": start,
-            "week_last_day": end - timedelta(seconds=1),
-            "zone_form": ZoneForm(initial={"zone": str(request.zone)}),
-            "zone_name": str(request.zone).replace("_", " "),
-            "viewer_zone": str(request.zone),
-            "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
-            "paid_waits_for_intake": any(not t.is_free for t in types) and not intake_approved(request.user),
-        },
-    )
+
+        def draw():
+            days = group_by_day(open_slots(coach, chosen, start, end), request.zone, coach, chosen)
+            context = {"coach": coach, "chosen": chosen, "days": days, "week": week, "week_start": start, "week_last_day": end - timedelta(seconds=1)}
+            return render_to_string("coaching/_open_times.html", context)
+
+        open_times = draw() if version is None else public_page.open_times_html(version, coach, chosen, request.zone, start, week, draw)
+    if request.htmx and not request.htmx.history_restore_request:
+        # The week or session type changed on the page: only the times are drawn again.
+        response = HttpResponse(render_to_string("coaching/_open_times_swap.html", {"open_times": open_times, "request": request}))
+    else:
+        paid = any(not t.is_free for t in types)
+        response = render(
+            request,
+            "coaching/coach_page.html",
+            {
+                "coach": coach,
+                "session_types": types,
+                "chosen": chosen,
+                "open_times": open_times,
+                "zone_form": ZoneForm(initial={"zone": str(request.zone)}, viewer_zone=str(request.zone), coach_zone=coach.time_zone),
+                "zone_name": str(request.zone).replace("_", " "),
+                "viewer_zone": str(request.zone),
+                "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
+                "paid_waits_for_intake": paid and not intake_approved(request.user),
+            },
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_POST

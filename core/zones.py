@@ -1,7 +1,14 @@
 """The one home of time-zone lookups: names a person may choose, and a name turned into
-a zone without ever raising on a bad or empty value."""
+a zone without ever raising on a bad or empty value.
+
+The places people pick from are the tz database's own `zone.tab` (every country's zones,
+never an alias such as US/East-Indiana), plus UTC. What a person types is matched
+generously: a zone name with spaces or any case ("america/new york"), an old alias
+(mapped to the zone it links to), a city ("Lisbon") or a country with one zone ("Ireland").
+"""
 
 from functools import lru_cache
+from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 UTC = ZoneInfo("UTC")
@@ -38,3 +45,84 @@ def zone_named(name, default=UTC):
 def zone_label(zone):
     """"America/New York" for people to read."""
     return str(getattr(zone, "key", zone) or "UTC").replace("_", " ")
+
+
+# Where most of our clients and coaches live; shown first in every picker.
+COMMON = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Halifax",
+    "America/St_Johns",
+    "America/Toronto",
+    "America/Vancouver",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Australia/Sydney",
+    "Australia/Brisbane",
+    "Australia/Perth",
+    "Pacific/Auckland",
+    "UTC",
+)
+
+
+def _tz_file(name):
+    return resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
+
+
+def _rows(text):
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def places():
+    """{zone: country name} for every zone in zone.tab that this machine knows, and UTC."""
+    countries = dict(row[:2] for row in _rows(_tz_file("iso3166.tab")))
+    found = {}
+    for row in _rows(_tz_file("zone.tab")):
+        code, zone = row[0], row[2]
+        if is_valid_zone(zone):
+            found[zone] = countries.get(code, code)
+    found["UTC"] = "Coordinated Universal Time"
+    return dict(sorted(found.items()))
+
+
+def label(zone):
+    return zone.replace("_", " ")
+
+
+def _key(text):
+    return " ".join(text.replace("_", " ").split()).casefold()
+
+
+@lru_cache(maxsize=1)
+def _typed_names():
+    """What a person may type, normalised, to the zone it means."""
+    zones = places()
+    names = {}
+    by_country = {}
+    by_city = {}
+    for zone, country in zones.items():
+        by_country.setdefault(_key(country), []).append(zone)
+        by_city.setdefault(_key(zone.rsplit("/", 1)[-1]), []).append(zone)
+    # Least sure first, so a more exact meaning overwrites it.
+    names.update({key: found[0] for key, found in by_country.items() if len(found) == 1})
+    names.update({key: found[0] for key, found in by_city.items() if len(found) == 1})
+    for line in _tz_file("tzdata.zi").splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            if target in zones and alias not in zones:
+                names[_key(alias)] = target
+    names.update({_key(zone): zone for zone in zones})
+    return names
+
+
+def find_zone(text):
+    """The zone that `text` names, or None."""
+    return _typed_names().get(_key(text or ""))

@@ -2,6 +2,7 @@ import time
 
 import pytest
 import redis
+import zeal
 from django.conf import settings
 
 from .browser import chromium, page  # noqa: F401  (shared browser fixtures)
@@ -54,6 +55,27 @@ def force_login_passes_the_second_step(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_n_plus_one_in_tasks():
+    """Each Celery task, eager or in a worker, is checked for N+1 queries (requests are,
+    by zeal's middleware in tests/settings.py)."""
+    from celery.signals import task_postrun, task_prerun
+
+    tokens = {}
+
+    def start(task_id=None, **kwargs):
+        tokens[task_id] = zeal.setup()
+
+    def end(task_id=None, **kwargs):
+        zeal.teardown(tokens.pop(task_id, None))
+
+    task_prerun.connect(start, weak=False)
+    task_postrun.connect(end, weak=False)
+    yield
+    task_prerun.disconnect(start)
+    task_postrun.disconnect(end)
 
 
 @pytest.fixture(autouse=True)

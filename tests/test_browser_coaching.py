@@ -76,3 +76,50 @@ def test_carol_reads_her_week_and_hours_on_a_phone(live_server, page, carol, car
     for path in ["/coaches/settings/hours/", "/coaches/settings/time-off/", "/coaches/settings/session-types/", "/coaches/settings/", "/coaches/settings/booking-rules/"]:
         page.goto(live_server.url + path)
         assert axe_violations(page) == [], path
+
+
+def test_another_week_and_session_type_come_without_reloading_the_page(live_server, page, carol_profile):
+    import re
+
+    from playwright.sync_api import expect
+
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"{live_server.url}/coaches/{carol_profile.pk}/")
+    expect(page.locator(".zone-form")).to_contain_text("Times are shown in America/Chicago")
+    page.wait_for_function("window.htmx !== undefined")
+    page.evaluate("window.stillTheSamePage = true")
+    heading = page.locator("#open-times-heading")
+    this_week = heading.inner_text()
+
+    page.get_by_role("link", name="Next week").click()
+    expect(page).to_have_url(re.compile(r"\?type=\d+&week=1$"))
+    expect(heading).not_to_have_text(this_week)
+    expect(heading).to_be_focused()
+    assert page.evaluate("window.stillTheSamePage") is True
+
+    page.get_by_label("Session").select_option(label="Coaching session (50 min)")
+    expect(heading).to_contain_text("Coaching session: ")
+    assert page.evaluate("window.stillTheSamePage") is True
+    paid = carol_profile.session_types.get(name="Coaching session")
+    # Changing the zone now comes back to the times on screen.
+    assert page.locator("#zone-next").get_attribute("value") == f"/coaches/{carol_profile.pk}/?type={paid.pk}"
+    assert axe_violations(page) == []
+    assert errors == []  # a CSP refusal (an inline style or script) would show here
+
+
+def test_the_week_links_work_without_javascript(live_server, chromium, carol_profile):
+    context = chromium.new_context(java_script_enabled=False, timezone_id="America/Chicago")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/coaches/{carol_profile.pk}/")
+        this_week = page.locator("#open-times-heading").inner_text()
+        page.get_by_role("link", name="Next week").click()
+        page.wait_for_url("**week=1")
+        assert page.locator("#open-times-heading").inner_text() != this_week
+        page.get_by_label("Session").select_option(label="Coaching session (50 min)")
+        page.get_by_role("button", name="Show times").click()
+        page.wait_for_url("**?type=*")
+        assert page.locator("#open-times-heading").inner_text().startswith("Coaching session: ")
+    finally:
+        context.close()

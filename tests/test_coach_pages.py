@@ -69,7 +69,8 @@ def test_a_week_without_times_says_so_and_offers_the_next(client, carol_profile,
     response = client.get(reverse("coaching:coach", args=[carol_profile.pk]))
     html = response.content.decode()
     assert response.context["days"] == []
-    assert f'No times this week. <a href="?type={session.pk}&amp;week=1">See next week</a>.' in html
+    next_week = f"?type={session.pk}&amp;week=1"
+    assert f'No times this week. <a href="{next_week}" hx-get="{next_week}">See next week</a>.' in html
     response = client.get(reverse("coaching:coach", args=[carol_profile.pk]), {"type": session.pk, "week": 1})
     assert [link.full_label for _, links in response.context["days"] for link in links] == ["Sunday 15 March, 9:00 am"]
 
@@ -146,3 +147,16 @@ def test_coach_links_show_by_role(client, alice, carol):
     html = client.get(reverse("dashboard")).content.decode()
     assert '<a href="/coaches/settings/hours/">Weekly hours</a>' in html
     assert '<a href="/coaches/settings/">Coach settings</a>' in html
+
+
+def test_htmx_asks_for_the_times_only(client, carol_profile, session, frozen_now):
+    client.cookies[TZ_COOKIE] = quote("America/New_York", safe="")
+    page = reverse("coaching:coach", args=[carol_profile.pk])
+    response = client.get(page, {"type": session.pk, "week": 1}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert not html.lstrip().startswith("<!DOCTYPE")
+    assert html.count('class="slot"') == 1 and "<h1>" not in html and "Show times in" not in html
+    assert f'<input type="hidden" name="next" id="zone-next" value="{page}?type={session.pk}&amp;week=1" hx-swap-oob="true">' in html
+    assert "HX-Request" in response["Vary"]
+    full = client.get(page, {"type": session.pk, "week": 1})
+    assert "<h1>Carol Rivera" in full.content.decode() and "HX-Request" in full["Vary"]

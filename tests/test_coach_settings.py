@@ -172,7 +172,7 @@ def test_profile_refuses_an_unknown_zone_and_needs_a_language(client, carol, car
     response = client.post(reverse("coaching:settings"), data)
     assert sorted(errors_of(response)) == [
         "Name at least one language you coach in.",
-        "Select a valid choice. Mars/Olympus is not one of the available choices.",
+        "We do not know the time zone “Mars/Olympus”. Type a city near you, such as Lisbon, or pick one from the list.",
     ]
     data.update(languages="English, Spanish, English", time_zone="America/Chicago", is_listed="on")
     assert client.post(reverse("coaching:settings"), data).status_code == 302

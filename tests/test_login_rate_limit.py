@@ -1,6 +1,6 @@
 import pytest
-from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
 from tests.factories import PASSWORD
@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_repeated_failed_logins_are_refused_even_with_the_right_password(client, alice):
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert isinstance(caches["default"], RedisCache)
     for _ in range(5):
         response = client.post(reverse("account_login"), {"login": alice.email, "password": "not-the-password"})
         assert response.status_code == 200

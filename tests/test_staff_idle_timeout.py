@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -34,3 +34,16 @@ def test_client_sessions_do_not_use_the_staff_idle_limit(client, alice):
     client.force_login(alice)
     _last_seen(client, 120)
     assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_coachs_idle_timer_is_written_at_most_once_a_minute(client, carol):
+    client.force_login(carol)
+    _last_seen(client, 0.5)
+    half_a_minute_ago = client.session[LAST_SEEN_KEY]
+    client.get(reverse("dashboard"))
+    assert client.session[LAST_SEEN_KEY] == half_a_minute_ago
+
+    _last_seen(client, 2)
+    before = timezone.now()
+    client.get(reverse("dashboard"))
+    assert before <= datetime.fromisoformat(client.session[LAST_SEEN_KEY]) <= timezone.now()

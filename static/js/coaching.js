@@ -12,3 +12,12 @@
     }
   } catch (e) { /* the zone form on the page still works */ }
 })();
+
+// When htmx draws another week or session type, focus goes to the new times' heading:
+// the link that was followed is gone, and keyboard and screen-reader users land there.
+document.addEventListener("htmx:afterSwap", function (event) {
+  if (event.detail.target && event.detail.target.id === "open-times") {
+    var heading = document.getElementById("open-times-heading");
+    if (heading) { heading.focus(); }
+  }
+});

@@ -1,0 +1,116 @@
+"""What everyone sees of coaches, kept in the shared cache: a listed coach's profile and
+session types, their open times, and the directory.
+
+All of it is the same for every viewer (open times for every viewer in one zone), so it
+may be shared; nothing about the viewer goes in, nor the coach's private fields (meeting
+link, calendar feed secret). A change to what these pages show drops the entry at once
+and again when the transaction commits (a page drawn in between may have read the old
+rows). Entries also expire after a minute: open times move as the clock passes minimum
+notice and as unpaid holds run out, neither of which writes anything.
+"""
+
+from time import time_ns
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils.safestring import mark_safe
+
+from accounts.models import Role, User
+
+from .models import CoachProfile, SessionType, TimeOff, WeeklyHours
+from .profiles import directory, languages_offered
+
+SECONDS = 60
+# What the page and the slot engine read; never meeting_link or feed_token.
+PUBLIC_FIELDS = [
+    "id", "user_id", "display_name", "pronouns", "bio", "specialties", "languages", "time_zone", "slot_step_minutes",
+    "buffer_before_minutes", "buffer_after_minutes", "min_notice_hours", "horizon_days", "daily_cap", "is_listed",
+]
+DIRECTORY_KEY = "coaching:directory"
+
+
+def _card_key(pk):
+    return f"coaching:coach:{pk}"
+
+
+def listed_coach(pk):
+    """(version, coach, active session types) of a listed coach, or None."""
+    key = _card_key(pk)
+    card = cache.get(key)
+    if card is None:
+        coach = CoachProfile.objects.listed().only(*PUBLIC_FIELDS).filter(pk=pk).first()
+        if coach is None:
+            return None  # not kept: made-up ids must not fill the cache
+        card = (time_ns(), coach, list(SessionType.objects.filter(coach_id=pk, is_active=True)))
+        cache.set(key, card, SECONDS)
+    return card
+
+
+def open_times_html(version, coach, session_type, zone, start, week, draw):
+    """The open-times fragment for everyone in `zone`; `draw()` makes it when not cached."""
+    key = f"coaching:open:{coach.pk}:{version}:{session_type.pk}:{zone}:{start:%Y%m%d%H%M}:{week}"
+    html = cache.get(key)
+    if html is None:
+        html = draw()
+        cache.set(key, html, SECONDS)
+    return mark_safe(html)
+
+
+def directory_state():
+    """(version, the languages listed coaches offer)."""
+    state = cache.get(DIRECTORY_KEY)
+    if state is None:
+        state = (time_ns(), languages_offered())
+        cache.set(DIRECTORY_KEY, state, SECONDS)
+    return state
+
+
+def directory_html(state, filters, draw):
+    """The directory's filters and coaches, drawn by `draw(coaches)` when not cached.
+
+    `filters` is (specialty, language) when the form is valid, else None (drawn each time,
+    with its errors).
+    """
+    version, languages = state
+    specialty, language = filters or ("", "")
+    # Only choices the form offers get an entry: made-up filters must not fill the cache.
+    key = f"coaching:directory:{version}:{specialty}:{language}" if filters is not None else None
+    html = cache.get(key) if key else None
+    if html is None:
+        coaches = directory(AnonymousUser(), specialty=specialty, language=language).only(*PUBLIC_FIELDS)
+        html = draw(coaches)
+        if key:
+            cache.set(key, html, SECONDS)
+    return mark_safe(html)
+
+
+def forget(coach_pk):
+    """Drop what is cached of one coach (and the directory), now and once committed."""
+
+    def drop():
+        cache.delete_many([_card_key(coach_pk), DIRECTORY_KEY])
+
+    drop()
+    transaction.on_commit(drop)
+
+
+def _coach_changed(sender, instance, **kwargs):
+    forget(instance.pk if sender is CoachProfile else instance.coach_id)
+
+
+def _user_changed(sender, instance, update_fields=None, **kwargs):
+    # A coach's account closing or reopening takes them out of (or back into) the directory;
+    # signing in (last_login) changes nothing shown.
+    if instance.role == Role.COACH and update_fields != frozenset({"last_login"}):
+        for pk in CoachProfile.objects.filter(user=instance).values_list("pk", flat=True):
+            forget(pk)
+
+
+def connect():
+    for model in (CoachProfile, SessionType, WeeklyHours, TimeOff):
+        post_save.connect(_coach_changed, sender=model, dispatch_uid=f"public_page.{model.__name__}.save")
+        post_delete.connect(_coach_changed, sender=model, dispatch_uid=f"public_page.{model.__name__}.delete")
+    post_save.connect(_user_changed, sender=User, dispatch_uid="public_page.user.save")
+

@@ -1,0 +1,105 @@
+"""The coach page and the directory come from the shared cache, and every change shows at once."""
+
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+import redis
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.middleware import TZ_COOKIE
+from bookings import transitions
+from tests.bookings_setup import bookable_coach, local_time
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def carols(carol):
+    coach, session_type = bookable_coach(carol, min_notice_hours=0, meeting_link="https://meet.example.org/carol-private")
+    return coach, session_type
+
+
+def redis_keys(pattern):
+    return redis.Redis.from_url(settings.REDIS_URL).keys(pattern)
+
+
+def offered(client, coach, session_type, week=0):
+    response = client.get(reverse("coaching:coach", args=[coach.pk]), {"type": session_type.pk, "week": week})
+    return response.content.decode().count('class="slot"'), response.content.decode()
+
+
+def test_a_time_alice_holds_leaves_carols_page_at_once(client, alice, carols):
+    coach, session_type = carols
+    client.cookies[TZ_COOKIE] = quote("America/New_York", safe="")
+    before, _ = offered(client, coach, session_type, week=1)
+    assert offered(client, coach, session_type, week=1)[0] == before  # the second view is the cached one
+    start = local_time(coach, 8, 10)
+    transitions.place_hold(alice, session_type, start)
+    after, html = offered(client, coach, session_type, week=1)
+    assert after < before
+    assert start.strftime("%Y-%m-%dT%H:%M:%SZ").replace(":", "%3A") not in html
+
+
+def test_time_off_and_a_new_bio_show_at_once(client, carols):
+    coach, session_type = carols
+    client.cookies[TZ_COOKIE] = quote("America/New_York", safe="")
+    before, _ = offered(client, coach, session_type, week=1)
+    start = local_time(coach, 7, 0)
+    coach.time_off.create(starts_at=start, ends_at=start + timedelta(days=14))
+    assert offered(client, coach, session_type, week=1)[0] == 0 < before
+
+    client.get(reverse("coaching:directory"))
+    coach.bio = "New: evenings on Thursdays."
+    coach.save()
+    assert "New: evenings on Thursdays." in client.get(reverse("coaching:coach", args=[coach.pk])).content.decode()
+    assert "New: evenings on Thursdays." in client.get(reverse("coaching:directory")).content.decode()
+
+
+def test_an_unlisted_coach_leaves_the_directory_and_her_page_at_once(client, carol, carols):
+    coach, _ = carols
+    assert client.get(reverse("coaching:coach", args=[coach.pk])).status_code == 200
+    assert "Carol" in client.get(reverse("coaching:directory")).content.decode()
+    carol.is_active = False
+    carol.save()
+    assert client.get(reverse("coaching:coach", args=[coach.pk])).status_code == 404
+    assert f'href="/coaches/{coach.pk}/"' not in client.get(reverse("coaching:directory")).content.decode()
+    carol.is_active = True
+    carol.save()
+    coach.is_listed = False
+    coach.save()
+    assert client.get(reverse("coaching:coach", args=[coach.pk])).status_code == 404
+    client.force_login(carol)
+    assert client.get(reverse("coaching:coach", args=[coach.pk])).status_code == 200  # her own page, not the cached public one
+
+
+def test_the_shared_cache_holds_no_private_field_of_the_coach(client, carols):
+    coach, session_type = carols
+    client.get(reverse("coaching:coach", args=[coach.pk]))
+    client.get(reverse("coaching:directory"))
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    stored = b"".join(server.get(key) or b"" for key in redis_keys("*coaching:*"))
+    assert stored
+    assert coach.feed_token.encode() not in stored
+    assert b"carol-private" not in stored
+
+
+def test_viewers_in_two_zones_each_see_their_own_times(client, carols):
+    coach, session_type = carols
+    client.cookies[TZ_COOKIE] = quote("America/New_York", safe="")
+    _, new_york = offered(client, coach, session_type, week=1)
+    client.cookies[TZ_COOKIE] = quote("Asia/Tokyo", safe="")
+    _, tokyo = offered(client, coach, session_type, week=1)
+    assert "9:00 am</a>" in new_york and "9:00 am</a>" not in tokyo
+    assert "11:00 pm</a>" in tokyo
+
+
+def test_open_times_are_kept_a_minute_at_most(client, carols):
+    # The clock passing minimum notice moves them too, and writes nothing.
+    coach, session_type = carols
+    client.cookies[TZ_COOKIE] = quote("America/New_York", safe="")
+    offered(client, coach, session_type, week=1)
+    keys = redis_keys("*coaching:open:*")
+    assert len(keys) == 1
+    assert 0 < redis.Redis.from_url(settings.REDIS_URL).ttl(keys[0]) <= 60
