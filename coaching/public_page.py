@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.safestring import mark_safe
 
-from accounts.models import Role, User
+from accounts.models import User
 
 from .models import CoachProfile, SessionType, TimeOff, WeeklyHours
 from .profiles import directory, languages_offered
@@ -101,9 +101,10 @@ def _coach_changed(sender, instance, **kwargs):
 
 
 def _user_changed(sender, instance, update_fields=None, **kwargs):
-    # A coach's account closing or reopening takes them out of (or back into) the directory;
-    # signing in (last_login) changes nothing shown.
-    if instance.role == Role.COACH and update_fields != frozenset({"last_login"}):
+    # A coach's account closing or reopening, or its role changing, takes them out of (or
+    # back into) the directory; signing in (last_login) changes nothing shown. The role is
+    # not asked: a coach who just became an admin must leave at once.
+    if update_fields != frozenset({"last_login"}):
         for pk in CoachProfile.objects.filter(user=instance).values_list("pk", flat=True):
             forget(pk)
 

@@ -16,10 +16,8 @@ from django.urls import reverse
 from bookings.models import Status
 from clients import progress
 from clients.models import CheckIn, CoachAssignment, GoalKind, ProgressSettings, SubstanceUse
-from coaching import notes
-from tests.bookings_setup import bookable_coach, demo_paid, local_time
-from tests.factories import ClientFactory, CoachProfileFactory, CoachUserFactory, IntakeFactory, sign_all_consents
-from tests.notes_setup import past_session
+from bookings import notes
+from tests.factories import ClientFactory, CoachProfileFactory, CoachUserFactory, IntakeFactory, bookable_coach, demo_paid, local_time, past_session, sign_all_consents
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.middleware import TZ_COOKIE
 from bookings import transitions
-from tests.bookings_setup import bookable_coach, local_time
+from tests.factories import bookable_coach, local_time
 
 pytestmark = pytest.mark.django_db
 
