@@ -59,6 +59,13 @@ def _lock(booking):
     return Booking.objects.select_for_update().get(pk=booking.pk)
 
 
+def lock_for_change(booking):
+    """Lock `booking`'s coach, then the booking, in the order every transition takes them,
+    for a caller that decides something before it calls one. Returns the locked booking."""
+    _lock_coach(booking.coach_id)
+    return _lock(booking)
+
+
 def _expire_stale(queryset, now):
     for booking in queryset.filter(status=Status.PENDING_PAYMENT, hold_expires_at__lte=now):
         expire(booking, now=now)

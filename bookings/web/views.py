@@ -176,6 +176,13 @@ def _payment_answer(request, booking, payment):
     if payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELED):
         messages.error(request, payment.failure_message or "The payment did not go through, so nothing was charged.")
         return JsonResponse({"next": "retry", "url": reverse("bookings:pay", args=[booking.pk])})
+    if payment.status == PaymentStatus.SUCCEEDED and payment.mismatch:
+        messages.error(
+            request,
+            "Your payment did not match this session, so we have not confirmed it yet. "
+            "Our team has been told and will sort it out with you; please do not pay again.",
+        )
+        return JsonResponse({"next": "done", "url": reverse("bookings:detail", args=[booking.pk])})
     if payment.status == PaymentStatus.SUCCEEDED:
         # Paid, but the booking could not be kept (the time was taken): it was refunded.
         messages.error(request, "Your payment arrived after the time was taken. We have refunded it in full.")
@@ -330,10 +337,20 @@ def manage(request):
     )
     if status in Status.values:
         bookings = bookings.filter(status=status)
+    problems = (
+        Payment.objects.filter(Q(mismatch__gt="") | Q(disputed_at__isnull=False))
+        .select_related("booking__client")
+        .order_by("-updated_at")[:50]
+    )
     return render(
         request,
         "bookings/manage.html",
-        {"bookings": bookings.order_by("-starts_at")[:200], "status": status, "statuses": Status.choices},
+        {
+            "bookings": bookings.order_by("-starts_at")[:200],
+            "status": status,
+            "statuses": Status.choices,
+            "problems": problems,
+        },
     )
 
 
@@ -368,6 +385,10 @@ def stripe_webhook(request):
         )
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("bad signature")
-    payments.handle_event(event)
+    try:
+        payments.handle_event(event)
+    except payments.StripeUnavailable:
+        # Unapplied and not marked done: Stripe sends it again later.
+        return HttpResponse("Stripe could not be asked; please send again", status=503)
     return HttpResponse(status=200)
 
