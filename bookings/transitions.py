@@ -123,16 +123,20 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
 
 @transaction.atomic
 def confirm(booking, *, payment=None, now=None):
-    """pending_payment → confirmed. An expired hold whose payment arrived late is
-    confirmed too when its time is still free; otherwise SlotTaken (the caller refunds)."""
+    """pending_payment → confirmed. A hold that ran out before its payment arrived is
+    confirmed only when its time could still be booked now (the same check as a new
+    booking: time off, hours, notice and the daily cap, not only other bookings);
+    otherwise SlotTaken (the caller refunds)."""
     now = now or timezone.now()
-    _lock_coach(booking.coach_id)
+    coach = _lock_coach(booking.coach_id)
     booking = _lock(booking)
     if booking.status == Status.CONFIRMED:
         return booking
     if booking.status not in (Status.PENDING_PAYMENT, Status.EXPIRED):
         raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} cannot be confirmed.")
-    revived = booking.status == Status.EXPIRED
+    revived = booking.status == Status.EXPIRED or (booking.hold_expires_at is not None and booking.hold_expires_at <= now)
+    if revived and not availability.is_open_slot(coach, booking.session_type, booking.starts_at, now=now):
+        raise SlotTaken()
     booking.status = Status.CONFIRMED
     booking.confirmed_at = now
     booking.meeting_link = booking.meeting_link or meeting_link_for(booking.coach)
