@@ -14,13 +14,14 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts import audit
+from accounts.models import User
 from coaching.models import CoachProfile
 from coaching.rooms import meeting_link_for
 
 from core import outbox
 
 from . import availability, eligibility, notices, reminders
-from .errors import NotAllowed, SlotTaken
+from .errors import LimitReached, NotAllowed, SlotTaken
 from .models import Booking, CancelledBy, Status
 from .notices import NoticeKind
 
@@ -75,8 +76,9 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
     """Hold `starts_at` with `session_type`'s coach for `client`: a pending booking for
     15 minutes, or a confirmed one straight away when the session is free.
 
-    Raises SlotTaken when the time is not open (or was just taken in a race), and
-    NotAllowed when the client may not book this session type.
+    Raises SlotTaken when the time is not open (or was just taken in a race), NotAllowed
+    when the client may not book this session type, and LimitReached (audited) when the
+    client already holds as much of the coaches' time as one person may.
     """
     now = now or timezone.now()
     if not eligibility.may_book(client, session_type):
@@ -87,6 +89,9 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
     try:
         with transaction.atomic():
             coach = _lock_coach(session_type.coach_id)
+            # The client's limits count bookings with every coach: lock the client too
+            # (after the coach, as always), so two requests at once are counted in turn.
+            User.objects.select_for_update(no_key=True).filter(pk=client.pk).first()
             # The constraints count pending holds as live whatever their age: clear the
             # stale ones first, in this transaction, so they free their time.
             _expire_stale(Booking.objects.filter(coach=coach), now)
@@ -95,6 +100,9 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
                 raise SlotTaken()
             if Booking.objects.live().filter(client=client).overlapping(starts_at, ends_at).exists():
                 raise SlotTaken("You already have a session at that time. Here are the times that are still open.")
+            limit = eligibility.hold_limit(client, session_type, now=now)
+            if limit is not None:
+                raise limit
             booking = Booking.objects.create(
                 coach=coach,
                 client=client,
@@ -114,6 +122,18 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
             if session_type.is_free:
                 booking = confirm(booking, now=now)
             return booking
+    except LimitReached as refusal:
+        # Written after the rollback, so the refusal stays in the trail.
+        audit.record(
+            "booking.refused",
+            actor=client,
+            obj=session_type,
+            request=request,
+            rule=refusal.rule,
+            starts_at=starts_at.isoformat(),
+            in_the_way=getattr(refusal.booking, "pk", None),
+        )
+        raise
     except (IntegrityError, OperationalError) as exc:
         taken = taken_error(exc)
         if taken is None:

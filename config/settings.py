@@ -306,6 +306,11 @@ CELERY_BEAT_SCHEDULE["core-scan-outbox"] = {"task": "core.scan_outbox", "schedul
 
 # Bookings: how long a picked time is held for payment, and the periodic scans.
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
+# How much of the coaches' time one client may hold at once (bookings/eligibility.py).
+BOOKING_MAX_UNPAID_HOLDS = env.int("BOOKING_MAX_UNPAID_HOLDS", default=1)
+BOOKING_MAX_FREE_CALLS_PER_COACH = env.int("BOOKING_MAX_FREE_CALLS_PER_COACH", default=1)
+BOOKING_MAX_FREE_CALLS = env.int("BOOKING_MAX_FREE_CALLS", default=2)
+BOOKING_MAX_BEFORE_APPROVAL = env.int("BOOKING_MAX_BEFORE_APPROVAL", default=2)
 REMINDER_OFFSETS_MINUTES = env.list("REMINDER_OFFSETS_MINUTES", cast=int, default=[1440, 60])
 AGENDA_HOUR = env.int("AGENDA_HOUR", default=7)
 CELERY_BEAT_SCHEDULE.update(

@@ -22,7 +22,7 @@ from accounts.models import Role
 from coaching.models import CoachProfile
 
 from .. import availability, cancellation, eligibility, payments, policy, transitions
-from ..errors import BookingRefused, SlotTaken
+from ..errors import BookingRefused, LimitReached, SlotTaken
 from .forms import CoachCancelForm, RefundForm, RescheduleForm
 from ..models import Booking, Payment, PaymentStatus, RefundStatus, Status
 from core.wording import money, when_in_words
@@ -109,6 +109,9 @@ def new(request):
             return redirect("bookings:pay", pk=held.pk)
         try:
             booking = transitions.place_hold(request.user, session_type, start, request=request)
+        except LimitReached as exc:
+            context = {"message": str(exc), "rule": exc.rule, "in_the_way": exc.booking}
+            return render(request, "bookings/limit_reached.html", context, status=409)
         except BookingRefused as exc:
             problem = str(exc)
         else:
