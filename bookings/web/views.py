@@ -24,6 +24,7 @@ from coaching.models import CoachProfile
 from .. import availability, cancellation, eligibility, payments, policy, transitions
 from ..errors import BookingRefused, LimitReached, SlotTaken
 from .forms import CoachCancelForm, RefundForm, RescheduleForm
+from .limits import limited
 from ..models import Booking, Payment, PaymentStatus, RefundStatus, Status
 from core.wording import money, when_in_words
 
@@ -89,6 +90,7 @@ def _id(value):
 
 
 @client_required
+@limited("book")
 def new(request):
     """Review a picked time (GET), then hold it (POST)."""
     source = request.POST if request.method == "POST" else request.GET
@@ -195,6 +197,7 @@ def _payment_answer(request, booking, payment):
 
 @client_required
 @require_POST
+@limited("pay")
 def pay_charge(request, pk, payment_pk):
     booking = _own_booking(request, pk)
     payment = get_object_or_404(booking.payments, pk=payment_pk)
@@ -207,6 +210,7 @@ def pay_charge(request, pk, payment_pk):
 
 @client_required
 @require_POST
+@limited("pay")
 def pay_finish(request, pk, payment_pk):
     booking = _own_booking(request, pk)
     payment = get_object_or_404(booking.payments, pk=payment_pk)
@@ -241,6 +245,7 @@ def detail(request, pk):
 
 
 @login_required
+@limited("cancel")
 def cancel(request, pk):
     booking = get_visible_or_404(Booking.objects.select_related("coach", "session_type"), request.user, pk=pk)
     is_client = request.user.pk == booking.client_id
@@ -276,6 +281,7 @@ def cancel(request, pk):
 
 
 @client_required
+@limited("move")
 def reschedule(request, pk):
     booking = _own_booking(request, pk)
     if not policy.may_reschedule(booking):
