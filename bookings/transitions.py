@@ -22,7 +22,7 @@ from core import outbox
 
 from . import availability, eligibility, notices, reminders
 from .errors import LimitReached, NotAllowed, SlotTaken
-from .models import Booking, CancelledBy, Status
+from .models import Booking, CancelledBy, PaymentStatus, Status
 from .notices import NoticeKind
 
 # Delivered by `payments.cancel_open_intents`; owed here by its name, since payments
@@ -197,6 +197,28 @@ def expire(booking, *, now=None):
     booking.status = Status.EXPIRED
     booking.save(update_fields=["status", "updated_at"])
     audit.record("booking.expired", obj=booking)
+    outbox.owe(CANCEL_OPEN_INTENTS, key=f"cancel-intents:{booking.pk}", about=f"booking:{booking.pk}", booking_id=booking.pk)
+    return booking
+
+
+@transaction.atomic
+def release(booking, *, actor=None, now=None, request=None):
+    """pending_payment → expired now, before the hold runs out: the client chose another
+    time (or an admin cleared the hold). Cancelling its payment intents is owed work, as
+    at expiry. Refused while a charge is under way, which would otherwise land on a
+    time the client has just let go."""
+    now = now or timezone.now()
+    booking = _lock(booking)
+    if booking.status == Status.EXPIRED:
+        return booking
+    if booking.status != Status.PENDING_PAYMENT:
+        raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} is not a hold to let go.")
+    if booking.payments.filter(status=PaymentStatus.PROCESSING).exists():
+        raise NotAllowed("Your payment is going through right now. Please wait a moment and look again.")
+    booking.status = Status.EXPIRED
+    booking.hold_expires_at = min(booking.hold_expires_at or now, now)
+    booking.save(update_fields=["status", "hold_expires_at", "updated_at"])
+    audit.record("booking.released", actor=actor, obj=booking, request=request)
     outbox.owe(CANCEL_OPEN_INTENTS, key=f"cancel-intents:{booking.pk}", about=f"booking:{booking.pk}", booking_id=booking.pk)
     return booking
 

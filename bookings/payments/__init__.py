@@ -50,16 +50,21 @@ class PaymentProblem(BookingRefused):
 # --- paying -----------------------------------------------------------------------
 
 
-def _hold_open(booking, now):
-    return booking.status == Status.PENDING_PAYMENT and booking.hold_expires_at and booking.hold_expires_at > now
+HOLD_ENDED = "This hold has ended, so the time is no longer kept for you. Please pick a time again."
+
+
+def hold_open(booking, now=None):
+    now = now or timezone.now()
+    return booking.status == Status.PENDING_PAYMENT and bool(booking.hold_expires_at) and booking.hold_expires_at > now
 
 
 def start_payment(booking, *, now=None):
     """The Payment the pay page uses, with a SetupIntent's client secret to save the card.
-    An attempt still waiting for a card is reused; a failed one is replaced."""
+    An attempt still waiting for a card is reused; a failed one is replaced. Called when
+    the client presses Pay, never on loading the page: a page view creates nothing in Stripe."""
     now = now or timezone.now()
-    if not _hold_open(booking, now):
-        raise NotAllowed("This hold has ended, so the time is no longer kept for you. Please pick a time again.")
+    if not hold_open(booking, now):
+        raise NotAllowed(HOLD_ENDED)
     s = api()
     payment = booking.payments.filter(status=PaymentStatus.AWAITING_CARD).exclude(stripe_setup_intent_id="").first()
     if payment is not None:
@@ -105,7 +110,7 @@ def charge(payment, *, now=None):
     if not payment_states.start_charging(payment):
         return payment
     booking = payment.booking
-    if not _hold_open(booking, now):
+    if not hold_open(booking, now):
         _fail(payment, "This hold ended before the payment, so nothing was charged. Please pick a time again.")
         raise NotAllowed(payment.failure_message)
     s = api()

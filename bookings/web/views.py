@@ -145,26 +145,62 @@ def _own_booking(request, pk):
 @csp_update(PAYMENT_CSP)
 @csp_replace(PAYMENT_FRAMES)
 def pay(request, pk):
+    """The pay page. Loading it creates nothing in Stripe: that waits for the Pay button
+    (`pay_start`), so a page left open or reloaded costs no Stripe objects."""
     booking = _own_booking(request, pk)
     if booking.status == Status.CONFIRMED:
         return redirect("bookings:detail", pk=booking.pk)
-    try:
-        payment, client_secret = payments.start_payment(booking)
-    except BookingRefused as exc:
-        return render(request, "bookings/hold_ended.html", {"booking": booking, "message": str(exc)}, status=410)
+    if not payments.hold_open(booking):
+        return render(request, "bookings/hold_ended.html", {"booking": booking, "message": payments.HOLD_ENDED}, status=410)
     return render(
         request,
         "bookings/pay.html",
         {
             "booking": booking,
-            "payment": payment,
-            "client_secret": client_secret,
             "stripe_js_url": settings.STRIPE_JS_URL,
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "policy": policy.booking_policy(booking),
             "last_failure": booking.payments.filter(status=PaymentStatus.FAILED).first(),
         },
     )
+
+
+@client_required
+@require_POST
+@limited("pay")
+def pay_start(request, pk):
+    """The Pay button: the attempt and its SetupIntent, whose secret saves the card."""
+    booking = _own_booking(request, pk)
+    if booking.status == Status.CONFIRMED:
+        return JsonResponse({"next": "done", "url": reverse("bookings:detail", args=[booking.pk])})
+    try:
+        payment, client_secret = payments.start_payment(booking)
+    except BookingRefused as exc:
+        return JsonResponse({"next": "error", "message": str(exc)}, status=410)
+    except stripe.StripeError:
+        message = "We could not reach the payment service, so nothing was charged. Please try again in a moment."
+        return JsonResponse({"next": "error", "message": message}, status=503)
+    return JsonResponse(
+        {
+            "next": "card",
+            "client_secret": client_secret,
+            "charge_url": reverse("bookings:pay_charge", args=[booking.pk, payment.pk]),
+        }
+    )
+
+
+@client_required
+@require_POST
+def release(request, pk):
+    """"Choose another time" on the pay page: the hold ends now and its time is free again."""
+    booking = _own_booking(request, pk)
+    try:
+        transitions.release(booking, actor=request.user, request=request)
+    except BookingRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("bookings:pay", pk=booking.pk)
+    messages.success(request, "We have let that time go. Pick another one whenever you are ready.")
+    return redirect(f"{reverse('coaching:coach', args=[booking.coach_id])}?type={booking.session_type_id}")
 
 
 def _payment_answer(request, booking, payment):
