@@ -22,7 +22,7 @@ from core import outbox
 
 from . import availability, eligibility, notices, reminders
 from .errors import LimitReached, NotAllowed, SlotTaken
-from .models import Booking, CancelledBy, PaymentStatus, Status
+from .models import Booking, CancelledBy, Payment, PaymentStatus, Status
 from .notices import NoticeKind
 
 # Delivered by `payments.cancel_open_intents`; owed here by its name, since payments
@@ -201,20 +201,27 @@ def expire(booking, *, now=None):
     return booking
 
 
+CHARGING = "Your payment is going through right now. Please wait a moment and look again."
+
+
 @transaction.atomic
 def release(booking, *, actor=None, now=None, request=None):
     """pending_payment → expired now, before the hold runs out: the client chose another
     time (or an admin cleared the hold). Cancelling its payment intents is owed work, as
     at expiry. Refused while a charge is under way, which would otherwise land on a
     time the client has just let go."""
-    now = now or timezone.now()
     booking = _lock(booking)
+    charging = booking.payments.filter(status=PaymentStatus.PROCESSING).exists()
+    return _release_locked(booking, charging=charging, actor=actor, now=now or timezone.now(), request=request)
+
+
+def _release_locked(booking, *, charging, actor, now, request):
     if booking.status == Status.EXPIRED:
         return booking
     if booking.status != Status.PENDING_PAYMENT:
         raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} is not a hold to let go.")
-    if booking.payments.filter(status=PaymentStatus.PROCESSING).exists():
-        raise NotAllowed("Your payment is going through right now. Please wait a moment and look again.")
+    if charging:
+        raise NotAllowed(CHARGING)
     booking.status = Status.EXPIRED
     booking.hold_expires_at = min(booking.hold_expires_at or now, now)
     booking.save(update_fields=["status", "hold_expires_at", "updated_at"])
@@ -227,8 +234,10 @@ def release(booking, *, actor=None, now=None, request=None):
 def cancel(booking, *, by, actor=None, reason="", now=None, request=None):
     """confirmed → cancelled. The refund (if any) follows the policy and is owed by the
     caller in the same transaction; see `cancellation.py`."""
-    now = now or timezone.now()
-    booking = _lock(booking)
+    return _cancel_locked(_lock(booking), by=by, actor=actor, reason=reason, now=now or timezone.now(), request=request)
+
+
+def _cancel_locked(booking, *, by, actor, reason, now, request):
     if booking.status == Status.CANCELLED:
         return booking
     if booking.status != Status.CONFIRMED:
@@ -243,6 +252,35 @@ def cancel(booking, *, by, actor=None, reason="", now=None, request=None):
     audit.record("booking.cancelled", actor=actor, obj=booking, request=request, by=by)
     reminders.drop(booking)
     return booking
+
+
+@transaction.atomic
+def end_all_for_client(client, *, actor, reason="", now=None, request=None):
+    """Every session `client` still has to come, ended by an admin in one go: confirmed ones
+    cancelled, holds let go, by the same rules as one at a time. The rows are locked in one
+    query, in time order, so two admins at once wait rather than deadlock. All or nothing:
+    a hold whose payment is going through refuses, and nothing changes.
+    Returns (cancelled, released)."""
+    now = now or timezone.now()
+    rows = list(
+        Booking.objects.select_for_update()
+        .filter(client=client, starts_at__gt=now, status__in=(Status.CONFIRMED, Status.PENDING_PAYMENT))
+        .order_by("starts_at", "pk")
+    )
+    charging = set(
+        Payment.objects.filter(booking__in=rows, status=PaymentStatus.PROCESSING).values_list("booking_id", flat=True)
+    )
+    cancelled, released = [], []
+    for booking in rows:
+        if booking.status == Status.PENDING_PAYMENT:
+            released.append(
+                _release_locked(booking, charging=booking.pk in charging, actor=actor, now=now, request=request)
+            )
+        else:
+            cancelled.append(
+                _cancel_locked(booking, by=CancelledBy.ADMIN, actor=actor, reason=reason, now=now, request=request)
+            )
+    return cancelled, released
 
 
 @transaction.atomic

@@ -40,6 +40,12 @@ def owe_refund(payment, amount_cents, *, actor=None, reason="", notify=True, req
     """Reserve `amount_cents` of `payment` and owe its refund. Call it inside the change's
     transaction; raises RefundRefused (and reserves nothing) when it is not allowed."""
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    record = _owe_locked(locked, amount_cents, actor=actor, reason=reason, notify=notify, request=request)
+    payment.refresh_from_db()
+    return record
+
+
+def _owe_locked(locked, amount_cents, *, actor, reason, notify, request):
     _reserve(locked, amount_cents)
     record = Refund.objects.create(
         payment=locked, amount_cents=amount_cents, status=RefundStatus.PENDING, reason=reason[:300], created_by=actor
@@ -48,8 +54,18 @@ def owe_refund(payment, amount_cents, *, actor=None, reason="", notify=True, req
         "payment.refund_owed", actor=actor, obj=locked, request=request, refund_id=record.pk, amount_cents=amount_cents
     )
     outbox.owe(REFUND, key=f"refund:{record.pk}", about=f"booking:{locked.booking_id}", refund_id=record.pk, notify=notify)
-    payment.refresh_from_db()
     return record
+
+
+@transaction.atomic
+def owe_full_refunds(payments, *, actor=None, reason="", request=None):
+    """Owe each of `payments` back in full (what it still holds), as `owe_refund` does one,
+    with the payments locked in one query. Returns the Refunds made."""
+    made = []
+    for locked in Payment.objects.select_for_update().filter(pk__in=[p.pk for p in payments]).order_by("pk"):
+        if locked.status == PaymentStatus.SUCCEEDED and locked.refundable_cents > 0:
+            made.append(_owe_locked(locked, locked.refundable_cents, actor=actor, reason=reason, notify=True, request=request))
+    return made
 
 
 @transaction.atomic

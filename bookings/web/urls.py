@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("manage/", views.manage, name="manage"),
+    path("manage/clients/<int:pk>/", views.manage_client, name="manage_client"),
     path("manage/payments/<int:pk>/", views.manage_payment, name="manage_payment"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("reminders/", reminder_views.reminder_settings, name="reminder_settings"),

@@ -18,12 +18,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, client_required, get_visible_or_404, login_required
-from accounts.models import Role
+from accounts.models import Role, User
 from coaching.models import CoachProfile
 
 from .. import availability, cancellation, eligibility, payments, policy, transitions
 from ..errors import BookingRefused, LimitReached, SlotTaken
-from .forms import CoachCancelForm, RefundForm, RescheduleForm
+from .forms import CancelAllForm, CoachCancelForm, RefundForm, RescheduleForm
 from .limits import limited
 from ..models import Booking, Payment, PaymentStatus, RefundStatus, Status
 from core.wording import money, when_in_words
@@ -397,6 +397,36 @@ def manage(request):
             "problems": problems,
         },
     )
+
+
+@admin_required
+def manage_client(request, pk):
+    """One client's sessions still to come, and the one action that cancels them all."""
+    client = get_object_or_404(User.objects.filter(role=Role.CLIENT), pk=pk)
+    form = CancelAllForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled, released, made = cancellation.cancel_all_for_client(
+                client, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except BookingRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            sessions = f"{len(cancelled)} session{'' if len(cancelled) == 1 else 's'}"
+            holds = f"{len(released)} hold{'' if len(released) == 1 else 's'}"
+            text = f"Cancelled {sessions} and let {holds} go."
+            if made:
+                text += f" Refunds of {money(sum(r.amount_cents for r in made), made[0].payment.currency)} are on their way."
+            messages.success(request, text)
+        return redirect("bookings:manage_client", pk=client.pk)
+    now = timezone.now()
+    coming = (
+        Booking.objects.filter(client=client, starts_at__gt=now)
+        .filter(Q(status=Status.CONFIRMED) | Q(status=Status.PENDING_PAYMENT, hold_expires_at__gt=now))
+        .select_related("coach", "session_type")
+        .order_by("starts_at")
+    )
+    return render(request, "bookings/manage_client.html", {"client": client, "coming": coming, "form": form})
 
 
 @admin_required
