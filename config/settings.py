@@ -307,6 +307,8 @@ CELERY_BEAT_SCHEDULE["core-scan-outbox"] = {"task": "core.scan_outbox", "schedul
 
 # Bookings: how long a picked time is held for payment, and the periodic scans.
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
+# Urgent intakes alert each admin at most once in this many minutes, listing all the new ones.
+URGENT_ALERT_MINUTES = env.int("URGENT_ALERT_MINUTES", default=10)
 # How much of the coaches' time one client may hold at once (bookings/eligibility.py).
 BOOKING_MAX_UNPAID_HOLDS = env.int("BOOKING_MAX_UNPAID_HOLDS", default=1)
 BOOKING_MAX_FREE_CALLS_PER_COACH = env.int("BOOKING_MAX_FREE_CALLS_PER_COACH", default=1)
