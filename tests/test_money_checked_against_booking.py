@@ -224,6 +224,11 @@ def test_money_that_does_not_match_the_booking_confirms_nothing_and_tells_the_ad
     page = client.get("/bookings/manage/").content.decode()
     assert "Payments that need a look" in page
     assert f'href="/bookings/manage/payments/{payment.pk}/">Did not match its booking: {words}' in page
+    # Alice is told it is being looked at, and is not offered to pay again.
+    client.force_login(alices_hold.client)
+    page = client.get(f"/bookings/{alices_hold.pk}/").content.decode()
+    assert "Your payment did not match this session, so it is not confirmed yet." in page
+    assert "Finish paying" not in page
 
 
 def test_the_exact_amount_confirms_and_the_admins_hear_nothing(

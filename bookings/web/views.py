@@ -276,6 +276,7 @@ def detail(request, pk):
         "deadline": policy.change_deadline(booking),
         "paid": paid,
         "payments": booking.payments.all() if request.user.role in (Role.CLIENT, Role.ADMIN) else [],
+        "payment_under_review": booking.payments.exclude(mismatch="").exists(),
     }
     return render(request, "bookings/detail.html", context)
 
