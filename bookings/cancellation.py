@@ -5,10 +5,12 @@ under the payment's lock, and Stripe is asked by the outbox once it has committe
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import audit
+
 from . import notices, transitions
 from .payments import refunds
 from .errors import NotAllowed
-from .models import CancelledBy, Status
+from .models import CancelledBy, Payment, PaymentStatus, Status
 from .notices import NoticeKind
 from .policy import _hours, client_refund_cents, may_cancel, paid_payment, within_notice
 
@@ -62,3 +64,28 @@ def reschedule_by_client(booking, new_start, *, actor, now=None, request=None):
             "and this one is closer than that."
         )
     return transitions.reschedule(booking, new_start, actor=actor, now=now, request=request)
+
+
+def cancel_all_for_client(client, *, actor, reason="", now=None, request=None):
+    """An admin cancels every session `client` still has to come, in one go: each
+    confirmed one as a coach's cancellation is (a full refund and an e-mail to the
+    client), each hold let go. All or nothing: a hold whose payment is going through
+    stops the whole action, which the admin can try again a moment later.
+    Returns (cancelled bookings, released holds, refunds)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        cancelled, released = transitions.end_all_for_client(client, actor=actor, reason=reason, now=now, request=request)
+        for booking in cancelled:
+            notices.owe(booking, NoticeKind.TEAM_CANCELLATION)
+        paid = Payment.objects.filter(booking__in=cancelled, status=PaymentStatus.SUCCEEDED, mismatch="")
+        made = refunds.owe_full_refunds(list(paid), actor=actor, reason="cancelled by our team", request=request)
+        audit.record(
+            "booking.client_cancelled_by_team",
+            actor=actor,
+            obj=client,
+            request=request,
+            cancelled=[booking.pk for booking in cancelled],
+            released=[booking.pk for booking in released],
+            refunds=[refund.pk for refund in made],
+        )
+    return cancelled, released, made

@@ -18,3 +18,13 @@ class NotAllowed(BookingRefused):
 
 class RefundRefused(BookingRefused):
     pass
+
+
+class LimitReached(NotAllowed):
+    """The client already holds as much of the coaches' time as one person may. `rule`
+    names the limit for the audit trail; `booking` is the one in the way, when one is."""
+
+    def __init__(self, message, *, rule, booking=None):
+        super().__init__(message)
+        self.rule = rule
+        self.booking = booking

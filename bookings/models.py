@@ -174,6 +174,15 @@ class Payment(models.Model):
     card_last4 = models.CharField(max_length=4, blank=True)
     failure_message = models.CharField(max_length=300, blank=True)
     is_demo = models.BooleanField(default=False, help_text="Recorded by seed_demo without Stripe.")
+    # Flags beside the status, not states of their own: a payment Stripe took stays
+    # `succeeded` (the money is real and refunds like any other) while admins look at it.
+    mismatch = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What did not match the booking when Stripe took the money; such a payment never confirms it.",
+    )
+    disputed_at = models.DateTimeField(null=True, blank=True)
+    dispute_reason = models.CharField(max_length=100, blank=True)
     succeeded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -195,6 +204,10 @@ class Payment(models.Model):
     def refundable_cents(self):
         return self.captured_cents - self.refunded_cents
 
+    @property
+    def needs_a_look(self):
+        return bool(self.mismatch) or self.disputed_at is not None
+
 
 class RefundStatus(models.TextChoices):
     PENDING = "pending", "Being refunded"
@@ -215,6 +228,12 @@ class Refund(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            # A refund Stripe reports (one made in its dashboard) is recorded once, however often it is reported.
+            models.UniqueConstraint(
+                fields=["stripe_refund_id"], condition=~Q(stripe_refund_id=""), name="refund_stripe_id_once"
+            ),
+        ]
 
 
 class StripeEvent(models.Model):

@@ -24,6 +24,7 @@ class NoticeKind(models.TextChoices):
     RECEIPT = "booking.receipt", "Payment receipt"
     CANCELLATION = "booking.cancellation", "Cancellation"
     COACH_CANCELLATION = "booking.coach_cancellation", "Cancelled by the coach"
+    TEAM_CANCELLATION = "booking.team_cancellation", "Cancelled by our team"
     REFUND = "booking.refund", "Refund"
     LATE_PAYMENT_REFUNDED = "booking.late_payment_refunded", "Late payment refunded"
     RESCHEDULE = "booking.reschedule", "Rescheduled"
@@ -41,6 +42,7 @@ def subject_for(kind, booking, zone):
         NoticeKind.RECEIPT: f"Your receipt for {day}",
         NoticeKind.CANCELLATION: f"Your session on {day} is cancelled",
         NoticeKind.COACH_CANCELLATION: f"Your session on {day} is cancelled",
+        NoticeKind.TEAM_CANCELLATION: f"Your session on {day} is cancelled",
         NoticeKind.REFUND: "Your refund from Waypoint",
         NoticeKind.LATE_PAYMENT_REFUNDED: f"About your session on {day}",
         NoticeKind.RESCHEDULE: f"Your session has moved to {day}",
@@ -59,7 +61,7 @@ def context_for(kind, booking, payload, zone):
         "booking_url": settings.SITE_URL + reverse("bookings:detail", args=[booking.pk]),
         "site_url": settings.SITE_URL,
         "descriptor": "Waypoint session",
-        "reason": booking.cancel_reason if kind == NoticeKind.COACH_CANCELLATION else "",
+        "reason": booking.cancel_reason if kind in (NoticeKind.COACH_CANCELLATION, NoticeKind.TEAM_CANCELLATION) else "",
     }
     if "payment_id" in payload:
         payment = Payment.objects.get(pk=payload["payment_id"])

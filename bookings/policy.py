@@ -67,8 +67,9 @@ def within_notice(booking, now=None):
 
 
 def paid_payment(booking):
-    """The payment that paid for `booking`, or None (free sessions, unpaid holds)."""
-    return booking.payments.filter(status=PaymentStatus.SUCCEEDED).order_by("succeeded_at", "pk").first()
+    """The payment that paid for `booking`, or None (free sessions, unpaid holds). A payment
+    that did not match the booking paid for nothing: admins settle it by hand."""
+    return booking.payments.filter(status=PaymentStatus.SUCCEEDED, mismatch="").order_by("succeeded_at", "pk").first()
 
 
 def client_refund_cents(booking, now=None):

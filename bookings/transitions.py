@@ -14,14 +14,15 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts import audit
+from accounts.models import User
 from coaching.models import CoachProfile
 from coaching.rooms import meeting_link_for
 
 from core import outbox
 
 from . import availability, eligibility, notices, reminders
-from .errors import NotAllowed, SlotTaken
-from .models import Booking, CancelledBy, Status
+from .errors import LimitReached, NotAllowed, SlotTaken
+from .models import Booking, CancelledBy, Payment, PaymentStatus, Status
 from .notices import NoticeKind
 
 # Delivered by `payments.cancel_open_intents`; owed here by its name, since payments
@@ -59,6 +60,13 @@ def _lock(booking):
     return Booking.objects.select_for_update().get(pk=booking.pk)
 
 
+def lock_for_change(booking):
+    """Lock `booking`'s coach, then the booking, in the order every transition takes them,
+    for a caller that decides something before it calls one. Returns the locked booking."""
+    _lock_coach(booking.coach_id)
+    return _lock(booking)
+
+
 def _expire_stale(queryset, now):
     for booking in queryset.filter(status=Status.PENDING_PAYMENT, hold_expires_at__lte=now):
         expire(booking, now=now)
@@ -68,8 +76,9 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
     """Hold `starts_at` with `session_type`'s coach for `client`: a pending booking for
     15 minutes, or a confirmed one straight away when the session is free.
 
-    Raises SlotTaken when the time is not open (or was just taken in a race), and
-    NotAllowed when the client may not book this session type.
+    Raises SlotTaken when the time is not open (or was just taken in a race), NotAllowed
+    when the client may not book this session type, and LimitReached (audited) when the
+    client already holds as much of the coaches' time as one person may.
     """
     now = now or timezone.now()
     if not eligibility.may_book(client, session_type):
@@ -80,6 +89,9 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
     try:
         with transaction.atomic():
             coach = _lock_coach(session_type.coach_id)
+            # The client's limits count bookings with every coach: lock the client too
+            # (after the coach, as always), so two requests at once are counted in turn.
+            User.objects.select_for_update(no_key=True).filter(pk=client.pk).first()
             # The constraints count pending holds as live whatever their age: clear the
             # stale ones first, in this transaction, so they free their time.
             _expire_stale(Booking.objects.filter(coach=coach), now)
@@ -88,6 +100,9 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
                 raise SlotTaken()
             if Booking.objects.live().filter(client=client).overlapping(starts_at, ends_at).exists():
                 raise SlotTaken("You already have a session at that time. Here are the times that are still open.")
+            limit = eligibility.hold_limit(client, session_type, now=now)
+            if limit is not None:
+                raise limit
             booking = Booking.objects.create(
                 coach=coach,
                 client=client,
@@ -107,6 +122,18 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
             if session_type.is_free:
                 booking = confirm(booking, now=now)
             return booking
+    except LimitReached as refusal:
+        # Written after the rollback, so the refusal stays in the trail.
+        audit.record(
+            "booking.refused",
+            actor=client,
+            obj=session_type,
+            request=request,
+            rule=refusal.rule,
+            starts_at=starts_at.isoformat(),
+            in_the_way=getattr(refusal.booking, "pk", None),
+        )
+        raise
     except (IntegrityError, OperationalError) as exc:
         taken = taken_error(exc)
         if taken is None:
@@ -116,16 +143,20 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
 
 @transaction.atomic
 def confirm(booking, *, payment=None, now=None):
-    """pending_payment → confirmed. An expired hold whose payment arrived late is
-    confirmed too when its time is still free; otherwise SlotTaken (the caller refunds)."""
+    """pending_payment → confirmed. A hold that ran out before its payment arrived is
+    confirmed only when its time could still be booked now (the same check as a new
+    booking: time off, hours, notice and the daily cap, not only other bookings);
+    otherwise SlotTaken (the caller refunds)."""
     now = now or timezone.now()
-    _lock_coach(booking.coach_id)
+    coach = _lock_coach(booking.coach_id)
     booking = _lock(booking)
     if booking.status == Status.CONFIRMED:
         return booking
     if booking.status not in (Status.PENDING_PAYMENT, Status.EXPIRED):
         raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} cannot be confirmed.")
-    revived = booking.status == Status.EXPIRED
+    revived = booking.status == Status.EXPIRED or (booking.hold_expires_at is not None and booking.hold_expires_at <= now)
+    if revived and not availability.is_open_slot(coach, booking.session_type, booking.starts_at, now=now):
+        raise SlotTaken()
     booking.status = Status.CONFIRMED
     booking.confirmed_at = now
     booking.meeting_link = booking.meeting_link or meeting_link_for(booking.coach)
@@ -170,12 +201,43 @@ def expire(booking, *, now=None):
     return booking
 
 
+CHARGING = "Your payment is going through right now. Please wait a moment and look again."
+
+
+@transaction.atomic
+def release(booking, *, actor=None, now=None, request=None):
+    """pending_payment → expired now, before the hold runs out: the client chose another
+    time (or an admin cleared the hold). Cancelling its payment intents is owed work, as
+    at expiry. Refused while a charge is under way, which would otherwise land on a
+    time the client has just let go."""
+    booking = _lock(booking)
+    charging = booking.payments.filter(status=PaymentStatus.PROCESSING).exists()
+    return _release_locked(booking, charging=charging, actor=actor, now=now or timezone.now(), request=request)
+
+
+def _release_locked(booking, *, charging, actor, now, request):
+    if booking.status == Status.EXPIRED:
+        return booking
+    if booking.status != Status.PENDING_PAYMENT:
+        raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} is not a hold to let go.")
+    if charging:
+        raise NotAllowed(CHARGING)
+    booking.status = Status.EXPIRED
+    booking.hold_expires_at = min(booking.hold_expires_at or now, now)
+    booking.save(update_fields=["status", "hold_expires_at", "updated_at"])
+    audit.record("booking.released", actor=actor, obj=booking, request=request)
+    outbox.owe(CANCEL_OPEN_INTENTS, key=f"cancel-intents:{booking.pk}", about=f"booking:{booking.pk}", booking_id=booking.pk)
+    return booking
+
+
 @transaction.atomic
 def cancel(booking, *, by, actor=None, reason="", now=None, request=None):
     """confirmed → cancelled. The refund (if any) follows the policy and is owed by the
     caller in the same transaction; see `cancellation.py`."""
-    now = now or timezone.now()
-    booking = _lock(booking)
+    return _cancel_locked(_lock(booking), by=by, actor=actor, reason=reason, now=now or timezone.now(), request=request)
+
+
+def _cancel_locked(booking, *, by, actor, reason, now, request):
     if booking.status == Status.CANCELLED:
         return booking
     if booking.status != Status.CONFIRMED:
@@ -190,6 +252,35 @@ def cancel(booking, *, by, actor=None, reason="", now=None, request=None):
     audit.record("booking.cancelled", actor=actor, obj=booking, request=request, by=by)
     reminders.drop(booking)
     return booking
+
+
+@transaction.atomic
+def end_all_for_client(client, *, actor, reason="", now=None, request=None):
+    """Every session `client` still has to come, ended by an admin in one go: confirmed ones
+    cancelled, holds let go, by the same rules as one at a time. The rows are locked in one
+    query, in time order, so two admins at once wait rather than deadlock. All or nothing:
+    a hold whose payment is going through refuses, and nothing changes.
+    Returns (cancelled, released)."""
+    now = now or timezone.now()
+    rows = list(
+        Booking.objects.select_for_update()
+        .filter(client=client, starts_at__gt=now, status__in=(Status.CONFIRMED, Status.PENDING_PAYMENT))
+        .order_by("starts_at", "pk")
+    )
+    charging = set(
+        Payment.objects.filter(booking__in=rows, status=PaymentStatus.PROCESSING).values_list("booking_id", flat=True)
+    )
+    cancelled, released = [], []
+    for booking in rows:
+        if booking.status == Status.PENDING_PAYMENT:
+            released.append(
+                _release_locked(booking, charging=booking.pk in charging, actor=actor, now=now, request=request)
+            )
+        else:
+            cancelled.append(
+                _cancel_locked(booking, by=CancelledBy.ADMIN, actor=actor, reason=reason, now=now, request=request)
+            )
+    return cancelled, released
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ them while the client's consent to share is in force. Anyone else gets a 404, an
 every allowed read writes exactly one audit event.
 """
 
+from django.core.paginator import Paginator
 from django.http import Http404
 
 from accounts.audit import record
@@ -40,10 +41,14 @@ def read_intake(user, intake_id, request=None):
     return intake
 
 
-def read_review_queue(user, request=None):
-    """The admins' queue of submitted intakes, with one audit event naming the intakes shown."""
+REVIEW_QUEUE_PAGE_SIZE = 25
+
+
+def read_review_queue(user, request=None, *, page=1):
+    """One page of the admins' queue of submitted intakes, with one audit event naming the
+    intakes shown. The same few queries whatever the page holds: a count and the page."""
     if not user.is_authenticated or user.role != Role.ADMIN:
         raise Http404("No queue here.")
-    intakes = list(Intake.objects.review_queue().select_related("client"))
-    record("intake.queue_read", actor=user, request=request, intake_ids=[intake.pk for intake in intakes])
-    return intakes
+    shown = Paginator(Intake.objects.review_queue().select_related("client"), REVIEW_QUEUE_PAGE_SIZE).get_page(page)
+    record("intake.queue_read", actor=user, request=request, intake_ids=[intake.pk for intake in shown])
+    return shown

@@ -1,13 +1,17 @@
 """The intake's e-mails, as owed work the outbox delivers. Subjects and bodies are
 discreet: no substance, diagnosis or treatment is named; the details wait behind the login."""
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Role, User
 from core import outbox
+from core.models import OwedStatus, OwedWork
 
 from .models import Intake, IntakeReview
 
@@ -21,6 +25,7 @@ REVIEW_SUBJECTS = {
     IntakeReview.Action.DECLINED: "an update about your sign-up",
 }
 URGENT_SUBJECT = "a new sign-up would like a prompt look"
+URGENT_SUBJECT_MANY = "new sign-ups would like a prompt look"
 
 
 def _absolute(path):
@@ -42,13 +47,65 @@ def review_decision_message(review):
     )
 
 
-def urgent_intake_message(intake):
-    admins = list(User.objects.filter(role=Role.ADMIN, is_active=True).order_by("email").values_list("email", flat=True))
-    context = {"review_url": _absolute(reverse("clients:review_detail", args=[intake.pk]))}
+def urgent_window(moment):
+    """The number of the fixed window (URGENT_ALERT_MINUTES long) that `moment` falls in."""
+    return int(moment.timestamp()) // (settings.URGENT_ALERT_MINUTES * 60)
+
+
+def owe_urgent_alerts(now):
+    """An urgent intake was just sent: owe each admin an alert, bundled. Call it in the
+    submission's transaction.
+
+    Each admin has at most one alert per window, by its key. This window's alert is due
+    now (the first urgent intake of a window is told at once); the next window's is due
+    when that window opens and picks up whatever came in after this window's alert went.
+    The alert itself lists every urgent intake waiting that no alert to that admin has
+    listed yet, so an intake sent while an alert is going out is in the next one."""
+    window = urgent_window(now)
+    seconds = settings.URGENT_ALERT_MINUTES * 60
+    for admin_id in User.objects.filter(role=Role.ADMIN, is_active=True).values_list("pk", flat=True):
+        for number in (window, window + 1):
+            due = now if number == window else datetime.fromtimestamp(number * seconds, tz=UTC)
+            outbox.owe(URGENT_ALERT, key=f"{URGENT_ALERT}:{admin_id}:{number}", due_at=due, about=f"admin:{admin_id}", admin_id=admin_id)
+
+
+def _already_listed(admin_id, work):
+    """Intakes that an alert to this admin has listed, unless it failed for good (those
+    are listed again) or was nothing to send."""
+    rows = (
+        OwedWork.objects.filter(kind=URGENT_ALERT, payload__admin_id=admin_id, payload__has_key="intake_ids")
+        .exclude(status__in=(OwedStatus.FAILED, OwedStatus.SKIPPED))
+        .exclude(pk=work.pk)
+        .values_list("payload__intake_ids", flat=True)
+    )
+    return {intake_id for listed in rows for intake_id in listed}
+
+
+def _intakes_for(work, admin):
+    """The intakes this alert lists: chosen once, on its first attempt, and kept in its
+    payload, so a retry after a failed send lists the same ones."""
+    if "intake_ids" in work.payload:
+        return work.payload["intake_ids"]
+    with transaction.atomic():
+        # One admin's alerts choose one after the other: two never list the same intake.
+        User.objects.select_for_update(no_key=True).filter(pk=admin.pk).first()
+        listed = _already_listed(admin.pk, work)
+        waiting = Intake.objects.filter(is_urgent=True, status=Intake.Status.SUBMITTED).order_by("submitted_at", "pk")
+        chosen = [pk for pk in waiting.values_list("pk", flat=True) if pk not in listed]
+        if chosen:
+            OwedWork.objects.filter(pk=work.pk).update(payload={**work.payload, "intake_ids": chosen})
+    return chosen
+
+
+def urgent_intakes_message(admin, intake_ids):
+    context = {
+        "count": len(intake_ids),
+        "review_urls": [_absolute(reverse("clients:review_detail", args=[pk])) for pk in intake_ids],
+    }
     return EmailMessage(
-        subject=SUBJECT_PREFIX + URGENT_SUBJECT,
+        subject=SUBJECT_PREFIX + (URGENT_SUBJECT if len(intake_ids) == 1 else URGENT_SUBJECT_MANY),
         body=render_to_string("clients/email/urgent_intake.txt", context),
-        to=admins,
+        to=[admin.email],
     )
 
 
@@ -62,10 +119,10 @@ def review_decision_for(work):
 
 @outbox.email(URGENT_ALERT, label="Urgent intake alert")
 def urgent_alert_for(work):
-    intake = Intake.objects.filter(pk=work.payload["intake_id"]).first()
-    if intake is None:
-        raise outbox.Skip("the intake is gone")
-    message = urgent_intake_message(intake)
-    if not message.to:
-        raise outbox.Skip("there is no active admin to tell")
-    return message
+    admin = User.objects.filter(pk=work.payload["admin_id"], role=Role.ADMIN, is_active=True).first()
+    if admin is None:
+        raise outbox.Skip("this admin is no longer active")
+    intake_ids = _intakes_for(work, admin)
+    if not intake_ids:
+        raise outbox.Skip("no urgent intake that this admin has not been told of")
+    return urgent_intakes_message(admin, intake_ids)

@@ -12,10 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import record
-from core import outbox
 
 from . import consents, scoring
-from .emails import URGENT_ALERT
+from .emails import owe_urgent_alerts
 from .models import Intake
 
 
@@ -161,8 +160,8 @@ def submit(intake, *, request=None):
             urgent=intake.is_urgent,
         )
         if intake.is_urgent:
-            # Once per intake: a resubmission is already known to the admins.
-            outbox.owe(URGENT_ALERT, key=f"{URGENT_ALERT}:{intake.pk}", about=f"intake:{intake.pk}", intake_id=intake.pk)
+            # Bundled per admin; an intake an admin was already told of is not listed again.
+            owe_urgent_alerts(intake.submitted_at)
     return intake
 
 

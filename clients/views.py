@@ -171,7 +171,8 @@ def share_consent_sign(request):
 
 @admin_required
 def review_queue(request):
-    return render(request, "clients/review_queue.html", {"intakes": read_review_queue(request.user, request)})
+    shown = read_review_queue(request.user, request, page=request.GET.get("page"))
+    return render(request, "clients/review_queue.html", {"intakes": shown.object_list, "page": shown})
 
 
 def _review_page(request, intake, forms=None, status=200):

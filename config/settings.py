@@ -8,6 +8,7 @@ first request; config/checks.py refuses published development values.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -306,6 +307,26 @@ CELERY_BEAT_SCHEDULE["core-scan-outbox"] = {"task": "core.scan_outbox", "schedul
 
 # Bookings: how long a picked time is held for payment, and the periodic scans.
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
+# Urgent intakes alert each admin at most once in this many minutes, listing all the new ones.
+URGENT_ALERT_MINUTES = env.int("URGENT_ALERT_MINUTES", default=10)
+# How much of the coaches' time one client may hold at once (bookings/eligibility.py).
+BOOKING_MAX_UNPAID_HOLDS = env.int("BOOKING_MAX_UNPAID_HOLDS", default=1)
+BOOKING_MAX_FREE_CALLS_PER_COACH = env.int("BOOKING_MAX_FREE_CALLS_PER_COACH", default=1)
+BOOKING_MAX_FREE_CALLS = env.int("BOOKING_MAX_FREE_CALLS", default=2)
+BOOKING_MAX_BEFORE_APPROVAL = env.int("BOOKING_MAX_BEFORE_APPROVAL", default=2)
+# Rate limits on booking, paying, cancelling and moving (bookings/web/limits.py), per person
+# and per address: "count/period/scope", period s, m, h or d. An address may be a whole
+# clinic's shared network, so it gets more room than a person.
+RATE_LIMITS = {
+    "book": env("RATE_LIMIT_BOOK", default="10/h/person,30/h/ip"),
+    "pay": env("RATE_LIMIT_PAY", default="30/h/person,90/h/ip"),
+    "cancel": env("RATE_LIMIT_CANCEL", default="10/h/person,30/h/ip"),
+    "move": env("RATE_LIMIT_MOVE", default="10/h/person,30/h/ip"),
+}
+_RATE_RULE = r"\s*\d+/[smhd]/(person|ip)\s*"
+for _action, _rules in RATE_LIMITS.items():
+    if not re.fullmatch(rf"({_RATE_RULE}(,{_RATE_RULE})*)?", _rules):
+        raise ImproperlyConfigured(f"RATE_LIMIT_{_action.upper()} reads count/period/scope, e.g. 10/h/person,30/h/ip.")
 REMINDER_OFFSETS_MINUTES = env.list("REMINDER_OFFSETS_MINUTES", cast=int, default=[1440, 60])
 AGENDA_HOUR = env.int("AGENDA_HOUR", default=7)
 CELERY_BEAT_SCHEDULE.update(

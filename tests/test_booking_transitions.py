@@ -118,7 +118,7 @@ def test_busy_time_has_buffers_counts_per_local_day_and_a_discreet_calendar(alic
     coach, session_type = carols
     held = transitions.place_hold(alice, session_type, local_time(coach, 3, 15))
     paid = demo_paid(transitions.place_hold(bob, session_type, local_time(coach, 4, 10)))
-    stale = transitions.place_hold(alice, session_type, local_time(coach, 5, 10))
+    stale = transitions.place_hold(bob, session_type, local_time(coach, 5, 10))
     Booking.objects.filter(pk=stale.pk).update(hold_expires_at=stale.created_at - timedelta(minutes=1))
     window = (held.starts_at - timedelta(days=1), held.starts_at + timedelta(days=4))
 

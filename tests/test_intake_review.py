@@ -234,6 +234,31 @@ def test_the_queue_costs_the_same_queries_for_one_intake_or_five(client, erin):
     assert len(five) == len(one)
 
 
+@pytest.mark.django_db
+def test_the_queue_comes_in_pages_of_25_at_the_same_cost(client, erin):
+    now = timezone.now()
+    intakes = [IntakeFactory(submitted_at=now - timedelta(hours=30 - n)) for n in range(30)]
+    client.force_login(erin)
+    client.get("/client/intakes/review/?page=2")  # the session's first request writes more
+    with CaptureQueriesContext(connection) as first_page:
+        first = client.get("/client/intakes/review/")
+    with CaptureQueriesContext(connection) as last_page:
+        last = client.get("/client/intakes/review/?page=2")
+
+    assert [i.pk for i in first.context["intakes"]] == [i.pk for i in intakes[:25]]
+    assert [i.pk for i in last.context["intakes"]] == [i.pk for i in intakes[25:]]
+    assert len(first_page) == len(last_page)
+    assert "30 waiting; page 1 of 2" in first.content.decode()
+    assert '<a href="?page=2" rel="next">Later in the queue</a>' in first.content.decode()
+    assert '<a href="?page=1" rel="prev">Earlier in the queue</a>' in last.content.decode()
+    assert list(AuditEvent.objects.filter(action="intake.queue_read").order_by("pk").values_list("details", flat=True)) == [
+        {"intake_ids": [i.pk for i in intakes[25:]]},
+        {"intake_ids": [i.pk for i in intakes[:25]]},
+        {"intake_ids": [i.pk for i in intakes[25:]]},
+    ]
+    assert [client.get(f"/client/intakes/review/?page={page}").status_code for page in ("x", "0", "99", "9" * 40)] == [200] * 4
+
+
 def test_a_real_worker_e_mails_alice_when_erin_approves(celery_worker_process, erin, alice, carol, mailoutbox):
     CoachProfile.objects.create(user=carol, display_name="Carol Rivera", specialties=[Specialty.ALCOHOL], languages=["English"])
     intake = IntakeFactory(client=alice)

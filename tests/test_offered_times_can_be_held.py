@@ -22,6 +22,13 @@ pytestmark = [pytest.mark.django_db]
 MONDAY, SUNDAY = 0, 6
 
 
+@pytest.fixture(autouse=True)
+def bob_stands_for_everyone_else(settings):
+    # Bob's holds here stand for other people's bookings; how much one client may hold is
+    # tested in test_no_hoarding.py.
+    settings.BOOKING_MAX_UNPAID_HOLDS = 100
+
+
 def utc(*args):
     return datetime(*args, tzinfo=UTC)
 

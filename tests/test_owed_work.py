@@ -110,9 +110,10 @@ EMAIL_KINDS = sorted(kind for kind, handler in outbox.kinds().items() if handler
 
 def test_every_kind_of_email_is_known():
     assert EMAIL_KINDS == [
-        "accounts.invitation", "booking.cancellation", "booking.coach_cancellation", "booking.confirmation", "booking.late_payment_refunded",
-        "booking.receipt", "booking.refund", "booking.reminder", "booking.reschedule", "coach.agenda",
-        "intake.review_decision", "intake.urgent_alert",
+        "accounts.invitation", "booking.cancellation", "booking.coach_cancellation", "booking.confirmation",
+        "booking.late_payment_refunded", "booking.receipt", "booking.refund", "booking.reminder", "booking.reschedule",
+        "booking.team_cancellation", "coach.agenda",
+        "intake.review_decision", "intake.urgent_alert", "payment.problem_alert",
     ]
 
 

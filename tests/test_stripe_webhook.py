@@ -17,6 +17,7 @@ from django.utils import timezone
 from bookings import payments, transitions
 from bookings.models import Booking, Payment, PaymentStatus, Refund, RefundStatus, Status, StripeEvent
 from bookings.notices import NoticeKind
+from coaching.models import TimeOff
 from core.models import OwedWork
 from tests.factories import bookable_coach, local_time
 
@@ -222,3 +223,31 @@ def test_a_payment_after_the_hold_expired_is_refunded_when_the_time_was_taken(
     assert [m.to for m in mailoutbox] == [["alice@example.com"]]
     assert mailoutbox[0].subject.startswith("About your session on ")
     assert "We have refunded it in full" in mailoutbox[0].body
+
+
+@pytest.mark.parametrize("expired_by_the_task", [True, False], ids=["expired", "ran-out-not-yet-expired"])
+def test_a_payment_after_the_hold_ran_out_is_refunded_when_the_coach_took_that_time_off(
+    client, alices_hold, localstripe, eager_tasks, mailoutbox, django_capture_on_commit_callbacks, expired_by_the_task
+):
+    payment = new_payment(alices_hold)
+    paid = paid_intent(payment)
+    if expired_by_the_task:
+        expire_hold(alices_hold)
+    else:
+        Booking.objects.filter(pk=alices_hold.pk).update(hold_expires_at=timezone.now() - timezone.timedelta(minutes=1))
+    # No booking holds the time, so the database would let it be confirmed; Carol is away though.
+    TimeOff.objects.create(
+        coach=alices_hold.coach,
+        starts_at=alices_hold.starts_at - timezone.timedelta(hours=1),
+        ends_at=alices_hold.ends_at + timezone.timedelta(hours=1),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver(client, event("evt_late", "payment_intent.succeeded", paid)).status_code == 200
+
+    booking = Booking.objects.get(pk=alices_hold.pk)
+    assert booking.status == (Status.EXPIRED if expired_by_the_task else Status.PENDING_PAYMENT)
+    assert list(Refund.objects.values_list("payment_id", "amount_cents", "status")) == [
+        (payment.pk, 6000, RefundStatus.SUCCEEDED)
+    ]
+    assert [m.subject.startswith("About your session on ") for m in mailoutbox] == [True]

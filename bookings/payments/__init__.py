@@ -16,28 +16,31 @@ import logging
 
 import stripe
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts import audit
 from core import outbox
+from core.wording import money
 
 from .. import notices, transitions
 from ..errors import BookingRefused, NotAllowed, SlotTaken
 from ..models import Payment, PaymentStatus, Status, StripeEvent
-from . import refunds
+from . import alerts, refunds
 from . import states as payment_states
-from .stripe_api import api, field as _field, idempotency_key, metadata, passing
+from .stripe_api import api, field as _field, idempotency_key, live_mode, metadata, object_id, passing
 
 log = logging.getLogger(__name__)
 
 DESCRIPTOR = "Waypoint session"
-HANDLED_EVENTS = {
+INTENT_EVENTS = {
     "payment_intent.succeeded",
     "payment_intent.payment_failed",
     "payment_intent.requires_action",
     "payment_intent.canceled",
     "payment_intent.processing",
 }
+HANDLED_EVENTS = INTENT_EVENTS | {"charge.refunded", "charge.dispute.created"}
 
 
 class PaymentProblem(BookingRefused):
@@ -47,16 +50,21 @@ class PaymentProblem(BookingRefused):
 # --- paying -----------------------------------------------------------------------
 
 
-def _hold_open(booking, now):
-    return booking.status == Status.PENDING_PAYMENT and booking.hold_expires_at and booking.hold_expires_at > now
+HOLD_ENDED = "This hold has ended, so the time is no longer kept for you. Please pick a time again."
+
+
+def hold_open(booking, now=None):
+    now = now or timezone.now()
+    return booking.status == Status.PENDING_PAYMENT and bool(booking.hold_expires_at) and booking.hold_expires_at > now
 
 
 def start_payment(booking, *, now=None):
     """The Payment the pay page uses, with a SetupIntent's client secret to save the card.
-    An attempt still waiting for a card is reused; a failed one is replaced."""
+    An attempt still waiting for a card is reused; a failed one is replaced. Called when
+    the client presses Pay, never on loading the page: a page view creates nothing in Stripe."""
     now = now or timezone.now()
-    if not _hold_open(booking, now):
-        raise NotAllowed("This hold has ended, so the time is no longer kept for you. Please pick a time again.")
+    if not hold_open(booking, now):
+        raise NotAllowed(HOLD_ENDED)
     s = api()
     payment = booking.payments.filter(status=PaymentStatus.AWAITING_CARD).exclude(stripe_setup_intent_id="").first()
     if payment is not None:
@@ -102,7 +110,7 @@ def charge(payment, *, now=None):
     if not payment_states.start_charging(payment):
         return payment
     booking = payment.booking
-    if not _hold_open(booking, now):
+    if not hold_open(booking, now):
         _fail(payment, "This hold ended before the payment, so nothing was charged. Please pick a time again.")
         raise NotAllowed(payment.failure_message)
     s = api()
@@ -187,20 +195,41 @@ def _fail(payment, message):
 # --- applying Stripe's word ---------------------------------------------------------
 
 
+def _refuse(intent, reason, payment=None):
+    """An intent that names one of our payments but is not that payment's: nothing is done."""
+    log.warning("payment intent %s refused: %s", _field(intent, "id"), reason)
+    audit.record("payment.intent_refused", obj=payment, intent=_field(intent, "id"), reason=reason)
+
+
 def _payment_for(intent):
-    payment = Payment.objects.filter(stripe_payment_intent_id=_field(intent, "id")).first()
+    """Our Payment for `intent`, or None. Found by the intent id we stored; else (an intent
+    created just before its id could be stored) by the payment id in its metadata, and then
+    only when the booking, the client and Stripe's customer all agree with that payment.
+    An intent with no id matches nothing: an empty id would match every payment not yet charged."""
+    intent_id = _field(intent, "id")
+    if not intent_id or not isinstance(intent_id, str):
+        return None
+    payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first()
     if payment is not None:
         return payment
-    payment_id = _field(_field(intent, "metadata") or {}, "payment_id")
-    if payment_id and str(payment_id).isdigit():
-        payment = Payment.objects.filter(pk=int(payment_id), stripe_payment_intent_id=None).first()
-        if payment is not None:
-            Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id=None).update(
-                stripe_payment_intent_id=_field(intent, "id")
-            )
-            payment.refresh_from_db()
-            return payment
-    return None
+    meta = _field(intent, "metadata") or {}
+    payment_id = str(_field(meta, "payment_id") or "")
+    if not (payment_id.isascii() and payment_id.isdigit() and len(payment_id) < 19):
+        return None
+    payment = Payment.objects.select_related("booking").filter(pk=int(payment_id), stripe_payment_intent_id=None).first()
+    if payment is None:
+        return None
+    if str(_field(meta, "booking_id") or "") != str(payment.booking_id) or str(_field(meta, "client_id") or "") != str(
+        payment.booking.client_id
+    ):
+        _refuse(intent, "its booking or client is not the payment's", payment)
+        return None
+    if not payment.stripe_customer_id or object_id(_field(intent, "customer")) != payment.stripe_customer_id:
+        _refuse(intent, "its customer is not the payment's", payment)
+        return None
+    Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id=None).update(stripe_payment_intent_id=intent_id)
+    payment.refresh_from_db()
+    return payment if payment.stripe_payment_intent_id == intent_id else None
 
 
 def _card_details(intent):
@@ -222,9 +251,39 @@ def _card_details(intent):
     return (_field(card, "brand", "") or "")[:20], (_field(card, "last4", "") or "")[:4]
 
 
+def _amount_received(intent):
+    """What Stripe took for `intent`. localstripe has no `amount_received`: there its
+    succeeded, captured charge says it."""
+    received = _field(intent, "amount_received")
+    if received is not None:
+        return int(received)
+    charge = _field(intent, "latest_charge")
+    if isinstance(charge, str):
+        charge = api().Charge.retrieve(charge)
+    if _field(charge, "status") == "succeeded" and _field(charge, "captured", True):
+        return int(_field(charge, "amount", 0) or 0)
+    return 0
+
+
+def mismatch(payment, booking):
+    """What a payment Stripe took does not match in its booking, in words; "" when all does."""
+    same_currency = payment.currency.lower() == booking.currency.lower()
+    if same_currency and payment.captured_cents == booking.price_cents:
+        return ""
+    words = f"{money(payment.captured_cents, payment.currency)} taken, {money(booking.price_cents, booking.currency)} owed"
+    if not same_currency:
+        words = f"paid in {payment.currency.upper() or 'no currency'}, the booking is in {booking.currency.upper()}; {words}"
+    return words
+
+
 def apply_intent(intent):
     """Bring our Payment (and its booking) to where Stripe says the intent is. Safe to
-    call any number of times, in any order: a success is final, and nothing undoes it."""
+    call any number of times, in any order: a success is final, and nothing undoes it.
+    `intent` comes from Stripe itself (the answer to our own call, or fetched again by id):
+    a webhook's body is only a hint of which intent to fetch."""
+    if bool(_field(intent, "livemode", False)) != live_mode():
+        log.warning("payment intent %s is not of our key's mode; ignored", _field(intent, "id"))
+        return None
     payment = _payment_for(intent)
     if payment is None:
         log.info("payment intent %s is not one of ours", _field(intent, "id"))
@@ -244,32 +303,48 @@ def apply_intent(intent):
     return payment
 
 
-def _succeeded(payment, intent):
-    now = timezone.now()
-    brand, last4 = _card_details(intent)
-    amount = _field(intent, "amount_received") or _field(intent, "amount") or payment.amount_cents
-    payment_states.succeed(payment, amount_cents=amount, brand=brand, last4=last4)
-    booking = payment.booking
-    already_paid = (
-        booking.payments.filter(status=PaymentStatus.SUCCEEDED, succeeded_at__lt=payment.succeeded_at)
+def _another_payment_holds(booking, payment):
+    """Another payment of `booking` that went through, matched it, and still holds its money."""
+    return (
+        booking.payments.filter(status=PaymentStatus.SUCCEEDED, mismatch="", refunded_cents__lt=F("captured_cents"))
         .exclude(pk=payment.pk)
         .exists()
     )
-    if already_paid:
-        # Two tabs paid for one booking: the later payment goes back in full.
-        _refund_unusable(payment, "paid twice for one session")
+
+
+def _succeeded(payment, intent):
+    now = timezone.now()
+    brand, last4 = _card_details(intent)
+    received = _amount_received(intent)
+    currency = str(_field(intent, "currency") or "").lower()
+    payment_states.succeed(payment, amount_cents=received, currency=currency, brand=brand, last4=last4)
+    if payment.status != PaymentStatus.SUCCEEDED:
+        log.warning("payment %s cannot succeed from %s", payment.pk, payment.status)
         return payment
-    try:
-        transitions.confirm(booking, payment=payment, now=now)
-    except SlotTaken:
-        # The hold ran out before the money arrived and someone else took the time.
-        with transaction.atomic():
-            _refund_unusable(payment, "time taken after the hold ended")
-            notices.owe(
-                booking, notices.NoticeKind.LATE_PAYMENT_REFUNDED, key=f"payment-{payment.pk}", payment_id=payment.pk
-            )
-    except NotAllowed:
-        _refund_unusable(payment, f"booking was {booking.status} when the payment arrived")
+    with transaction.atomic():
+        # Coach, then booking, as every transition locks them: two payments of one booking
+        # landing at once decide one after the other which of them keeps it.
+        booking = transitions.lock_for_change(payment.booking)
+        problem = mismatch(payment, booking)
+        if problem:
+            # Money we did not ask for (or in another currency) never confirms a booking:
+            # admins look at it and decide.
+            if payment_states.flag_mismatch(payment, problem):
+                alerts.owe(payment, alerts.MISMATCH)
+        elif booking.status == Status.CONFIRMED and _another_payment_holds(booking, payment):
+            # Two tabs paid for one booking: the one that confirmed it keeps it; this goes back in full.
+            _refund_unusable(payment, "paid twice for one session")
+        else:
+            try:
+                transitions.confirm(booking, payment=payment, now=now)
+            except SlotTaken:
+                # The hold ran out before the money arrived and the time is no longer open.
+                _refund_unusable(payment, "time taken after the hold ended")
+                notices.owe(
+                    booking, notices.NoticeKind.LATE_PAYMENT_REFUNDED, key=f"payment-{payment.pk}", payment_id=payment.pk
+                )
+            except NotAllowed:
+                _refund_unusable(payment, f"booking was {booking.status} when the payment arrived")
     payment.refresh_from_db()
     return payment
 
@@ -317,8 +392,87 @@ def cancel_open_intents(work):
 # --- the webhook ---------------------------------------------------------------------
 
 
+class StripeUnavailable(Exception):
+    """Stripe could not be asked about an event: it stays unapplied, and Stripe sends it again."""
+
+
+def _fetch(kind, object_id):
+    """A Stripe object as Stripe has it now, or None when Stripe does not know that id."""
+    if not object_id or not isinstance(object_id, str):
+        return None
+    try:
+        return getattr(api(), kind).retrieve(object_id)
+    except stripe.InvalidRequestError:
+        return None
+    except stripe.StripeError as exc:
+        raise StripeUnavailable(f"{kind} {object_id}: {type(exc).__name__}") from exc
+
+
+def _ours(obj):
+    """Whether a Stripe object is of our key's mode; logged when it is not."""
+    if obj is None:
+        return False
+    if bool(_field(obj, "livemode", False)) != live_mode():
+        log.warning("%s is not of our key's mode; ignored", _field(obj, "id"))
+        return False
+    return True
+
+
+def _refunded_in_stripe(hint):
+    """`charge.refunded`: refunds made in Stripe's dashboard are recorded as ours."""
+    charge = _fetch("Charge", _field(hint, "id"))
+    if not _ours(charge):
+        return
+    intent_id = object_id(_field(charge, "payment_intent"))
+    payment = Payment.objects.filter(stripe_payment_intent_id=intent_id).first() if intent_id else None
+    if payment is None:
+        return
+    try:
+        listed = list(api().Refund.list(charge=charge.id, limit=100).auto_paging_iter())
+    except stripe.StripeError as exc:
+        raise StripeUnavailable(f"refunds of {charge.id}: {type(exc).__name__}") from exc
+    for stripe_refund in listed:
+        refunds.record_made_in_stripe(payment, stripe_refund)
+
+
+def _disputed(hint):
+    """`charge.dispute.created`: flag the payment and tell the admins. The dispute's
+    intent (or its charge's) is fetched from Stripe; an intent we do not know is ignored."""
+    intent_id = object_id(_field(hint, "payment_intent"))
+    if not intent_id:
+        charge = _fetch("Charge", object_id(_field(hint, "charge")))
+        intent_id = object_id(_field(charge, "payment_intent")) if _ours(charge) else None
+    intent = _fetch("PaymentIntent", intent_id)
+    if not _ours(intent):
+        return
+    payment = Payment.objects.filter(stripe_payment_intent_id=intent.id).first()
+    if payment is None:
+        log.info("dispute %s is about intent %s, not one of ours", _field(hint, "id"), intent.id)
+        return
+    with transaction.atomic():
+        if payment_states.flag_dispute(payment, reason=str(_field(hint, "reason") or ""), dispute_id=str(_field(hint, "id") or "")):
+            alerts.owe(payment, alerts.DISPUTE)
+
+
+def _apply_event(kind, data):
+    if bool(data.get("livemode")) != live_mode():
+        log.warning("event %s is not of our key's mode; ignored", data.get("id"))
+        return
+    hint = (data.get("data") or {}).get("object") or {}
+    if kind in INTENT_EVENTS:
+        # The event's body only says which intent: what Stripe says now is what we act on.
+        intent = _fetch("PaymentIntent", _field(hint, "id"))
+        if intent is not None:
+            apply_intent(intent)
+    elif kind == "charge.refunded":
+        _refunded_in_stripe(hint)
+    elif kind == "charge.dispute.created":
+        _disputed(hint)
+
+
 def handle_event(event):
-    """Record a verified event once and apply it. Returns True if it was applied now."""
+    """Record a verified event once and apply it. Returns True if it was applied now.
+    Raises StripeUnavailable, leaving the event unapplied, when Stripe could not be asked."""
     data = event.to_dict() if hasattr(event, "to_dict") else dict(event)
     stored, _ = StripeEvent.objects.get_or_create(
         event_id=data["id"], defaults={"type": data.get("type", ""), "payload": data}
@@ -326,8 +480,6 @@ def handle_event(event):
     if stored.processed_at is not None:
         return False
     if stored.type in HANDLED_EVENTS:
-        apply_intent(data["data"]["object"])
+        _apply_event(stored.type, data)
     StripeEvent.objects.filter(pk=stored.pk, processed_at=None).update(processed_at=timezone.now())
     return True
-
-

@@ -18,7 +18,7 @@ from core.wording import money
 from .. import notices
 from ..errors import RefundRefused
 from ..models import Payment, PaymentStatus, Refund, RefundStatus
-from .stripe_api import api, idempotency_key, metadata, passing
+from .stripe_api import api, field, idempotency_key, metadata, passing
 
 REFUND = "payment.refund"
 
@@ -40,6 +40,12 @@ def owe_refund(payment, amount_cents, *, actor=None, reason="", notify=True, req
     """Reserve `amount_cents` of `payment` and owe its refund. Call it inside the change's
     transaction; raises RefundRefused (and reserves nothing) when it is not allowed."""
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    record = _owe_locked(locked, amount_cents, actor=actor, reason=reason, notify=notify, request=request)
+    payment.refresh_from_db()
+    return record
+
+
+def _owe_locked(locked, amount_cents, *, actor, reason, notify, request):
     _reserve(locked, amount_cents)
     record = Refund.objects.create(
         payment=locked, amount_cents=amount_cents, status=RefundStatus.PENDING, reason=reason[:300], created_by=actor
@@ -48,8 +54,18 @@ def owe_refund(payment, amount_cents, *, actor=None, reason="", notify=True, req
         "payment.refund_owed", actor=actor, obj=locked, request=request, refund_id=record.pk, amount_cents=amount_cents
     )
     outbox.owe(REFUND, key=f"refund:{record.pk}", about=f"booking:{locked.booking_id}", refund_id=record.pk, notify=notify)
-    payment.refresh_from_db()
     return record
+
+
+@transaction.atomic
+def owe_full_refunds(payments, *, actor=None, reason="", request=None):
+    """Owe each of `payments` back in full (what it still holds), as `owe_refund` does one,
+    with the payments locked in one query. Returns the Refunds made."""
+    made = []
+    for locked in Payment.objects.select_for_update().filter(pk__in=[p.pk for p in payments]).order_by("pk"):
+        if locked.status == PaymentStatus.SUCCEEDED and locked.refundable_cents > 0:
+            made.append(_owe_locked(locked, locked.refundable_cents, actor=actor, reason=reason, notify=True, request=request))
+    return made
 
 
 @transaction.atomic
@@ -102,3 +118,41 @@ def make_refund(work):
         )
         if work.payload.get("notify", True):
             notices.owe(payment.booking, notices.NoticeKind.REFUND, key=f"refund-{refund.pk}", refund_id=refund.pk)
+
+
+def _is_ours(payment, stripe_refund):
+    """A refund we asked for carries our refund's id in its metadata."""
+    ours = str(field(field(stripe_refund, "metadata") or {}, "refund_id") or "")
+    return ours.isdigit() and Refund.objects.filter(pk=int(ours), payment=payment).exists()
+
+
+@transaction.atomic
+def record_made_in_stripe(payment, stripe_refund):
+    """A refund Stripe reports that was not asked for here (made in Stripe's dashboard):
+    recorded once as a Refund, so our records say what the client got back. Returns the
+    new Refund, or None when there was nothing to record."""
+    stripe_id = field(stripe_refund, "id") or ""
+    if not stripe_id or field(stripe_refund, "status") != "succeeded" or _is_ours(payment, stripe_refund):
+        return None
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    # Checked under the payment's lock: two deliveries of the event record it once.
+    if Refund.objects.filter(stripe_refund_id=stripe_id).exists():
+        return None
+    reported = int(field(stripe_refund, "amount") or 0)
+    amount = min(reported, locked.refundable_cents)
+    if amount <= 0:
+        return None
+    Payment.objects.filter(pk=locked.pk).update(refunded_cents=F("refunded_cents") + amount)
+    record = Refund.objects.create(
+        payment=locked,
+        amount_cents=amount,
+        status=RefundStatus.SUCCEEDED,
+        stripe_refund_id=stripe_id,
+        reason="made in Stripe's dashboard",
+    )
+    audit.record(
+        "payment.refunded_in_stripe", obj=locked, refund_id=record.pk, amount_cents=amount, reported_cents=reported, stripe_refund=stripe_id
+    )
+    notices.owe(locked.booking, notices.NoticeKind.REFUND, key=f"refund-{record.pk}", refund_id=record.pk)
+    payment.refresh_from_db()
+    return record

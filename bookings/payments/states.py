@@ -54,11 +54,15 @@ def needs_authentication(payment):
     return _move(payment, S.REQUIRES_ACTION)
 
 
-def succeed(payment, *, amount_cents, brand="", last4=""):
+def succeed(payment, *, amount_cents, currency="", brand="", last4=""):
+    """Stripe took `amount_cents` in `currency`: recorded as taken, even when it is not what
+    was asked (see `flag_mismatch`), since refunds are made of what was really taken."""
     now = timezone.now()
+    fields = {"currency": currency.lower()[:3]} if currency else {}
     moved = _move(
         payment,
         S.SUCCEEDED,
+        **fields,
         captured_cents=amount_cents,
         card_brand=brand,
         card_last4=last4,
@@ -80,3 +84,39 @@ def fail(payment, message):
 def cancel(payment, message=""):
     fields = {"failure_message": message[:300]} if message else {}
     return _move(payment, S.CANCELED, **fields)
+
+
+# --- flags beside the status ---------------------------------------------------------
+# A payment Stripe took stays `succeeded` whatever else is true of it: a flag marks what
+# admins must look at, and every money rule that reads `succeeded` (refunds, receipts)
+# keeps working for it.
+
+
+@transaction.atomic
+def flag_mismatch(payment, note):
+    """Stripe took money that does not match the booking. Returns True only for the call
+    that flagged it; the booking is not confirmed with such a payment."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.mismatch:
+        payment.refresh_from_db()
+        return False
+    locked.mismatch = note[:300]
+    locked.save(update_fields=["mismatch", "updated_at"])
+    audit.record("payment.mismatch", obj=locked, booking_id=locked.booking_id, note=note[:300])
+    payment.refresh_from_db()
+    return True
+
+
+@transaction.atomic
+def flag_dispute(payment, *, reason, dispute_id):
+    """The card holder's bank opened a dispute. Returns True only for the call that flagged it."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.disputed_at is not None:
+        payment.refresh_from_db()
+        return False
+    locked.disputed_at = timezone.now()
+    locked.dispute_reason = (reason or "")[:100]
+    locked.save(update_fields=["disputed_at", "dispute_reason", "updated_at"])
+    audit.record("payment.disputed", obj=locked, booking_id=locked.booking_id, reason=locked.dispute_reason, dispute=dispute_id)
+    payment.refresh_from_db()
+    return True

@@ -17,6 +17,12 @@ def api():
     return stripe
 
 
+def live_mode():
+    """Whether our key moves real money. An object Stripe shows us must be of the same mode:
+    a test-mode intent never confirms a booking on the live site, nor the other way round."""
+    return settings.STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+
+
 def idempotency_key(obj, purpose):
     # Our id plus the row's creation instant: unique even when a test database restarts its ids.
     return f"waypoint-{obj._meta.model_name}-{obj.pk}-{int(obj.created_at.timestamp())}-{purpose}"
@@ -36,6 +42,11 @@ def field(obj, name, default=None):
     if isinstance(obj, dict):
         return obj.get(name, default)
     return getattr(obj, name, default)
+
+
+def object_id(value):
+    """The id of an expandable field: Stripe sends an id, localstripe the whole object."""
+    return field(value, "id", value) if value is not None and not isinstance(value, str) else value
 
 
 def passing(exc):

@@ -13,6 +13,16 @@ class CoachCancelForm(forms.Form):
     )
 
 
+class CancelAllForm(forms.Form):
+    reason = forms.CharField(
+        label="A few words for the client (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sent in each cancellation e-mail. Keep it general: e-mail is not private.",
+    )
+
+
 class RescheduleForm(forms.Form):
     start = forms.ChoiceField(label="New time", widget=forms.RadioSelect)
 

@@ -18,12 +18,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, client_required, get_visible_or_404, login_required
-from accounts.models import Role
+from accounts.models import Role, User
 from coaching.models import CoachProfile
 
 from .. import availability, cancellation, eligibility, payments, policy, transitions
-from ..errors import BookingRefused, SlotTaken
-from .forms import CoachCancelForm, RefundForm, RescheduleForm
+from ..errors import BookingRefused, LimitReached, SlotTaken
+from .forms import CancelAllForm, CoachCancelForm, RefundForm, RescheduleForm
+from .limits import limited
 from ..models import Booking, Payment, PaymentStatus, RefundStatus, Status
 from core.wording import money, when_in_words
 
@@ -89,6 +90,7 @@ def _id(value):
 
 
 @client_required
+@limited("book")
 def new(request):
     """Review a picked time (GET), then hold it (POST)."""
     source = request.POST if request.method == "POST" else request.GET
@@ -109,6 +111,9 @@ def new(request):
             return redirect("bookings:pay", pk=held.pk)
         try:
             booking = transitions.place_hold(request.user, session_type, start, request=request)
+        except LimitReached as exc:
+            context = {"message": str(exc), "rule": exc.rule, "in_the_way": exc.booking}
+            return render(request, "bookings/limit_reached.html", context, status=409)
         except BookingRefused as exc:
             problem = str(exc)
         else:
@@ -140,26 +145,62 @@ def _own_booking(request, pk):
 @csp_update(PAYMENT_CSP)
 @csp_replace(PAYMENT_FRAMES)
 def pay(request, pk):
+    """The pay page. Loading it creates nothing in Stripe: that waits for the Pay button
+    (`pay_start`), so a page left open or reloaded costs no Stripe objects."""
     booking = _own_booking(request, pk)
     if booking.status == Status.CONFIRMED:
         return redirect("bookings:detail", pk=booking.pk)
-    try:
-        payment, client_secret = payments.start_payment(booking)
-    except BookingRefused as exc:
-        return render(request, "bookings/hold_ended.html", {"booking": booking, "message": str(exc)}, status=410)
+    if not payments.hold_open(booking):
+        return render(request, "bookings/hold_ended.html", {"booking": booking, "message": payments.HOLD_ENDED}, status=410)
     return render(
         request,
         "bookings/pay.html",
         {
             "booking": booking,
-            "payment": payment,
-            "client_secret": client_secret,
             "stripe_js_url": settings.STRIPE_JS_URL,
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "policy": policy.booking_policy(booking),
             "last_failure": booking.payments.filter(status=PaymentStatus.FAILED).first(),
         },
     )
+
+
+@client_required
+@require_POST
+@limited("pay")
+def pay_start(request, pk):
+    """The Pay button: the attempt and its SetupIntent, whose secret saves the card."""
+    booking = _own_booking(request, pk)
+    if booking.status == Status.CONFIRMED:
+        return JsonResponse({"next": "done", "url": reverse("bookings:detail", args=[booking.pk])})
+    try:
+        payment, client_secret = payments.start_payment(booking)
+    except BookingRefused as exc:
+        return JsonResponse({"next": "error", "message": str(exc)}, status=410)
+    except stripe.StripeError:
+        message = "We could not reach the payment service, so nothing was charged. Please try again in a moment."
+        return JsonResponse({"next": "error", "message": message}, status=503)
+    return JsonResponse(
+        {
+            "next": "card",
+            "client_secret": client_secret,
+            "charge_url": reverse("bookings:pay_charge", args=[booking.pk, payment.pk]),
+        }
+    )
+
+
+@client_required
+@require_POST
+def release(request, pk):
+    """"Choose another time" on the pay page: the hold ends now and its time is free again."""
+    booking = _own_booking(request, pk)
+    try:
+        transitions.release(booking, actor=request.user, request=request)
+    except BookingRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("bookings:pay", pk=booking.pk)
+    messages.success(request, "We have let that time go. Pick another one whenever you are ready.")
+    return redirect(f"{reverse('coaching:coach', args=[booking.coach_id])}?type={booking.session_type_id}")
 
 
 def _payment_answer(request, booking, payment):
@@ -176,6 +217,13 @@ def _payment_answer(request, booking, payment):
     if payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELED):
         messages.error(request, payment.failure_message or "The payment did not go through, so nothing was charged.")
         return JsonResponse({"next": "retry", "url": reverse("bookings:pay", args=[booking.pk])})
+    if payment.status == PaymentStatus.SUCCEEDED and payment.mismatch:
+        messages.error(
+            request,
+            "Your payment did not match this session, so we have not confirmed it yet. "
+            "Our team has been told and will sort it out with you; please do not pay again.",
+        )
+        return JsonResponse({"next": "done", "url": reverse("bookings:detail", args=[booking.pk])})
     if payment.status == PaymentStatus.SUCCEEDED:
         # Paid, but the booking could not be kept (the time was taken): it was refunded.
         messages.error(request, "Your payment arrived after the time was taken. We have refunded it in full.")
@@ -185,6 +233,7 @@ def _payment_answer(request, booking, payment):
 
 @client_required
 @require_POST
+@limited("pay")
 def pay_charge(request, pk, payment_pk):
     booking = _own_booking(request, pk)
     payment = get_object_or_404(booking.payments, pk=payment_pk)
@@ -197,6 +246,7 @@ def pay_charge(request, pk, payment_pk):
 
 @client_required
 @require_POST
+@limited("pay")
 def pay_finish(request, pk, payment_pk):
     booking = _own_booking(request, pk)
     payment = get_object_or_404(booking.payments, pk=payment_pk)
@@ -226,11 +276,13 @@ def detail(request, pk):
         "deadline": policy.change_deadline(booking),
         "paid": paid,
         "payments": booking.payments.all() if request.user.role in (Role.CLIENT, Role.ADMIN) else [],
+        "payment_under_review": booking.payments.exclude(mismatch="").exists(),
     }
     return render(request, "bookings/detail.html", context)
 
 
 @login_required
+@limited("cancel")
 def cancel(request, pk):
     booking = get_visible_or_404(Booking.objects.select_related("coach", "session_type"), request.user, pk=pk)
     is_client = request.user.pk == booking.client_id
@@ -266,6 +318,7 @@ def cancel(request, pk):
 
 
 @client_required
+@limited("move")
 def reschedule(request, pk):
     booking = _own_booking(request, pk)
     if not policy.may_reschedule(booking):
@@ -330,11 +383,51 @@ def manage(request):
     )
     if status in Status.values:
         bookings = bookings.filter(status=status)
+    problems = (
+        Payment.objects.filter(Q(mismatch__gt="") | Q(disputed_at__isnull=False))
+        .select_related("booking__client")
+        .order_by("-updated_at")[:50]
+    )
     return render(
         request,
         "bookings/manage.html",
-        {"bookings": bookings.order_by("-starts_at")[:200], "status": status, "statuses": Status.choices},
+        {
+            "bookings": bookings.order_by("-starts_at")[:200],
+            "status": status,
+            "statuses": Status.choices,
+            "problems": problems,
+        },
     )
+
+
+@admin_required
+def manage_client(request, pk):
+    """One client's sessions still to come, and the one action that cancels them all."""
+    client = get_object_or_404(User.objects.filter(role=Role.CLIENT), pk=pk)
+    form = CancelAllForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled, released, made = cancellation.cancel_all_for_client(
+                client, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except BookingRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            sessions = f"{len(cancelled)} session{'' if len(cancelled) == 1 else 's'}"
+            holds = f"{len(released)} hold{'' if len(released) == 1 else 's'}"
+            text = f"Cancelled {sessions} and let {holds} go."
+            if made:
+                text += f" Refunds of {money(sum(r.amount_cents for r in made), made[0].payment.currency)} are on their way."
+            messages.success(request, text)
+        return redirect("bookings:manage_client", pk=client.pk)
+    now = timezone.now()
+    coming = (
+        Booking.objects.filter(client=client, starts_at__gt=now)
+        .filter(Q(status=Status.CONFIRMED) | Q(status=Status.PENDING_PAYMENT, hold_expires_at__gt=now))
+        .select_related("coach", "session_type")
+        .order_by("starts_at")
+    )
+    return render(request, "bookings/manage_client.html", {"client": client, "coming": coming, "form": form})
 
 
 @admin_required
@@ -368,6 +461,10 @@ def stripe_webhook(request):
         )
     except (ValueError, stripe.SignatureVerificationError):
         return HttpResponseBadRequest("bad signature")
-    payments.handle_event(event)
+    try:
+        payments.handle_event(event)
+    except payments.StripeUnavailable:
+        # Unapplied and not marked done: Stripe sends it again later.
+        return HttpResponse("Stripe could not be asked; please send again", status=503)
     return HttpResponse(status=200)
 

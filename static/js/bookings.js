@@ -82,10 +82,10 @@
       return null;
     }
 
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      busy(true);
-      stripe.confirmCardSetup(form.getAttribute("data-client-secret"), {
+    function saveCardAndCharge(started) {
+      // Our server makes the Stripe objects only now, on Pay, never when the page loads.
+      if (started.next !== "card") return follow(started);
+      return stripe.confirmCardSetup(started.client_secret, {
         payment_method: {
           card: card,
           billing_details: { name: form.getAttribute("data-name"), email: form.getAttribute("data-email") }
@@ -96,8 +96,14 @@
           busy(false);
           return null;
         }
-        return post(form.getAttribute("data-charge-url"), form).then(follow);
-      }).catch(function () {
+        return post(started.charge_url, form).then(follow);
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      busy(true);
+      post(form.getAttribute("data-start-url"), form).then(saveCardAndCharge).catch(function () {
         show("We could not reach the payment service. Nothing was charged. Please try again.");
         busy(false);
       });
