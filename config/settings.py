@@ -159,6 +159,11 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Waypoint"
 
+# A coach's calendar feed address stops working after this many days; a new one is one click.
+FEED_TOKEN_DAYS = env.int("FEED_TOKEN_DAYS", default=90)
+# Calendar apps fetch a feed a few times an hour at most; more than this is someone else.
+FEED_REQUESTS_PER_HOUR = env.int("FEED_REQUESTS_PER_HOUR", default=60)
+
 # Coaches and admins hold health information: their sessions end after 30 idle minutes.
 STAFF_IDLE_TIMEOUT = timedelta(minutes=env.int("STAFF_IDLE_MINUTES", default=30))
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
