@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.shared_screen.ClientIdleTimeoutMiddleware",
+    "accounts.shared_screen.PrivateResponsesMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
 ]
 
@@ -167,6 +169,11 @@ FEED_REQUESTS_PER_HOUR = env.int("FEED_REQUESTS_PER_HOUR", default=60)
 # Coaches and admins hold health information: their sessions end after 30 idle minutes.
 STAFF_IDLE_TIMEOUT = timedelta(minutes=env.int("STAFF_IDLE_MINUTES", default=30))
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+# Clients often use a shared phone or computer: they are signed out after this long without
+# a request (warned a minute before, with a button to stay).
+CLIENT_IDLE_TIMEOUT = timedelta(minutes=env.int("CLIENT_IDLE_MINUTES", default=60))
+# Where Quick exit leaves for: a neutral public page that says nothing about Waypoint.
+QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.weather.gov/")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
