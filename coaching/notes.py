@@ -331,7 +331,7 @@ def erase_for_client(client):
             cursor.execute("SET LOCAL waypoint.maintenance = 'on'")
         notes = list(SessionNote.objects.filter(booking__client=client))
         for note in notes:
-            audit.record("note.erased", obj=note, booking_id=note.booking_id, reason="client deleted their account")
+            audit.record("note.erased", obj=note, booking_id=note.booking_id, because="account_deleted")
         NoteAddendum.objects.filter(note__in=notes).delete()
         SessionNote.objects.filter(pk__in=[n.pk for n in notes]).delete()
     return len(notes)
