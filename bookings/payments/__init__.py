@@ -24,7 +24,7 @@ from core import outbox
 from .. import notices, transitions
 from ..errors import BookingRefused, NotAllowed, SlotTaken
 from ..models import Payment, PaymentStatus, Status, StripeEvent
-from . import refunds
+from . import customers, refunds  # noqa: F401  (customers: the outbox learns its handler)
 from . import states as payment_states
 from .stripe_api import api, field as _field, idempotency_key, metadata, passing
 
