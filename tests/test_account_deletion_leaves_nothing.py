@@ -3,6 +3,8 @@ Customer (through the outbox, however long Stripe is down) and her sessions."""
 
 import pytest
 import stripe
+from django.contrib.sessions.models import Session
+from django.test import Client
 
 from accounts.export import delete_account
 from accounts.models import AuditEvent
@@ -90,3 +92,13 @@ def test_demo_payments_owe_no_stripe_call(alice, carol):
     Booking.objects.filter(pk=booking.pk).update(status="completed")
     delete_account(alice)
     assert OwedWork.objects.filter(kind=DELETE_CUSTOMER).count() == 0
+
+
+def test_deleting_alice_deletes_her_sessions_and_keeps_bobs(alice, bob):
+    for person in (alice, alice, bob):
+        Client().force_login(person)
+    assert sorted(s.get_decoded()["_auth_user_id"] for s in Session.objects.all()) == sorted([str(alice.pk)] * 2 + [str(bob.pk)])
+
+    delete_account(alice)
+
+    assert [s.get_decoded()["_auth_user_id"] for s in Session.objects.all()] == [str(bob.pk)]
