@@ -89,6 +89,7 @@ def test_demo_payments_owe_no_stripe_call(alice, carol):
 
     coach, session_type = bookable_coach(carol)
     booking = demo_paid(transitions.place_hold(alice, session_type, local_time(coach, 3, 10)))
+    booking.payments.update(stripe_customer_id="cus_demo_never_sent")
     Booking.objects.filter(pk=booking.pk).update(status="completed")
     delete_account(alice)
     assert OwedWork.objects.filter(kind=DELETE_CUSTOMER).count() == 0
