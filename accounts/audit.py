@@ -9,8 +9,13 @@ anything else, so a new call site cannot slip free text in.
 
 import re
 
+from datetime import timedelta
+
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import connection
+from django.utils import timezone
 
 from .models import AuditEvent
 
@@ -64,3 +69,16 @@ def record(action, *, actor=None, obj=None, request=None, **details):
 
 def history(obj):
     return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+def forget_addresses(*, days=None, now=None):
+    """Forget the IP address of every line older than `days` (AUDIT_IP_RETENTION_DAYS).
+    Returns how many lines lost theirs. The trigger that keeps the trail append-only lets
+    only this through, in the database function that does it (accounts/migrations/0003)."""
+    days = settings.AUDIT_IP_RETENTION_DAYS if days is None else days
+    if days < 1:
+        raise ValueError("Audit addresses are kept for at least a day.")
+    older_than = (now or timezone.now()) - timedelta(days=days)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT accounts_auditevent_forget_ips(%s)", [older_than])
+        return cursor.fetchone()[0]

@@ -161,6 +161,10 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Waypoint"
 
+# Audit lines keep the address they came from this long; `forget_audit_addresses` (daily in
+# beat) then removes it and keeps the rest of the line.
+AUDIT_IP_RETENTION_DAYS = env.int("AUDIT_IP_RETENTION_DAYS", default=90)
+
 # A coach's calendar feed address stops working after this many days; a new one is one click.
 FEED_TOKEN_DAYS = env.int("FEED_TOKEN_DAYS", default=90)
 # Calendar apps fetch a feed a few times an hour at most; more than this is someone else.
@@ -252,6 +256,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "accounts.heartbeat", "schedule": crontab(minute="*/5")},
+    "accounts-forget-audit-addresses": {"task": "accounts.forget_audit_addresses", "schedule": crontab(hour=3, minute=17)},
 }
 
 # Security headers. The CSP allows our own origin only: no inline scripts or styles.
