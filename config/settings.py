@@ -118,6 +118,11 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Migrations run as the tables' owner; web, workers and beat as DATABASE_URL's role, which
+# owns nothing (core/roles.py, README "Deploying"). Empty: migrate as DATABASE_URL's role.
+MIGRATION_DATABASE_URL = env("MIGRATION_DATABASE_URL", default="")
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="waypoint_app")
+DATABASE_MAINTENANCE_ROLE = env("DATABASE_MAINTENANCE_ROLE", default="waypoint_maintenance")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
