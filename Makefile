@@ -9,6 +9,15 @@ export DEBUG := 1
 # honcho gives each process its own PORT; every process must agree on the site's address
 # (localstripe registers its webhook there), so it is fixed here.
 SITE_URL ?= http://127.0.0.1:$(PORT)
+# Unless DATABASE_URL is set, `make run` uses the local roles scripts/services.sh makes:
+# migrations as the tables' owner, web, worker and beat as the application role, which owns
+# nothing and cannot switch off the triggers that guard the audit trail and signed notes.
+# (`make test` keeps connecting as postgres: the suite creates its own database.)
+ifeq ($(origin DATABASE_URL),undefined)
+LOCAL_DATABASE := 127.0.0.1:5432/waypoint
+AS_APP := DATABASE_URL=postgres://waypoint_app:waypoint-app-dev@$(LOCAL_DATABASE) \
+          MIGRATION_DATABASE_URL=postgres://waypoint_owner:waypoint-owner-dev@$(LOCAL_DATABASE)
+endif
 
 .PHONY: run test bench setup services venv browser wrk migrate seed clean
 
@@ -17,7 +26,7 @@ run: setup migrate seed
 	@echo "  Waypoint is starting at  $(SITE_URL)/"
 	@echo "  Demo log-ins are printed above (password: waypoint-demo-2026)."
 	@echo ""
-	SITE_URL=$(SITE_URL) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
+	$(AS_APP) SITE_URL=$(SITE_URL) $(VENV)/bin/honcho start -f Procfile -p $(PORT)
 
 test: setup browser
 	$(VENV)/bin/lint-imports
@@ -47,10 +56,10 @@ wrk:
 	bash scripts/wrk.sh
 
 migrate:
-	$(PY) manage.py migrate --noinput
+	$(AS_APP) $(PY) manage.py migrate --noinput
 
 seed:
-	$(PY) manage.py seed_demo
+	$(AS_APP) $(PY) manage.py seed_demo
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

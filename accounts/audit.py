@@ -1,7 +1,21 @@
-"""The one way anything is written to the audit trail."""
+"""The one way anything is written to the audit trail.
+
+The trail is append-only and outlives a deleted account, so what it holds must never need
+erasing: its details are ids and kinds only (numbers, yes/no, and short codes such as
+"account_deleted", an id or an ISO date), never free text that a person or a remote service
+wrote (a reason, a message, an error that may carry an e-mail address). `record` refuses
+anything else, so a new call site cannot slip free text in.
+"""
+
+import re
+
+from datetime import timedelta
 
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import connection
+from django.utils import timezone
 
 from .models import AuditEvent
 
@@ -19,8 +33,27 @@ def client_ip(request):
         return None
 
 
+# A kind, an id or an ISO timestamp: no spaces, no "@", nothing long.
+KIND_OR_ID = re.compile(r"[A-Za-z0-9_.:+\-]{0,64}")
+
+
+def _only_ids_and_kinds(name, value):
+    if value is None or isinstance(value, (bool, int, float)):
+        return
+    if isinstance(value, str) and KIND_OR_ID.fullmatch(value):
+        return
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _only_ids_and_kinds(name, item)
+        return
+    raise ValueError(f"audit details hold ids and kinds only; {name!r} looks like free text")
+
+
 def record(action, *, actor=None, obj=None, request=None, **details):
-    """Append one event. `actor` defaults to the request's user; `obj` names what was touched."""
+    """Append one event. `actor` defaults to the request's user; `obj` names what was touched;
+    `details` are ids and kinds only (see above)."""
+    for name, value in details.items():
+        _only_ids_and_kinds(name, value)
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
     return AuditEvent.objects.create(
@@ -52,3 +85,16 @@ def record_many(action, *, actor, objs, request=None, details=lambda obj: {}):
 
 def history(obj):
     return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+def forget_addresses(*, days=None, now=None):
+    """Forget the IP address of every line older than `days` (AUDIT_IP_RETENTION_DAYS).
+    Returns how many lines lost theirs. The trigger that keeps the trail append-only lets
+    only this through, in the database function that does it (accounts/migrations/0003)."""
+    days = settings.AUDIT_IP_RETENTION_DAYS if days is None else days
+    if days < 1:
+        raise ValueError("Audit addresses are kept for at least a day.")
+    older_than = (now or timezone.now()) - timedelta(days=days)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT accounts_auditevent_forget_ips(%s)", [older_than])
+        return cursor.fetchone()[0]

@@ -9,6 +9,7 @@ from core.models import OwedWork
 from . import notes
 
 from .models import Booking, Payment, Refund, ReminderPreference, StripeEvent
+from .payments.customers import owe_customer_deletions
 
 
 @register_section("bookings", "Your sessions", order=30)
@@ -80,6 +81,8 @@ def erase_bookings(user):
     for event in StripeEvent.objects.filter(payload__data__object__metadata__client_id=str(user.pk)):
         event.payload = _minimal_event(event.payload)
         event.save(update_fields=["payload"])
+    # Stripe's Customer holds the person's e-mail address: deleted there too, as owed work.
+    owe_customer_deletions(user)
 
 
 # Shared session summaries in "Download my data", and notes in "Delete my account".

@@ -139,6 +139,11 @@ class Booking(models.Model):
     def is_free(self):
         return self.price_cents == 0
 
+    @property
+    def short_reference(self):
+        """What a calendar outside Waypoint shows to tell sessions apart: it names no one."""
+        return f"#{self.pk}"
+
 
 class PaymentStatus(models.TextChoices):
     AWAITING_CARD = "awaiting_card", "Waiting for card"

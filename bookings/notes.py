@@ -324,13 +324,15 @@ def shared_summaries_for_export(client):
 
 
 def erase_for_client(client):
-    """Remove the notes of `client`'s sessions (account deletion). Audited per note, no text."""
+    """Remove the notes of `client`'s sessions (account deletion). Audited per note, no text.
+
+    Signed notes are locked by a trigger; the database function that removes them is the
+    one way round it the application may take, and it removes one client's notes only
+    (its migration in coaching)."""
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL waypoint.maintenance = 'on'")
         notes = list(SessionNote.objects.filter(booking__client=client))
         for note in notes:
-            audit.record("note.erased", obj=note, booking_id=note.booking_id, reason="client deleted their account")
-        NoteAddendum.objects.filter(note__in=notes).delete()
-        SessionNote.objects.filter(pk__in=[n.pk for n in notes]).delete()
+            audit.record("note.erased", obj=note, booking_id=note.booking_id, because="account_deleted")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT coaching_erase_client_notes(%s)", [client.pk])
     return len(notes)

@@ -77,6 +77,12 @@ class CoachProfileForm(forms.ModelForm):
         return list(dict.fromkeys(names))
 
 
+class FeedSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CoachProfile
+        fields = ["feed_shows_initials"]
+
+
 class BookingRulesForm(forms.ModelForm):
     class Meta:
         model = CoachProfile

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import Role
 from core.zones import is_valid_zone
@@ -60,6 +61,13 @@ class CoachProfile(models.Model):
     horizon_days = models.PositiveSmallIntegerField(default=60, validators=[MinValueValidator(1), MaxValueValidator(365)])
     daily_cap = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Most sessions in one day; empty for no cap.")
     feed_token = models.CharField(max_length=64, default=new_feed_token, unique=True)
+    # A feed address stops working FEED_TOKEN_DAYS after it was made (coaching/feed.py).
+    feed_token_created_at = models.DateTimeField(default=timezone.now)
+    feed_shows_initials = models.BooleanField(
+        "Show clients' initials in my calendar app",
+        default=False,
+        help_text="When this is off, sessions show only as 'Waypoint session' and a reference. Full names are never sent.",
+    )
     is_listed = models.BooleanField(default=True)
 
     objects = CoachProfileQuerySet.as_manager()

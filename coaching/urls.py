@@ -12,6 +12,7 @@ urlpatterns = [
     path("settings/", views.profile_settings, name="settings"),
     path("settings/booking-rules/", views.booking_rules, name="booking_rules"),
     path("settings/feed/", views.reset_feed, name="reset_feed"),
+    path("settings/feed/details/", views.feed_settings, name="feed_settings"),
     path("settings/session-types/", views.session_types, name="session_types"),
     path("settings/session-types/<int:pk>/", views.session_type_edit, name="session_type_edit"),
     path("settings/session-types/<int:pk>/remove/", views.session_type_remove, name="session_type_remove"),

@@ -3,7 +3,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -25,6 +25,7 @@ from .forms import (
     BookingRulesForm,
     CoachProfileForm,
     DirectoryFilterForm,
+    FeedSettingsForm,
     SessionTypeForm,
     TimeOffForm,
     WeeklyHoursForm,
@@ -129,17 +130,32 @@ def choose_zone(request):
     return response
 
 
+def _feed_response(body, *, status=200, content_type="text/plain; charset=utf-8"):
+    response = HttpResponse(body, status=status, content_type=content_type)
+    # The address is a secret: no search engine should list it, and no shared cache keep it.
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
 def feed(request, token):
+    if not ics.allow_request(token):
+        response = _feed_response("Too many requests for this calendar. Please try again in an hour.", status=429)
+        response["Retry-After"] = str(ics.RATE_WINDOW_SECONDS)
+        return response
     coach = ics.coach_for_feed(token)
     if coach is None:
-        raise Http404("No calendar at this address.")
+        return _feed_response("No calendar at this address.", status=404)
     now = timezone.now()
+    if ics.has_expired(coach, now):
+        return _feed_response(
+            "This calendar address has expired. Make a new one on your calendar page in Waypoint.", status=410
+        )
     start = now - timedelta(days=FEED_PAST_DAYS)
     end = now + timedelta(days=coach.horizon_days)
-    events = ics.time_off_events(coach, start, end) + list(booking_busy.calendar_events(coach, start, end))
-    response = HttpResponse(ics.build_calendar(coach, events, stamp=now), content_type="text/calendar; charset=utf-8")
+    events = ics.time_off_events(coach, start, end) + list(booking_busy.feed_events(coach, start, end))
+    response = _feed_response(ics.build_calendar(coach, events, stamp=now), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="waypoint.ics"'
-    response["Cache-Control"] = "private, max-age=300"
     return response
 
 
@@ -150,7 +166,8 @@ def feed(request, token):
 def calendar(request):
     coach = profile_for(request.user)
     zone = ZoneInfo(coach.time_zone)
-    today = timezone.now().astimezone(zone).date()
+    now = timezone.now()
+    today = now.astimezone(zone).date()
     week = max(-52, min(_int(request.GET.get("week")), 52))
     monday = week_calendar.week_start(today, week)
     start = datetime.combine(monday, time(0), tzinfo=zone)
@@ -160,7 +177,19 @@ def calendar(request):
     return render(
         request,
         "coaching/calendar.html",
-        {"coach": coach, "days": days, "week": week, "monday": monday, "zone_name": coach.time_zone.replace("_", " "), "feed_url": feed_url},
+        {
+            "coach": coach,
+            "days": days,
+            "week": week,
+            "monday": monday,
+            "zone_name": coach.time_zone.replace("_", " "),
+            "feed_url": feed_url,
+            "feed_expires_at": ics.expires_at(coach),
+            "feed_expires_soon": ics.expires_soon(coach, now),
+            "feed_expired": ics.has_expired(coach, now),
+            "feed_form": FeedSettingsForm(instance=coach),
+            "coach_zone": zone,
+        },
     )
 
 
@@ -171,6 +200,20 @@ def reset_feed(request):
     ics.reset_feed_token(coach)
     record("coaching.feed_reset", obj=coach, request=request)
     messages.success(request, "Your calendar has a new secret address. The old one no longer works.")
+    return redirect("coaching:calendar")
+
+
+@coach_required
+@require_POST
+def feed_settings(request):
+    coach = profile_for(request.user)
+    form = FeedSettingsForm(request.POST, instance=coach)
+    if form.is_valid():
+        form.save()
+        if coach.feed_shows_initials:
+            messages.success(request, "Your calendar app will show your clients' initials. Full names are never sent.")
+        else:
+            messages.success(request, "Your calendar app will show only 'Waypoint session' and a reference.")
     return redirect("coaching:calendar")
 
 

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.shared_screen.ClientIdleTimeoutMiddleware",
+    "accounts.shared_screen.PrivateResponsesMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
 ]
 
@@ -117,6 +119,11 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Migrations run as the tables' owner; web, workers and beat as DATABASE_URL's role, which
+# owns nothing (core/roles.py, README "Deploying"). Empty: migrate as DATABASE_URL's role.
+MIGRATION_DATABASE_URL = env("MIGRATION_DATABASE_URL", default="")
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="waypoint_app")
+DATABASE_MAINTENANCE_ROLE = env("DATABASE_MAINTENANCE_ROLE", default="waypoint_maintenance")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
@@ -166,12 +173,26 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Waypoint"
 
+# Audit lines keep the address they came from this long; `forget_audit_addresses` (daily in
+# beat) then removes it and keeps the rest of the line.
+AUDIT_IP_RETENTION_DAYS = env.int("AUDIT_IP_RETENTION_DAYS", default=90)
+
+# A coach's calendar feed address stops working after this many days; a new one is one click.
+FEED_TOKEN_DAYS = env.int("FEED_TOKEN_DAYS", default=90)
+# Calendar apps fetch a feed a few times an hour at most; more than this is someone else.
+FEED_REQUESTS_PER_HOUR = env.int("FEED_REQUESTS_PER_HOUR", default=60)
+
 # Coaches and admins hold health information: their sessions end after 30 idle minutes.
 STAFF_IDLE_TIMEOUT = timedelta(minutes=env.int("STAFF_IDLE_MINUTES", default=30))
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
 # Sessions are read from Redis on every request and kept in PostgreSQL too, so a Redis
 # restart signs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Clients often use a shared phone or computer: they are signed out after this long without
+# a request (warned a minute before, with a button to stay).
+CLIENT_IDLE_TIMEOUT = timedelta(minutes=env.int("CLIENT_IDLE_MINUTES", default=60))
+# Where Quick exit leaves for: a neutral public page that says nothing about Waypoint.
+QUICK_EXIT_URL = env("QUICK_EXIT_URL", default="https://www.weather.gov/")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -250,6 +271,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "accounts.heartbeat", "schedule": crontab(minute="*/5")},
+    "accounts-forget-audit-addresses": {"task": "accounts.forget_audit_addresses", "schedule": crontab(hour=3, minute=17)},
 }
 
 # Security headers. The CSP allows our own origin only: no inline scripts or styles.

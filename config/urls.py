@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/", views.dashboard, name="dashboard"),
     path("deliveries/", deliveries.failed, name="deliveries"),
     path("deliveries/<int:pk>/again/", deliveries.try_again, name="deliveries_try_again"),
+    path("accounts/still-here/", views.still_here, name="still_here"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("client/", include("clients.urls")),

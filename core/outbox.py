@@ -22,6 +22,7 @@ module imports nothing of ours, and it is the only code that enqueues Celery tas
 """
 
 import logging
+import re
 import smtplib
 import socket
 import threading
@@ -221,7 +222,18 @@ def claim(work_id, now):
         return cursor.fetchone() is not None
 
 
+# An e-mail address, as mail servers quote it back ("<alice@example.org>: no such mailbox").
+ADDRESS = re.compile(r"[^\s<>()\[\]{},;:'\"]+@[^\s<>()\[\]{},;:'\"]+")
+
+
+def without_addresses(text):
+    """An error as it is kept and shown to admins: the outcome stays, the person's address
+    goes. The row outlives the account it was about."""
+    return ADDRESS.sub("[address]", text)
+
+
 def _finish(work_id, status, error=""):
+    error = without_addresses(error)
     finished = OwedWork.objects.filter(pk=work_id, status=OwedStatus.SENDING).update(
         status=status, finished_at=timezone.now(), last_error=error[:300]
     )
@@ -243,7 +255,7 @@ def _give_back(work, now, error):
         claimed_at=None,
         enqueued_at=None,
         available_at=now + timedelta(seconds=backoff_seconds(work.attempts)),
-        last_error=error[:300],
+        last_error=without_addresses(error)[:300],
     )
 
 
@@ -270,7 +282,7 @@ def describe(exc):
     text = f"{type(exc).__name__}: {exc}"
     if codes and not str(exc).startswith(str(codes[0])):
         text = f"{codes[0]} {text}"
-    return text[:300]
+    return without_addresses(text)[:300]
 
 
 def check_discretion(message):

@@ -23,8 +23,9 @@ def rotate_model(model, fields, *, batch_size=500):
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             # Signed notes are locked by a trigger; re-sealing their ciphertext is the one
-            # change it lets through, in a transaction that says so.
-            cursor.execute("SET LOCAL waypoint.maintenance = 'on'")
+            # change it lets through, in a maintenance window that only the maintenance role
+            # (or the tables' owner) may open (core/migrations/0002).
+            cursor.execute("SELECT waypoint_begin_maintenance()")
             where = f"WHERE {pk} > %s" if last is not None else ""
             cursor.execute(
                 f"SELECT {pk}, {', '.join(columns)} FROM {table} {where} ORDER BY {pk} LIMIT %s FOR UPDATE",

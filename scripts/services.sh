@@ -29,8 +29,23 @@ if [ -z "${DATABASE_URL:-}" ]; then
   if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1" >/dev/null 2>&1; then
     echo "Cannot connect to PostgreSQL as postgres@127.0.0.1; set DATABASE_URL." >&2; exit 1
   fi
-  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='waypoint'" | grep -q 1 \
-    || createdb -h 127.0.0.1 -U postgres waypoint
+fi
+
+# The owner, application and maintenance roles (scripts/roles.sql), made with whatever
+# account the suite connects as; `make test` connects as the app role in one test.
+admin=(-h 127.0.0.1 -U postgres)
+[ -n "${DATABASE_URL:-}" ] && admin=("$DATABASE_URL")
+if ! psql "${admin[@]}" -q -v ON_ERROR_STOP=1 -f scripts/roles.sql >/dev/null 2>&1; then
+  echo "Could not create the database roles (scripts/roles.sql needs a superuser); the role test will fail." >&2
+fi
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  # `make run`'s database belongs to the owner role: migrations run as it, the app does not.
+  if psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='waypoint'" | grep -q 1; then
+    psql -h 127.0.0.1 -U postgres -d waypoint -q -v ON_ERROR_STOP=1 -f scripts/own_database.sql >/dev/null
+  else
+    createdb -h 127.0.0.1 -U postgres -O waypoint_owner waypoint
+  fi
 fi
 
 if [ -z "${REDIS_URL:-}" ]; then

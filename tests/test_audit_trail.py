@@ -12,7 +12,7 @@ REFUSED = (InternalError, ProgrammingError, IntegrityError)
 def test_record_writes_who_what_which_and_where(rf, alice, carol):
     request = rf.get("/", REMOTE_ADDR="203.0.113.7")
     request.user = carol
-    event = audit.record("intake.read", obj=alice, request=request, reason="assigned coach")
+    event = audit.record("intake.read", obj=alice, request=request, because="assigned_coach")
     assert (event.actor, event.actor_email, event.action, event.object_type, event.object_id, event.ip, event.details) == (
         carol,
         "carol@example.com",
@@ -20,7 +20,7 @@ def test_record_writes_who_what_which_and_where(rf, alice, carol):
         "accounts.user",
         str(alice.pk),
         "203.0.113.7",
-        {"reason": "assigned coach"},
+        {"because": "assigned_coach"},
     )
     assert list(audit.history(alice)) == [event]
 

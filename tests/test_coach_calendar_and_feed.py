@@ -60,7 +60,7 @@ def test_carol_sees_her_week_in_her_own_zone(client, carol, carol_profile, froze
 
 def test_the_feed_lists_time_off_and_the_bookings_apps_events(client, carol_profile, frozen_now, monkeypatch):
     session = {"uid": "booking-1@waypoint", "start": datetime(2026, 3, 9, 14, tzinfo=UTC), "end": datetime(2026, 3, 9, 14, 50, tzinfo=UTC), "summary": "Coaching session"}
-    monkeypatch.setattr(booking_busy, "calendar_events", lambda coach, start, end: [session])
+    monkeypatch.setattr(booking_busy, "feed_events", lambda coach, start, end: [session])
     response = client.get(reverse("coaching:feed", args=[carol_profile.feed_token]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"

@@ -190,7 +190,7 @@ def test_a_reminder_whose_session_has_started_is_skipped_and_recorded(alice, car
     )
     assert mail.outbox == []
     event = AuditEvent.objects.get(action="reminder.skipped")
-    assert (event.object_id, event.details["work_id"]) == (str(booking.pk), hour_before.pk)
+    assert (event.object_id, event.details) == (str(booking.pk), {"work_id": hour_before.pk, "offset_minutes": 60, "because": "started"})
 
 
 def test_after_an_outage_only_the_latest_due_reminder_of_a_session_goes_out(alice, carol):

@@ -6,9 +6,12 @@ client is already taken. It returns intervals in one query for many coaches at o
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
+from coaching.feed import session_title
 from coaching.models import CoachProfile
 
 from ..models import SHOWN_STATUSES, Booking, Status
@@ -54,11 +57,8 @@ def live_booking_counts(coach_ids, start, end):
     return live_busy(coach_ids, start, end)[1]
 
 
-def calendar_events(coach, start, end):
-    """[{"uid", "start", "end", "summary"}] of the coach's confirmed and past sessions
-    overlapping [start, end), UTC datetimes, for the coach's calendar page and ICS feed.
-    Summaries carry the client's name only: a calendar is not the place for health details."""
-    rows = (
+def _calendar_bookings(coach, start, end):
+    return (
         Booking.objects.filter(
             coach=coach,
             status__in=SHOWN_STATUSES,
@@ -68,6 +68,13 @@ def calendar_events(coach, start, end):
         .select_related("client", "session_type")
         .order_by("starts_at")
     )
+
+
+def calendar_events(coach, start, end):
+    """[{"uid", "start", "end", "summary"}] of the coach's confirmed and past sessions
+    overlapping [start, end), UTC datetimes, for the coach's own calendar page (behind
+    a sign-in). Summaries carry the client's name only: no health details."""
+    rows = _calendar_bookings(coach, start, end)
     return [
         {
             "uid": booking_uid(booking),
@@ -76,6 +83,24 @@ def calendar_events(coach, start, end):
             "summary": f"Waypoint session with {booking.client.name or 'a client'}",
         }
         for booking in rows
+    ]
+
+
+def feed_events(coach, start, end):
+    """The same sessions for the ICS feed, which calendar providers fetch and keep: a
+    neutral title with the booking's reference (and the client's initials only if the
+    coach turned them on), and the session's page, which needs a sign-in."""
+    return [
+        {
+            "uid": booking_uid(booking),
+            "start": booking.starts_at,
+            "end": booking.ends_at,
+            "summary": session_title(
+                booking.short_reference, client_name=booking.client.name, with_initials=coach.feed_shows_initials
+            ),
+            "url": settings.SITE_URL + reverse("bookings:detail", args=[booking.pk]),
+        }
+        for booking in _calendar_bookings(coach, start, end)
     ]
 
 

@@ -26,7 +26,7 @@ from core.wording import money
 from .. import notices, transitions
 from ..errors import BookingRefused, NotAllowed, SlotTaken
 from ..models import Payment, PaymentStatus, Status, StripeEvent
-from . import alerts, refunds
+from . import alerts, customers, refunds  # noqa: F401  (customers: the outbox learns its handler)
 from . import states as payment_states
 from .stripe_api import api, field as _field, idempotency_key, live_mode, metadata, object_id, passing
 

@@ -77,7 +77,7 @@ def succeed(payment, *, amount_cents, currency="", brand="", last4=""):
 def fail(payment, message):
     moved = _move(payment, S.FAILED, failure_message=message[:300])
     if moved:
-        audit.record("payment.failed", obj=payment, message=message)
+        audit.record("payment.failed", obj=payment)
     return moved
 
 

@@ -128,16 +128,27 @@ def drop(booking):
     return outbox.withdraw(about=_about(booking), kind=REMINDER)
 
 
+# Why a reminder was not sent: the kind goes into the audit trail, the words to the admins' page.
+SKIPPED_BECAUSE = {
+    "not_on": "the session is no longer on",
+    "moved": "the session moved",
+    "started": "the session had already started when the reminder could go out",
+    "turned_off": "the client turned this reminder off",
+    "later_one_due": "a later reminder of the same session was due too",
+}
+
+
 def _why_not(work, booking, now):
+    """The kind of reason (a key of SKIPPED_BECAUSE) not to send this reminder, or None."""
     offset = work.payload["offset_minutes"]
     if booking.status != Status.CONFIRMED:
-        return "the session is no longer on"
+        return "not_on"
     if booking.starts_at.isoformat() != work.payload["session_starts_at"]:
-        return "the session moved"
+        return "moved"
     if booking.starts_at <= now:
-        return "the session had already started when the reminder could go out"
+        return "started"
     if offset not in offsets_for(booking.client):
-        return "the client turned this reminder off"
+        return "turned_off"
     later_one_due = (
         OwedWork.objects.filter(
             about=work.about,
@@ -150,7 +161,7 @@ def _why_not(work, booking, now):
         .exists()
     )
     if later_one_due:
-        return "a later reminder of the same session was due too"
+        return "later_one_due"
     return None
 
 
@@ -167,10 +178,10 @@ def reminder_for(work, *, now=None):
     )
     if booking is None:
         raise outbox.Skip("the booking is gone")
-    reason = _why_not(work, booking, now)
-    if reason:
-        audit.record("reminder.skipped", obj=booking, work_id=work.pk, offset_minutes=work.payload["offset_minutes"], reason=reason)
-        raise outbox.Skip(reason)
+    because = _why_not(work, booking, now)
+    if because:
+        audit.record("reminder.skipped", obj=booking, work_id=work.pk, offset_minutes=work.payload["offset_minutes"], because=because)
+        raise outbox.Skip(SKIPPED_BECAUSE[because])
     return reminder_message(work, booking, now=now)
 
 
@@ -239,7 +250,7 @@ def agenda_for(work, *, now=None):
 def record_failure(sender, *, work, error, **kwargs):
     """A reminder that failed for good goes into its booking's audit trail."""
     if work.kind == REMINDER:
-        audit.record("reminder.failed", obj=Booking(pk=work.payload["booking_id"]), work_id=work.pk, error=error)
+        audit.record("reminder.failed", obj=Booking(pk=work.payload["booking_id"]), work_id=work.pk)
 
 
 outbox.work_failed.connect(record_failure, dispatch_uid="bookings.reminders.record_failure")

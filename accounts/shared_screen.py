@@ -1,0 +1,63 @@
+"""Safe on a shared or watched screen.
+
+Many clients use a shared phone or computer, or live with someone who should not know.
+Nothing a signed-in person saw may stay in the browser's caches (Back after signing out,
+the disk cache), and a client who walks away is signed out after CLIENT_IDLE_TIMEOUT
+(the page warns a minute before: static/js/idle-notice.js). Staff have their own, shorter
+limit (accounts/middleware.py); this one is the clients'.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Role
+
+CLIENT_LAST_SEEN_KEY = "waypoint.client_last_seen"
+
+
+class PrivateResponsesMiddleware:
+    """Every response to a signed-in person says `Cache-Control: no-store, private`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+def idle_seconds(user):
+    """How long a signed-in client may be away before being signed out; None for others."""
+    if user is not None and user.is_authenticated and user.role == Role.CLIENT:
+        return int(settings.CLIENT_IDLE_TIMEOUT.total_seconds())
+    return None
+
+
+class ClientIdleTimeoutMiddleware:
+    """A client's session ends after CLIENT_IDLE_TIMEOUT without a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if idle_seconds(user) is not None:
+            now = timezone.now()
+            last_seen = request.session.get(CLIENT_LAST_SEEN_KEY)
+            if last_seen and now - datetime.fromisoformat(last_seen) >= settings.CLIENT_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(
+                    request, "You were signed out after a while without activity, to keep your information private. Please sign in again."
+                )
+                return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
+            request.session[CLIENT_LAST_SEEN_KEY] = now.isoformat()
+        return self.get_response(request)
