@@ -215,12 +215,16 @@ STRIPE_JS_URL = (
 # When a coach sets no meeting link, each booking gets a random, unguessable room here.
 VIDEO_ROOM_BASE_URL = env("VIDEO_ROOM_BASE_URL", default="https://meet.jit.si/")
 
-# Encryption of session notes: a comma-separated list, newest first (MultiFernet).
+# Encryption of intakes, notes and what people write: a comma-separated list of Fernet
+# keys, newest first (MultiFernet); each field seals under a key derived from them.
 NOTE_ENCRYPTION_KEYS = [
     key.strip()
     for key in secret("NOTE_ENCRYPTION_KEYS", DEV_NOTE_ENCRYPTION_KEY).split(",")
     if key.strip()
 ]
+# Values sealed before fields had keys of their own open under the keys themselves while
+# this is on; turn it off once `rotate_encryption_keys --verify` passes.
+ENCRYPTION_RAW_KEY_FALLBACK = env.bool("ENCRYPTION_RAW_KEY_FALLBACK", default=True)
 
 # Celery: Redis as broker, JSON only, bounded tasks.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
