@@ -2,13 +2,16 @@
 
 Development mode (DEBUG=1 in the environment) is allowed its published defaults. With DEBUG off, each of
 these is an Error, so `manage.py check`, `migrate`, `runserver` and gunicorn's first
-request all stop and name the problem.
+request all stop and name the problem. The encryption keys are checked in every mode:
+a list that cannot seal anything is wrong on a laptop too.
 """
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+
+from core.encryption import key_problems
 
 UNDELIVERED_EMAIL_BACKENDS = {
     "django.core.mail.backends.console.EmailBackend",
@@ -89,3 +92,13 @@ def production_configuration(app_configs=None, **kwargs):
     for problem in _stripe_problems():
         errors.append(Error(problem, id="waypoint.E004"))
     return errors
+
+
+@register(Tags.security)
+def encryption_keys(app_configs=None, **kwargs):
+    """An empty key list, or a key that is not a Fernet key, would fail at the first note or intake."""
+    keys = list(settings.NOTE_ENCRYPTION_KEYS)
+    return [
+        Error(problem, hint="Keys are comma-separated, newest first.", id="waypoint.E006" if keys else "waypoint.E005")
+        for problem in key_problems(keys, "NOTE_ENCRYPTION_KEYS")
+    ]

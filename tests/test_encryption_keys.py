@@ -1,15 +1,18 @@
-"""A key of its own for every encrypted field, and a rotation that can prove it is finished."""
+"""Keys that are checked at start-up, a key of its own for every encrypted field, and a
+rotation that can prove it is finished."""
 
 import datetime
 import io
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
+from django.core.checks import Error
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, SystemCheckError
 from django.db import connection
 
 from clients.models import CheckIn, Goal, GoalKind
+from config.checks import encryption_keys
 from config.management.commands.rotate_encryption_keys import Command as RotateCommand
 from core.encryption import UndecryptableValue, derive_key
 
@@ -17,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 OLD_KEY = Fernet.generate_key().decode()
 NEW_KEY = Fernet.generate_key().decode()
+HINT = "Keys are comma-separated, newest first."
 
 
 def raw(table, column, pk):
@@ -38,6 +42,33 @@ def verify():
 
 def rotate():
     call_command("rotate_encryption_keys", "--batch-size", "2", stdout=io.StringIO())
+
+
+# --- the start-up check --------------------------------------------------------------------
+
+
+def test_the_configured_keys_pass_the_check():
+    assert encryption_keys() == []
+
+
+def test_an_empty_key_list_is_refused_at_start_up(settings):
+    settings.NOTE_ENCRYPTION_KEYS = []
+    assert encryption_keys() == [
+        Error("NOTE_ENCRYPTION_KEYS is empty: at least one Fernet key is needed.", hint=HINT, id="waypoint.E005")
+    ]
+    with pytest.raises(SystemCheckError, match="waypoint.E005"):
+        call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_a_key_that_is_not_a_fernet_key_is_refused_without_being_echoed(settings):
+    settings.NOTE_ENCRYPTION_KEYS = [NEW_KEY, "not-a-key-but-a-secret-nonetheless"]
+    errors = encryption_keys()
+    assert [(error.id, error.msg.split(" (")[0]) for error in errors] == [
+        ("waypoint.E006", "Key 2 of 2 in NOTE_ENCRYPTION_KEYS is not a Fernet key")
+    ]
+    assert "secret-nonetheless" not in errors[0].msg
+    with pytest.raises(SystemCheckError, match="waypoint.E006"):
+        call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
 
 
 # --- a key per field --------------------------------------------------------------------------
