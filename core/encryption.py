@@ -88,6 +88,7 @@ def reveal(value):
 
 KEYS_SETTING = "NOTE_ENCRYPTION_KEYS"
 MAKE_A_KEY = "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+PAD_TO = 128  # longer than any of the intake's answers but its free text
 # Part of every derivation: a new scheme later gets a new salt, and its keys differ from these.
 FIELD_KEY_SALT = b"waypoint field key v1"
 
@@ -149,13 +150,23 @@ def keyring(label):
     return _field_keyring(_configured_keys(), label, getattr(settings, "ENCRYPTION_RAW_KEY_FALLBACK", True))
 
 
+def _padded(plaintext):
+    # A token's length gives away the length of what it seals, in 16-byte steps: enough to
+    # tell "No problems reported" from "Low level", or ten screening answers from none.
+    # Padding with NUL to a whole number of PAD_TO bytes (at least one) hides which short
+    # answer was given, and whether any was. Forms refuse NUL in text, so stripping it on
+    # the way back takes nothing of the value.
+    data = plaintext.encode("utf-8")
+    return data.ljust(max(PAD_TO, len(data) + -len(data) % PAD_TO), b"\0")
+
+
 def encrypt(plaintext, label):
-    return keyring(label).encrypt(plaintext.encode("utf-8")).decode("ascii")
+    return keyring(label).encrypt(_padded(plaintext)).decode("ascii")
 
 
 def decrypt(token, label):
     try:
-        return keyring(label).decrypt(token.encode("ascii")).decode("utf-8")
+        return keyring(label).decrypt(token.encode("ascii")).rstrip(b"\0").decode("utf-8")
     except (InvalidToken, UnicodeEncodeError) as error:
         raise UndecryptableValue(
             f"An encrypted value of {label} could not be opened with any key in NOTE_ENCRYPTION_KEYS."
@@ -228,10 +239,14 @@ class EncryptedFieldMixin:
     def deserialise(self, text):
         raise NotImplementedError
 
+    # Whether None itself is sealed (see EncryptedJSONField) rather than stored as NULL.
+    seals_none = False
+
     def from_db_value(self, value, expression, connection):
         if value is None:
             return None
-        return Secret(self.deserialise(decrypt(value, self.key_label)))
+        value = self.deserialise(decrypt(value, self.key_label))
+        return None if value is None else Secret(value)
 
     def to_python(self, value):
         if value is None or isinstance(value, Secret):
@@ -239,12 +254,14 @@ class EncryptedFieldMixin:
         return Secret(value)
 
     def get_prep_value(self, value):
-        if value is None:
+        if value is None and (self.null or not self.seals_none):
             return None
         return encrypt(self.serialise(reveal(value)), self.key_label)
 
     # Choices and validators judge the value, not its wrapper.
     def validate(self, value, model_instance):
+        if value is None and self.seals_none:
+            return  # an answer not given, sealed like any other
         super().validate(reveal(value), model_instance)
 
     def run_validators(self, value):
@@ -282,7 +299,13 @@ class EncryptedTextField(EncryptedFieldMixin, models.TextField):
 
 
 class EncryptedJSONField(EncryptedFieldMixin, models.TextField):
-    """A JSON value (dict, list, str, number) sealed as one token."""
+    """A JSON value (dict, list, str, number, boolean) sealed as one token.
+
+    Unless the field is `null=True`, None is sealed too (as JSON null) and reads back as
+    None: a column of NULLs would say which questions were answered, and for the intake
+    that alone tells which screens were asked, so which substances were chosen."""
+
+    seals_none = True
 
     def serialise(self, value):
         return json.dumps(value, sort_keys=True, separators=(",", ":"))
