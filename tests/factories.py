@@ -100,6 +100,7 @@ from django.utils import timezone  # noqa: E402
 
 from clients import consents as client_consents  # noqa: E402
 from clients.models import Intake  # noqa: E402
+from core.encryption import reveal  # noqa: E402
 
 
 class IntakeFactory(factory.django.DjangoModelFactory):
@@ -126,6 +127,11 @@ class IntakeFactory(factory.django.DjangoModelFactory):
     thoughts_of_self_harm = False
     overdose_past_year = False
     submitted_at = factory.LazyFunction(timezone.now)
+
+
+def answers(intake, *names):
+    """The plain values of some of an intake's (sealed) answers, in the order named."""
+    return tuple(reveal(getattr(intake, name)) for name in names)
 
 
 def sign_all_consents(client, *, share=True):
