@@ -43,8 +43,8 @@ def history(alice, bob, carol):
     notes.use_note(carol, alices, notes.ADD_ADDENDUM, text="alice addendum words", shared_with_client=True)
     notes.use_note(carol, bobs, notes.SIGN, private={"data": "bob private words"}, summary="bob shared words")
     # Owed work carries ids, but whatever it holds about her sessions must go with her.
-    notices.owe(alices, NoticeKind.RECEIPT, key="receipt:alice", payment_id=alice_payment.pk, to="Alice Moreno")
-    notices.owe(bobs, NoticeKind.RECEIPT, key="receipt:bob", payment_id=bob_payment.pk, to="Bob Lee")
+    notices.owe(alices, NoticeKind.RECEIPT, key="receipt:alice", payment_id=alice_payment.pk)
+    notices.owe(bobs, NoticeKind.RECEIPT, key="receipt:bob", payment_id=bob_payment.pk)
     StripeEvent.objects.create(
         event_id="evt_alice", type="payment_intent.succeeded",
         payload={"id": "evt_alice", "type": "payment_intent.succeeded", "data": {"object": {
@@ -100,7 +100,7 @@ def test_deleting_alice_keeps_her_payments_anonymised_and_removes_everything_per
     assert StripeEvent.objects.get(event_id="evt_alice").payload["data"]["object"]["amount"] == 6000
 
     assert list(OwedWork.objects.values_list("kind", "about", "payload")) == [
-        (NoticeKind.RECEIPT, f"booking:{bobs.pk}", {"booking_id": bobs.pk, "payment_id": bob_payment.pk, "to": "Bob Lee"})
+        (NoticeKind.RECEIPT, f"booking:{bobs.pk}", {"booking_id": bobs.pk, "payment_id": bob_payment.pk})
     ]
     assert Payment.objects.get(pk=bob_payment.pk).card_last4 == "1881"
     assert notes.use_note(bob, bobs, notes.READ_SHARED).parts == [("Summary", "bob shared words")]
