@@ -13,6 +13,7 @@ from django.db.models import F
 
 from accounts import audit
 from core import outbox
+from core.encryption import reveal
 from core.wording import money
 
 from .. import notices
@@ -98,7 +99,7 @@ def make_refund(work):
     with transaction.atomic():
         Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.SUCCEEDED, stripe_refund_id=stripe_id)
         audit.record(
-            "payment.refunded", actor=refund.created_by, obj=payment, amount_cents=refund.amount_cents, reason=refund.reason[:200]
+            "payment.refunded", actor=refund.created_by, obj=payment, amount_cents=refund.amount_cents, reason=reveal(refund.reason)[:200]
         )
         if work.payload.get("notify", True):
             notices.owe(payment.booking, notices.NoticeKind.REFUND, key=f"refund-{refund.pk}", refund_id=refund.pk)
