@@ -41,6 +41,7 @@ DEV_STRIPE_SECRET_KEY = "sk_test_waypoint_local"
 DEV_STRIPE_PUBLISHABLE_KEY = "pk_test_waypoint_local"
 DEV_STRIPE_WEBHOOK_SECRET = "whsec_waypoint_local"
 DEV_NOTE_ENCRYPTION_KEY = "rK0b9wC3cXh3v3pq0TzQmGqg3u5b1wqJ6lY8sX1nZ2o="
+DEV_MFA_ENCRYPTION_KEY = "_PL3ZBsL5-6L3KwgDd6sxyLXvX47VauFnA0-A8gb79w="
 
 SECRET_KEY = secret("SECRET_KEY", DEV_SECRET_KEY)
 if DEBUG:
@@ -158,6 +159,12 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 # Rate limits stay at allauth's defaults; they live in the Redis cache, shared by all web processes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Waypoint"
+# Two-step secrets are sealed (accounts/two_step_secrets.py) under keys of their own, never
+# the notes' keys: Fernet keys, comma-separated, newest first.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_ENCRYPTION_KEYS = [
+    key.strip() for key in secret("MFA_ENCRYPTION_KEYS", DEV_MFA_ENCRYPTION_KEY).split(",") if key.strip()
+]
 
 # Coaches and admins hold health information: their sessions end after 30 idle minutes.
 STAFF_IDLE_TIMEOUT = timedelta(minutes=env.int("STAFF_IDLE_MINUTES", default=30))

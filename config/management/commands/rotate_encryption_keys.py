@@ -1,14 +1,19 @@
+from allauth.mfa.models import Authenticator
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts import two_step_secrets
 from core.encryption import UndecryptableValue
 from core.rotation import rotate_all, verify_all
+
+TWO_STEP = "two-step sign-in secrets"
 
 
 class Command(BaseCommand):
     help = (
         "Re-encrypt every encrypted value (intakes, notes, check-ins, goals, messages, reasons) under the newest "
-        "key in NOTE_ENCRYPTION_KEYS, each field under its own derived key. Put the new key first, keep the old ones "
-        "after it, restart every process with that list, run this, then --verify, then drop the old keys."
+        "key in NOTE_ENCRYPTION_KEYS, each field under its own derived key, and the two-step sign-in secrets under "
+        "the newest key in MFA_ENCRYPTION_KEYS. Put the new key first, keep the old ones after it, restart every "
+        "process with that list, run this, then --verify, then drop the old keys."
     )
 
     def add_arguments(self, parser):
@@ -26,14 +31,20 @@ class Command(BaseCommand):
             return self.verify(batch_size)
         try:
             counts = rotate_all(batch_size=batch_size, log=self.stdout.write)
+            counts[TWO_STEP] = two_step_secrets.rotate(Authenticator.objects.all(), batch_size=batch_size)
         except UndecryptableValue as error:
             raise CommandError(
                 f"{error} Nothing of the failing batch was written. Is every old key still in the list?"
             ) from error
+        self.stdout.write(f"{TWO_STEP}: {counts[TWO_STEP]} authenticators re-encrypted under the newest key")
         self.stdout.write(self.style.SUCCESS(f"Done: {sum(counts.values())} rows re-encrypted."))
 
     def verify(self, batch_size):
         stale = verify_all(batch_size=batch_size, log=self.stdout.write)
+        two_step = two_step_secrets.not_under_newest_key(Authenticator.objects.all())
+        self.stdout.write(f"{TWO_STEP}: {two_step} not under the newest key")
+        if two_step:
+            stale[TWO_STEP] = two_step
         if stale:
             listed = ", ".join(f"{label} ({count})" for label, count in sorted(stale.items()))
             raise CommandError(
