@@ -51,7 +51,7 @@ def rotate_model(model, fields, *, batch_size=500):
             for row_pk, *tokens in rows:
                 values.append(row_pk)
                 values.extend(None if token is None else rotate_token(token, label) for token, label in zip(tokens, labels, strict=True))
-            # One statement per batch rather than one per row: the round trips were half the time.
+            # One statement per batch rather than one per row: a round trip per row adds up on 10,000 rows.
             placeholders = ", ".join(["(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"] * len(rows))
             cursor.execute(
                 f"UPDATE {table} AS t SET {assignments} FROM (VALUES {placeholders}) AS v({pk}, {', '.join(columns)}) "
