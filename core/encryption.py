@@ -9,8 +9,9 @@ Each model field seals under its own key, derived from every configured key with
 and the field's label ("clients.Intake.goal_in_own_words"). A token copied from one
 column into another therefore opens nowhere: nobody who can write to the database can
 make the app show a note as a client's goal, or learn one column by pasting it into a
-column that is displayed elsewhere. Values sealed before fields had keys of their own
-(under the configured keys themselves) keep opening while
+column that is displayed elsewhere. (Within one column a token still opens in another
+row: the key is the field's, not the row's.) Values sealed before fields had keys of
+their own (under the configured keys themselves) keep opening while
 `ENCRYPTION_RAW_KEY_FALLBACK` is on; rotation re-seals them under the field's key.
 
 Two promises:
