@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from accounts.export import DeletionRefused, iso, register_eraser, register_section
 
+from core.encryption import reveal
 from core.models import OwedWork
 
 from . import notes
@@ -27,7 +28,7 @@ def bookings(user):
             "rescheduled": b.reschedule_count,
             "cancelled_at": iso(b.cancelled_at),
             "cancelled_by": b.cancelled_by,
-            "cancel_reason": b.cancel_reason,
+            "cancel_reason": reveal(b.cancel_reason),
         }
         for b in rows
     ]

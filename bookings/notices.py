@@ -12,6 +12,7 @@ from django.urls import reverse
 from icalendar import Calendar, Event, vText
 
 from core import outbox
+from core.encryption import reveal
 from core.wording import day_in_words, money, when_in_words, zone_name
 from core.zones import UTC
 
@@ -61,7 +62,7 @@ def context_for(kind, booking, payload, zone):
         "booking_url": settings.SITE_URL + reverse("bookings:detail", args=[booking.pk]),
         "site_url": settings.SITE_URL,
         "descriptor": "Waypoint session",
-        "reason": booking.cancel_reason if kind in (NoticeKind.COACH_CANCELLATION, NoticeKind.TEAM_CANCELLATION) else "",
+        "reason": reveal(booking.cancel_reason) if kind in (NoticeKind.COACH_CANCELLATION, NoticeKind.TEAM_CANCELLATION) else "",
     }
     if "payment_id" in payload:
         payment = Payment.objects.get(pk=payload["payment_id"])

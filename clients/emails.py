@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.models import Role, User
 from core import outbox
 from core.models import OwedStatus, OwedWork
+from core.encryption import reveal
 
 from .models import Intake, IntakeReview
 
@@ -35,7 +36,7 @@ def _absolute(path):
 def review_decision_message(review):
     client = review.intake.client
     context = {
-        "name": review.intake.preferred_name or client.name or "there",
+        "name": reveal(review.intake.preferred_name) or client.name or "there",
         "review": review,
         "intake_url": _absolute(reverse("clients:intake_summary")),
         "coaches_url": _absolute("/coaches/"),

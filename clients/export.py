@@ -74,11 +74,11 @@ def intake(user):
     if intake_id is not None:
         # Through the one audited door, like every other read of an intake.
         answers = read_intake(user, intake_id)
-        record = {field: getattr(answers, field) for field in INTAKE_FIELDS}
+        record = {field: reveal(getattr(answers, field)) for field in INTAKE_FIELDS}
         record.update(kind="intake", started=iso(answers.created_at), sent=iso(answers.submitted_at))
         records.append(record)
         for review in answers.reviews.order_by("created_at"):
-            records.append({"kind": "review", "decision": review.get_action_display(), "message": review.message, "on": iso(review.created_at)})
+            records.append({"kind": "review", "decision": review.get_action_display(), "message": reveal(review.message), "on": iso(review.created_at)})
     for consent in Consent.objects.filter(client=user).order_by("signed_at", "id"):
         records.append(
             {

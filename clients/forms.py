@@ -5,6 +5,7 @@ required yet, but what is given must be valid) or to complete the step."""
 from django import forms
 
 from accounts.zone_picker import ZoneField
+from core.encryption import reveal
 
 from . import consents, scoring
 from .models import IntakeGoal, Substance, Treatment
@@ -50,20 +51,21 @@ class AboutForm(StepForm):
     @classmethod
     def initial_from(cls, intake):
         return {
-            "preferred_name": intake.preferred_name or intake.client.name,
-            "pronouns": intake.pronouns,
-            "time_zone": intake.time_zone or intake.client.time_zone,
-            "language": intake.language or "English",
-            "phone": intake.phone,
-            "emergency_contact": intake.emergency_contact,
+            "preferred_name": reveal(intake.preferred_name) or intake.client.name,
+            "pronouns": reveal(intake.pronouns),
+            "time_zone": reveal(intake.time_zone) or intake.client.time_zone,
+            "language": reveal(intake.language) or "English",
+            "phone": reveal(intake.phone),
+            "emergency_contact": reveal(intake.emergency_contact),
         }
 
     def apply(self, intake):
         for name in ["preferred_name", "pronouns", "time_zone", "language", "phone", "emergency_contact"]:
             if name in self.cleaned_data:
                 setattr(intake, name, self.cleaned_data[name] or "")
-        if intake.time_zone and intake.client.time_zone != intake.time_zone:
-            intake.client.time_zone = intake.time_zone
+        time_zone = reveal(intake.time_zone)
+        if time_zone and intake.client.time_zone != time_zone:
+            intake.client.time_zone = time_zone
             intake.client.save(update_fields=["time_zone"])
 
 
@@ -88,12 +90,8 @@ class ReasonsForm(StepForm):
     @classmethod
     def initial_from(cls, intake):
         return {
-            "substances": intake.substances,
-            "substance_other": intake.substance_other,
-            "treatment": intake.treatment,
-            "treatment_other": intake.treatment_other,
-            "goal": intake.goal,
-            "goal_in_own_words": intake.goal_in_own_words,
+            name: reveal(getattr(intake, name))
+            for name in ["substances", "substance_other", "treatment", "treatment_other", "goal", "goal_in_own_words"]
         }
 
     def clean(self):
@@ -161,10 +159,10 @@ class ScreeningForm(StepForm):
 
     @classmethod
     def initial_from(cls, intake):
-        initial = {"sex": intake.sex, "importance": intake.importance, "confidence": intake.confidence}
-        for number, answer in enumerate(intake.audit_c_answers or [], start=1):
+        initial = {name: reveal(getattr(intake, name)) for name in ["sex", "importance", "confidence"]}
+        for number, answer in enumerate(reveal(intake.audit_c_answers) or [], start=1):
             initial[f"audit_{number}"] = answer
-        for number, answer in enumerate(intake.dast_answers or [], start=1):
+        for number, answer in enumerate(reveal(intake.dast_answers) or [], start=1):
             initial[f"dast_{number}"] = bool_to_yes_no(answer)
         return initial
 
@@ -201,8 +199,8 @@ class SafetyForm(StepForm):
     @classmethod
     def initial_from(cls, intake):
         return {
-            "thoughts_of_self_harm": bool_to_yes_no(intake.thoughts_of_self_harm),
-            "overdose_past_year": bool_to_yes_no(intake.overdose_past_year),
+            "thoughts_of_self_harm": bool_to_yes_no(reveal(intake.thoughts_of_self_harm)),
+            "overdose_past_year": bool_to_yes_no(reveal(intake.overdose_past_year)),
         }
 
     def apply(self, intake):

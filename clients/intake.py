@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import record
+from core.encryption import reveal
 
 from . import consents, scoring
 from .emails import owe_urgent_alerts
@@ -77,15 +78,17 @@ def rescore(intake):
     """Work out the screening scores from the stored answers, for the screens this intake asks."""
     if not intake.asks_audit_c:
         intake.audit_c_answers = None
-    if all_answered(intake.audit_c_answers, len(scoring.AUDIT_C_ITEMS)):
-        result = scoring.audit_c(intake.audit_c_answers, intake.sex)
+    audit_c_answers = reveal(intake.audit_c_answers)
+    if all_answered(audit_c_answers, len(scoring.AUDIT_C_ITEMS)):
+        result = scoring.audit_c(audit_c_answers, reveal(intake.sex))
         intake.audit_c_score, intake.audit_c_positive = result.score, result.positive
     else:
         intake.audit_c_score = intake.audit_c_positive = None
     if not intake.asks_dast:
         intake.dast_answers = None
-    if all_answered(intake.dast_answers, len(scoring.DAST_10_ITEMS)):
-        result = scoring.dast_10(intake.dast_answers)
+    dast_answers = reveal(intake.dast_answers)
+    if all_answered(dast_answers, len(scoring.DAST_10_ITEMS)):
+        result = scoring.dast_10(dast_answers)
         intake.dast_score, intake.dast_band = result.score, result.band.name
     else:
         intake.dast_score, intake.dast_band = None, ""
@@ -114,7 +117,7 @@ def save_step(intake, slug, form, *, complete, request=None):
         if slug == "reasons" and (intake.asks_audit_c, intake.asks_dast) != screens_before:
             # Different substances ask different questions: the screening step must be seen again.
             mark_open(intake, "screening")
-        if slug == "safety" and intake.thoughts_of_self_harm:
+        if slug == "safety" and reveal(intake.thoughts_of_self_harm):
             # Stays set even if the answer later changes: an admin should still look first.
             intake.is_urgent = True
         rescore(intake)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Role
+from core.encryption import EncryptedJSONField, EncryptedTextField, reveal
 
 from .scoring import RULER_MAX, RULER_MIN, Sex
 
@@ -59,43 +60,49 @@ class Intake(models.Model):
 
     client = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # The form's progress (step names only); like the status, it holds nothing the client said.
     steps_done = ArrayField(models.CharField(max_length=16), default=list, blank=True)
 
+    # Every answer is sealed (core.encryption), each field under its own key: a dump, a
+    # replica or a backup shows ciphertext. In clear stay only what queries need: the
+    # status, the urgent flag (the review queue's order), the dates and the ids.
+
     # 1. About you
-    preferred_name = models.CharField(max_length=80, blank=True)
-    pronouns = models.CharField(max_length=40, blank=True)
-    time_zone = models.CharField(max_length=64, blank=True)
-    language = models.CharField(max_length=40, blank=True, default="English")
-    phone = models.CharField(max_length=32, blank=True)
-    emergency_contact = models.CharField(max_length=160, blank=True)
+    preferred_name = EncryptedTextField(max_length=80, blank=True, default="")
+    pronouns = EncryptedTextField(max_length=40, blank=True, default="")
+    time_zone = EncryptedTextField(max_length=64, blank=True, default="")
+    language = EncryptedTextField(max_length=40, blank=True, default="English")
+    phone = EncryptedTextField(max_length=32, blank=True, default="")
+    emergency_contact = EncryptedTextField(max_length=160, blank=True, default="")
 
     # 2. What brings you
-    substances = ArrayField(models.CharField(max_length=20, choices=Substance.choices), default=list, blank=True)
-    substance_other = models.CharField(max_length=120, blank=True)
-    treatment = models.CharField(max_length=16, choices=Treatment.choices, blank=True)
-    treatment_other = models.CharField(max_length=120, blank=True)
-    goal = models.CharField(max_length=12, choices=IntakeGoal.choices, blank=True)
-    goal_in_own_words = models.TextField(blank=True)
+    substances = EncryptedJSONField(default=list, blank=True)  # Substance values
+    substance_other = EncryptedTextField(max_length=120, blank=True, default="")
+    treatment = EncryptedTextField(max_length=16, choices=Treatment.choices, blank=True, default="")
+    treatment_other = EncryptedTextField(max_length=120, blank=True, default="")
+    goal = EncryptedTextField(max_length=12, choices=IntakeGoal.choices, blank=True, default="")
+    goal_in_own_words = EncryptedTextField(blank=True, default="")
 
-    # 3. Screening: answers kept as given (None for one a draft left out); scores worked out
-    # by clients/scoring.py once a screen is complete.
-    sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
-    audit_c_answers = ArrayField(models.PositiveSmallIntegerField(null=True), size=3, null=True, blank=True)
-    audit_c_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    audit_c_positive = models.BooleanField(null=True, blank=True)
-    dast_answers = ArrayField(models.BooleanField(null=True), size=10, null=True, blank=True)
-    dast_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    dast_band = models.CharField(max_length=40, blank=True)
-    importance = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(RULER_MIN), MaxValueValidator(RULER_MAX)]
+    # 3. Screening: answers kept as given (None for one a draft left out; None for a screen
+    # not asked); scores worked out by clients/scoring.py once a screen is complete.
+    sex = EncryptedTextField(max_length=8, choices=Sex.choices, blank=True, default="")
+    audit_c_answers = EncryptedJSONField(default=None, blank=True)  # 3 option indexes 0-4
+    audit_c_score = EncryptedJSONField(default=None, blank=True)
+    audit_c_positive = EncryptedJSONField(default=None, blank=True)
+    dast_answers = EncryptedJSONField(default=None, blank=True)  # 10 yes (True) / no (False)
+    dast_score = EncryptedJSONField(default=None, blank=True)
+    dast_band = EncryptedTextField(max_length=40, blank=True, default="")
+    importance = EncryptedJSONField(
+        default=None, blank=True, validators=[MinValueValidator(RULER_MIN), MaxValueValidator(RULER_MAX)]
     )
-    confidence = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(RULER_MIN), MaxValueValidator(RULER_MAX)]
+    confidence = EncryptedJSONField(
+        default=None, blank=True, validators=[MinValueValidator(RULER_MIN), MaxValueValidator(RULER_MAX)]
     )
 
     # 4. Safety
-    thoughts_of_self_harm = models.BooleanField(null=True, blank=True)
-    overdose_past_year = models.BooleanField(null=True, blank=True)
+    thoughts_of_self_harm = EncryptedJSONField(default=None, blank=True)
+    overdose_past_year = EncryptedJSONField(default=None, blank=True)
+    # Set by a "yes" to the question above; in clear so urgent intakes come first.
     is_urgent = models.BooleanField(default=False)
 
     created_at = models.DateTimeField(default=timezone.now)
@@ -106,16 +113,8 @@ class Intake(models.Model):
     objects = IntakeQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(importance__isnull=True) | models.Q(importance__gte=RULER_MIN, importance__lte=RULER_MAX),
-                name="intake_importance_0_to_10",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(confidence__isnull=True) | models.Q(confidence__gte=RULER_MIN, confidence__lte=RULER_MAX),
-                name="intake_confidence_0_to_10",
-            ),
-        ]
+        # The 0-10 range of the readiness answers is the form's and the field validators' to
+        # keep: the database sees only ciphertext, so it can no longer check it.
         indexes = [models.Index(fields=["status", "is_urgent", "submitted_at"])]
 
     def __str__(self):
@@ -127,21 +126,23 @@ class Intake(models.Model):
 
     @property
     def asks_audit_c(self):
-        return Substance.ALCOHOL in self.substances
+        return Substance.ALCOHOL in reveal(self.substances)
 
     @property
     def asks_dast(self):
-        return any(substance != Substance.ALCOHOL for substance in self.substances)
+        return any(substance != Substance.ALCOHOL for substance in reveal(self.substances))
 
     def substance_labels(self):
-        labels = [Substance(value).label for value in self.substances if value != Substance.OTHER]
-        if Substance.OTHER in self.substances:
-            labels.append(self.substance_other or Substance.OTHER.label)
+        """What the client would like to talk about, in words (for the pages that show the intake)."""
+        substances = reveal(self.substances)
+        labels = [Substance(value).label for value in substances if value != Substance.OTHER]
+        if Substance.OTHER in substances:
+            labels.append(reveal(self.substance_other) or Substance.OTHER.label)
         return labels
 
     def treatment_label(self):
-        if self.treatment == Treatment.OTHER and self.treatment_other:
-            return self.treatment_other
+        if reveal(self.treatment) == Treatment.OTHER and self.treatment_other:
+            return reveal(self.treatment_other)
         return self.get_treatment_display()
 
     def latest_review(self):
@@ -158,7 +159,7 @@ class IntakeReview(models.Model):
 
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="reviews")
     action = models.CharField(max_length=12, choices=Action.choices)
-    message = models.TextField(blank=True)
+    message = EncryptedTextField(blank=True, default="")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.audit import record
 from accounts.models import Role
 from core import outbox
+from core.encryption import reveal
 
 from .emails import REVIEW_DECISION
 from .models import CoachAssignment, Intake, IntakeReview, Substance, Treatment
@@ -37,8 +38,8 @@ REFERRAL_RESOURCES = [
 
 
 def wanted_specialties(intake):
-    wanted = [SPECIALTIES_FOR_SUBSTANCE[Substance(value)] for value in intake.substances]
-    if intake.treatment and intake.treatment not in (Treatment.NONE, ""):
+    wanted = [SPECIALTIES_FOR_SUBSTANCE[Substance(value)] for value in reveal(intake.substances)]
+    if reveal(intake.treatment) not in (Treatment.NONE, ""):
         wanted.append(MAT_SPECIALTY)
     return list(dict.fromkeys(wanted))
 

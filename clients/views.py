@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, client_required, coach_required, login_required
 from accounts.models import Role, User
+from core.encryption import reveal
 
 from . import consents, scoring
 from . import intake as flow
@@ -20,14 +21,15 @@ ACTIONS = {"next", "back", "later"}
 
 
 def _answers_context(intake):
+    dast_score = reveal(intake.dast_score)
     return {
         "intake": intake,
         "audit_items": [
             (question, options[answer] if answer is not None else "Not answered yet", answer)
-            for (question, options), answer in zip(scoring.AUDIT_C_ITEMS, intake.audit_c_answers or [], strict=False)
+            for (question, options), answer in zip(scoring.AUDIT_C_ITEMS, reveal(intake.audit_c_answers) or [], strict=False)
         ],
-        "dast_items": list(zip(scoring.DAST_10_ITEMS, intake.dast_answers or [], strict=False)),
-        "dast_band": scoring.dast_10_band(intake.dast_score) if intake.dast_score is not None else None,
+        "dast_items": list(zip(scoring.DAST_10_ITEMS, reveal(intake.dast_answers) or [], strict=False)),
+        "dast_band": scoring.dast_10_band(dast_score) if dast_score is not None else None,
     }
 
 
@@ -85,14 +87,16 @@ def intake_step(request, slug):
                     messages.success(request, "Your intake has been sent.")
                     return redirect("clients:intake_summary")
             elif slug != "consents":
-                said_yes_before = intake.thoughts_of_self_harm is True
+                said_yes_before = reveal(intake.thoughts_of_self_harm) is True
                 try:
                     intake = flow.save_step(intake, slug, form, complete=action == "next", request=request)
                 except ValidationError:
                     # Sent or reviewed meanwhile (in another tab, or by an admin): show where it stands.
                     return redirect("clients:intake_summary")
                 # A new "yes" keeps the client on this page, with the crisis resources, until they choose to go on.
-                just_said_yes = slug == "safety" and action == "next" and intake.thoughts_of_self_harm and not said_yes_before
+                just_said_yes = (
+                    slug == "safety" and action == "next" and reveal(intake.thoughts_of_self_harm) is True and not said_yes_before
+                )
             if just_said_yes:
                 form = form_class(initial=form_class.initial_from(intake), intake=intake)
             elif not errors:
@@ -112,7 +116,7 @@ def intake_step(request, slug):
             "following": following,
             "form": form,
             "errors": errors,
-            "show_crisis": slug == "safety" and intake.thoughts_of_self_harm is True,
+            "show_crisis": slug == "safety" and reveal(intake.thoughts_of_self_harm) is True,
             "just_said_yes": just_said_yes,
             "latest_review": intake.latest_review() if intake.status == Intake.Status.MORE_INFO else None,
         },

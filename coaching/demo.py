@@ -5,6 +5,8 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
+from core.encryption import reveal
+
 from .models import CoachProfile, SessionType, Specialty, TimeOff, WeeklyHours
 from .time_off import span
 
@@ -70,7 +72,9 @@ def seed(people):
         )
         # Time off in next week, whenever the demo is seeded: a long weekend for carol,
         # and an afternoon at the dentist for dave.
-        TimeOff.objects.filter(coach=profile, note__startswith="Demo:").delete()
+        # Notes are sealed, so the demo's own are recognised here rather than by a query.
+        demo_days = [away.pk for away in TimeOff.objects.filter(coach=profile) if reveal(away.note).startswith("Demo:")]
+        TimeOff.objects.filter(pk__in=demo_days).delete()
         next_monday = today - timedelta(days=today.weekday()) + timedelta(weeks=1)
         if key == "carol":
             friday = next_monday + timedelta(days=4)

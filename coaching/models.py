@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Role
+from core.encryption import EncryptedTextField
 from core.zones import is_valid_zone
 
 
@@ -160,7 +161,7 @@ class TimeOff(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     whole_days = models.BooleanField(default=False, help_text="Whole days in the coach's zone, midnight to midnight.")
-    note = models.CharField(max_length=120, blank=True)
+    note = EncryptedTextField(max_length=120, blank=True, default="")  # the coach's own words
 
     objects = OwnedByCoachQuerySet.as_manager()
 

@@ -2,6 +2,7 @@
 
 from accounts.models import Role
 from clients import review
+from core.encryption import reveal
 
 from .models import CoachProfile, Specialty
 
@@ -37,7 +38,7 @@ def suggest_coaches(intake):
     A coach who speaks the client's language comes before one who does not; then more
     matching specialties first; then by name."""
     wanted = set(review.wanted_specialties(intake))
-    language = (intake.language or "English").strip().casefold()
+    language = (reveal(intake.language) or "English").strip().casefold()
     suggestions = []
     for profile in CoachProfile.objects.listed().select_related("user").filter(user__role=Role.COACH):
         matching = [Specialty(value).label for value in profile.specialties if value in wanted]

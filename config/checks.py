@@ -2,13 +2,16 @@
 
 Development mode (DEBUG=1 in the environment) is allowed its published defaults. With DEBUG off, each of
 these is an Error, so `manage.py check`, `migrate`, `runserver` and gunicorn's first
-request all stop and name the problem.
+request all stop and name the problem. The encryption keys are checked in every mode:
+a list that cannot seal anything is wrong on a laptop too.
 """
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+
+from core.encryption import key_problems
 
 UNDELIVERED_EMAIL_BACKENDS = {
     "django.core.mail.backends.console.EmailBackend",
@@ -26,6 +29,7 @@ def _published_values():
         ("STRIPE_PUBLISHABLE_KEY", [settings.STRIPE_PUBLISHABLE_KEY], settings.DEV_STRIPE_PUBLISHABLE_KEY),
         ("STRIPE_WEBHOOK_SECRET", [settings.STRIPE_WEBHOOK_SECRET], settings.DEV_STRIPE_WEBHOOK_SECRET),
         ("NOTE_ENCRYPTION_KEYS", list(settings.NOTE_ENCRYPTION_KEYS), settings.DEV_NOTE_ENCRYPTION_KEY),
+        ("MFA_ENCRYPTION_KEYS", list(settings.MFA_ENCRYPTION_KEYS), settings.DEV_MFA_ENCRYPTION_KEY),
     ]
 
 
@@ -88,4 +92,26 @@ def production_configuration(app_configs=None, **kwargs):
         )
     for problem in _stripe_problems():
         errors.append(Error(problem, id="waypoint.E004"))
+    return errors
+
+
+@register(Tags.security)
+def encryption_keys(app_configs=None, **kwargs):
+    """An empty key list, or a key that is not a Fernet key, would fail at the first intake,
+    note or two-step sign-in; one key in both lists would let one leak open both."""
+    errors = []
+    for name in ("NOTE_ENCRYPTION_KEYS", "MFA_ENCRYPTION_KEYS"):
+        keys = list(getattr(settings, name))
+        errors += [
+            Error(problem, hint="Keys are comma-separated, newest first.", id="waypoint.E006" if keys else "waypoint.E005")
+            for problem in key_problems(keys, name)
+        ]
+    if set(settings.NOTE_ENCRYPTION_KEYS) & set(settings.MFA_ENCRYPTION_KEYS):
+        errors.append(
+            Error(
+                "A key is in both NOTE_ENCRYPTION_KEYS and MFA_ENCRYPTION_KEYS.",
+                hint="Two-step secrets need keys of their own: make a new one for MFA_ENCRYPTION_KEYS.",
+                id="waypoint.E007",
+            )
+        )
     return errors

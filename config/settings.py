@@ -42,6 +42,7 @@ DEV_STRIPE_SECRET_KEY = "sk_test_waypoint_local"
 DEV_STRIPE_PUBLISHABLE_KEY = "pk_test_waypoint_local"
 DEV_STRIPE_WEBHOOK_SECRET = "whsec_waypoint_local"
 DEV_NOTE_ENCRYPTION_KEY = "rK0b9wC3cXh3v3pq0TzQmGqg3u5b1wqJ6lY8sX1nZ2o="
+DEV_MFA_ENCRYPTION_KEY = "_PL3ZBsL5-6L3KwgDd6sxyLXvX47VauFnA0-A8gb79w="
 
 SECRET_KEY = secret("SECRET_KEY", DEV_SECRET_KEY)
 if DEBUG:
@@ -172,6 +173,12 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # Rate limits stay at allauth's defaults; they live in the Redis cache, shared by all web processes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Waypoint"
+# Two-step secrets are sealed (accounts/two_step_secrets.py) under keys of their own, never
+# the notes' keys: Fernet keys, comma-separated, newest first.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_ENCRYPTION_KEYS = [
+    key.strip() for key in secret("MFA_ENCRYPTION_KEYS", DEV_MFA_ENCRYPTION_KEY).split(",") if key.strip()
+]
 
 # Audit lines keep the address they came from this long; `forget_audit_addresses` (daily in
 # beat) then removes it and keeps the rest of the line.
@@ -246,12 +253,16 @@ STRIPE_JS_URL = (
 # When a coach sets no meeting link, each booking gets a random, unguessable room here.
 VIDEO_ROOM_BASE_URL = env("VIDEO_ROOM_BASE_URL", default="https://meet.jit.si/")
 
-# Encryption of session notes: a comma-separated list, newest first (MultiFernet).
+# Encryption of intakes, notes and what people write: a comma-separated list of Fernet
+# keys, newest first (MultiFernet); each field seals under a key derived from them.
 NOTE_ENCRYPTION_KEYS = [
     key.strip()
     for key in secret("NOTE_ENCRYPTION_KEYS", DEV_NOTE_ENCRYPTION_KEY).split(",")
     if key.strip()
 ]
+# Values sealed before fields had keys of their own open under the keys themselves while
+# this is on; turn it off once `rotate_encryption_keys --verify` passes.
+ENCRYPTION_RAW_KEY_FALLBACK = env.bool("ENCRYPTION_RAW_KEY_FALLBACK", default=True)
 
 # Celery: Redis as broker, JSON only, bounded tasks.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

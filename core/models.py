@@ -21,7 +21,7 @@ class OwedWork(models.Model):
     key = models.CharField(max_length=200, unique=True)
     # What the work is about ("booking:42"), so its owner can find and withdraw pending rows.
     about = models.CharField(max_length=60, blank=True)
-    # Ids and small facts only, never what a person wrote.
+    # Ids and small facts only, never what a person wrote (`outbox.owe` refuses anything else).
     payload = models.JSONField(default=dict, blank=True)
     due_at = models.DateTimeField()
     # When a scan may take it: the due time, or later after a failure worth retrying.

@@ -103,12 +103,29 @@ def kinds():
 
 # --- owing --------------------------------------------------------------------------------
 
+# A payload is read by workers, shown on the deliveries page and copied into backups, and
+# it is not encrypted: it holds ids, numbers, flags and instants, never what a person wrote.
+# The handler reads the words from their (sealed) home when it runs.
+INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?")
+
+
+def _refuse_free_text(payload):
+    for name, value in payload.items():
+        if value is None or isinstance(value, (bool, int)):
+            continue
+        if isinstance(value, str) and INSTANT.fullmatch(value):
+            continue
+        # The value itself is not repeated: it may be the very text that must not be stored.
+        raise ValueError(f"owed work carries ids, numbers, flags and ISO dates only; {name!r} is none of these")
+
+
 
 def owe(kind, *, key, due_at=None, about="", **payload):
     """Record `kind` as owed, once per `key`, inside the caller's transaction. Returns the row
     (the existing one when the key was owed before)."""
     if kind not in _handlers:
         raise ValueError(f"nothing delivers {kind!r}: register a handler first")
+    _refuse_free_text(payload)
     now = timezone.now()
     due_at = due_at or now
     try:

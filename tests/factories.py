@@ -21,6 +21,7 @@ from bookings.models import Booking, Payment, PaymentStatus, Status
 from clients import consents as client_consents
 from clients.models import Intake
 from coaching.models import CoachProfile, SessionType, TimeOff, WeeklyHours
+from core.encryption import reveal
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"
@@ -131,6 +132,11 @@ class IntakeFactory(factory.django.DjangoModelFactory):
     thoughts_of_self_harm = False
     overdose_past_year = False
     submitted_at = factory.LazyFunction(timezone.now)
+
+
+def answers(intake, *names):
+    """The plain values of some of an intake's (sealed) answers, in the order named."""
+    return tuple(reveal(getattr(intake, name)) for name in names)
 
 
 def sign_all_consents(client, *, share=True):

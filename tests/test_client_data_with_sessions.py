@@ -42,8 +42,8 @@ def history(alice, bob, carol):
     notes.use_note(carol, alices, notes.ADD_ADDENDUM, text="alice addendum words", shared_with_client=True)
     notes.use_note(carol, bobs, notes.SIGN, private={"data": "bob private words"}, summary="bob shared words")
     # Owed work carries ids, but whatever it holds about her sessions must go with her.
-    notices.owe(alices, NoticeKind.RECEIPT, key="receipt:alice", payment_id=alice_payment.pk, to="Alice Moreno")
-    notices.owe(bobs, NoticeKind.RECEIPT, key="receipt:bob", payment_id=bob_payment.pk, to="Bob Lee")
+    notices.owe(alices, NoticeKind.RECEIPT, key="receipt:alice", payment_id=alice_payment.pk)
+    notices.owe(bobs, NoticeKind.RECEIPT, key="receipt:bob", payment_id=bob_payment.pk)
     StripeEvent.objects.create(
         event_id="evt_alice", type="payment_intent.succeeded",
         payload={"id": "evt_alice", "type": "payment_intent.succeeded", "data": {"object": {

@@ -11,7 +11,7 @@ from clients.emails import URGENT_ALERT
 from clients.forms import AboutForm
 from clients.models import Consent, Intake
 from core.models import OwedStatus, OwedWork
-from tests.factories import PASSWORD, IntakeFactory, sign_all_consents
+from tests.factories import PASSWORD, IntakeFactory, answers, sign_all_consents
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +59,9 @@ def test_alices_draft_survives_signing_out_and_she_resumes_where_she_stopped(cli
     assert re.search(r'name="importance" value="6"', page)
     intake = Intake.objects.get(client=alice)
     assert (intake.status, intake.steps_done) == (Intake.Status.DRAFT, ["about", "reasons"])
-    assert (intake.preferred_name, intake.substances, intake.treatment, intake.goal) == (
+    assert answers(intake, "preferred_name", "substances", "treatment", "goal") == (
         "Ali", ["alcohol", "opioids"], "buprenorphine", "cut_down")
-    assert (intake.importance, intake.audit_c_answers) == (6, None)
+    assert answers(intake, "importance", "audit_c_answers") == (6, None)
 
 
 def test_a_half_answered_screen_is_kept_in_the_draft_but_not_scored(client, alice):
@@ -70,9 +70,9 @@ def test_a_half_answered_screen_is_kept_in_the_draft_but_not_scored(client, alic
     post(client, "reasons", REASONS)
     post(client, "screening", {"audit_1": "2", "dast_3": "yes"}, action="later")
     intake = Intake.objects.get(client=alice)
-    assert intake.audit_c_answers == [2, None, None]
-    assert intake.dast_answers == [None, None, True, None, None, None, None, None, None, None]
-    assert (intake.audit_c_score, intake.dast_score, intake.steps_done) == (None, None, ["about", "reasons"])
+    assert answers(intake, "audit_c_answers") == ([2, None, None],)
+    assert answers(intake, "dast_answers") == ([None, None, True, None, None, None, None, None, None, None],)
+    assert answers(intake, "audit_c_score", "dast_score", "steps_done") == (None, None, ["about", "reasons"])
     page = client.get(STEP.format("screening")).content.decode()
     assert re.search(r'name="audit_1" value="2"[^>]*checked', page)
 
@@ -108,12 +108,12 @@ def test_changing_the_substances_reopens_the_screening_and_drops_scores_no_longe
     client.force_login(alice)
     fill_up_to_safety(client)
     intake = Intake.objects.get(client=alice)
-    assert (intake.audit_c_score, intake.dast_score) == (4, 2)
+    assert answers(intake, "audit_c_score", "dast_score") == (4, 2)
 
     post(client, "reasons", {**REASONS, "substances": ["opioids"]})
     intake.refresh_from_db()
     assert intake.steps_done == ["about", "reasons"]
-    assert (intake.audit_c_answers, intake.audit_c_score, intake.dast_score, intake.dast_band) == (None, None, 2, "Low level")
+    assert answers(intake, "audit_c_answers", "audit_c_score", "dast_score", "dast_band") == (None, None, 2, "Low level")
 
 
 def test_the_readiness_ruler_refuses_eleven(client, alice):
@@ -136,8 +136,8 @@ def test_alice_fills_every_step_signs_and_sends_her_intake(client, alice):
     intake = Intake.objects.get(client=alice)
     assert (intake.status, intake.is_urgent, intake.steps_done) == (
         Intake.Status.SUBMITTED, False, ["about", "reasons", "screening", "safety", "consents"])
-    assert (intake.sex, intake.audit_c_answers, intake.audit_c_score, intake.audit_c_positive) == ("female", [2, 1, 1], 4, True)
-    assert (intake.dast_score, intake.dast_band, intake.importance, intake.confidence) == (2, "Low level", 8, 4)
+    assert answers(intake, "sex", "audit_c_answers", "audit_c_score", "audit_c_positive") == ("female", [2, 1, 1], 4, True)
+    assert answers(intake, "dast_score", "dast_band", "importance", "confidence") == (2, "Low level", 8, 4)
     signed = Consent.objects.filter(client=alice).order_by("kind")
     assert [(c.kind, c.version, c.signed_name, c.ip) for c in signed] == [
         ("not_medical_care", "2026-11", "Alice Moreno", "203.0.113.9"),
@@ -250,7 +250,7 @@ def test_after_a_question_from_the_team_alice_edits_and_sends_again(client, alic
     response = post(client, "consents", {})
     assert response.url == "/client/intake/yours/"
     intake.refresh_from_db()
-    assert (intake.status, intake.treatment) == (Intake.Status.SUBMITTED, "naltrexone")
+    assert answers(intake, "status", "treatment") == (Intake.Status.SUBMITTED, "naltrexone")
     assert list(AuditEvent.objects.filter(action__startswith="intake.re").values_list("action", flat=True)) == ["intake.resubmitted"]
 
 

@@ -15,6 +15,7 @@ PRODUCTION_LIKE = {
     "STRIPE_PUBLISHABLE_KEY": "pk_live_example",
     "STRIPE_WEBHOOK_SECRET": "whsec_example",
     "NOTE_ENCRYPTION_KEYS": "Jq3vV8m0R1u5xkS2oQ9wZbT7yE4nH6cL0aPdFgKiMsU=",
+    "MFA_ENCRYPTION_KEYS": "0ELbQv_SJqWGl0DmdMTbhu_LFe00c3Ud_h-ufDAqZ8g=",
 }
 # The values committed to this repository for development.
 PUBLISHED = {
@@ -23,6 +24,7 @@ PUBLISHED = {
     "STRIPE_PUBLISHABLE_KEY": "pk_test_waypoint_local",
     "STRIPE_WEBHOOK_SECRET": "whsec_waypoint_local",
     "NOTE_ENCRYPTION_KEYS": "rK0b9wC3cXh3v3pq0TzQmGqg3u5b1wqJ6lY8sX1nZ2o=",
+    "MFA_ENCRYPTION_KEYS": "_PL3ZBsL5-6L3KwgDd6sxyLXvX47VauFnA0-A8gb79w=",
 }
 
 
@@ -40,7 +42,7 @@ def test_check_deploy_is_clean_with_production_like_settings():
 
 
 def test_start_fails_naming_a_missing_secret_when_debug_is_off():
-    for name in ["SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "NOTE_ENCRYPTION_KEYS", "ALLOWED_HOSTS"]:
+    for name in ["SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "NOTE_ENCRYPTION_KEYS", "MFA_ENCRYPTION_KEYS", "ALLOWED_HOSTS"]:
         env = {k: v for k, v in PRODUCTION_LIKE.items() if k != name}
         result = manage("check", env=env)
         assert result.returncode != 0, name

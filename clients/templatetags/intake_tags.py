@@ -1,5 +1,7 @@
 from django import forms, template
 
+from core.encryption import reveal
+
 register = template.Library()
 
 
@@ -16,4 +18,4 @@ def is_checkbox(bound_field):
 
 @register.filter
 def yes_no(value):
-    return {True: "Yes", False: "No"}.get(value, "Not answered")
+    return {True: "Yes", False: "No"}.get(reveal(value), "Not answered")
