@@ -21,7 +21,7 @@ class AuditedAdminMixin:
         super().save_model(request, obj, form, change)
         audit.record("admin.changed" if change else "admin.added", obj=obj, request=request, fields=_changed_fields(form))
         if before is not None and before != obj.role:
-            audit.record("account.role_changed", obj=obj, request=request, old_role=before, new_role=obj.role, via="django admin")
+            audit.record("account.role_changed", obj=obj, request=request, old_role=before, new_role=obj.role, via="django_admin")
 
     def delete_model(self, request, obj):
         label, pk = obj._meta.label_lower, obj.pk

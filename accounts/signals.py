@@ -27,7 +27,8 @@ def login_failed(sender, credentials, request=None, **kwargs):
     # Django has already masked the password; what remains is the address typed.
     email = str(credentials.get("email") or credentials.get("username") or "")[:254]
     person = User.objects.filter(email__iexact=email).first() if email else None
-    audit.record("account.login_failed", obj=person, request=request, email=email)
+    # The address typed is not kept: the trail outlives accounts, and `obj` names a known person.
+    audit.record("account.login_failed", obj=person, request=request, address_known=person is not None)
 
 
 @receiver(mfa_signals.authentication_failed)
@@ -50,7 +51,7 @@ def password_changed(sender, request, user, **kwargs):
 
 @receiver(account_signals.email_added)
 def email_added(sender, request, user, email_address, **kwargs):
-    audit.record("account.email_added", actor=user, obj=user, request=request, email=email_address.email)
+    audit.record("account.email_added", actor=user, obj=user, request=request, email_address_id=email_address.pk)
 
 
 @receiver(account_signals.email_changed)
@@ -60,8 +61,8 @@ def email_changed(sender, request, user, from_email_address, to_email_address, *
         actor=user,
         obj=user,
         request=request,
-        old_email=getattr(from_email_address, "email", ""),
-        new_email=to_email_address.email,
+        old_email_address_id=getattr(from_email_address, "pk", None),
+        new_email_address_id=to_email_address.pk,
     )
 
 

@@ -55,7 +55,7 @@ def invite(email, role, *, by, request=None, now=None):
         invitation = Invitation.objects.create(
             email=email, role=role, invited_by=by, created_at=now, expires_at=now + INVITATION_LIFETIME
         )
-        audit.record("team.invited", actor=by, obj=invitation, request=request, email=email, role=role)
+        audit.record("team.invited", actor=by, obj=invitation, request=request, role=role)
         outbox.owe(INVITATION, key=f"{INVITATION}:{invitation.pk}", about=f"invitation:{invitation.pk}", invitation_id=invitation.pk)
     return invitation
 
@@ -121,7 +121,7 @@ def withdraw(invitation, *, by, request=None, now=None):
         if invitation.withdrawn_at is None:
             invitation.withdrawn_at = now or timezone.now()
             invitation.save(update_fields=["withdrawn_at"])
-            audit.record("team.invitation_withdrawn", actor=by, obj=invitation, request=request, email=invitation.email)
+            audit.record("team.invitation_withdrawn", actor=by, obj=invitation, request=request)
     return invitation
 
 

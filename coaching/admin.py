@@ -37,8 +37,9 @@ class CoachProfileAdmin(AdminRoleMixin, admin.ModelAdmin):
     list_display = ["display_name", "user", "time_zone", "is_listed", "daily_cap"]
     list_filter = ["is_listed", "time_zone"]
     search_fields = ["display_name", "user__email"]
-    # The feed token is a secret address; admins never need to read it.
-    exclude = ["feed_token"]
+    # The feed token is a secret address; admins never need to read it, and its age is
+    # set when the coach makes a new one.
+    exclude = ["feed_token", "feed_token_created_at"]
     inlines = [SessionTypeInline, WeeklyHoursInline, TimeOffInline]
 
     def get_readonly_fields(self, request, obj=None):

@@ -107,13 +107,16 @@ def kinds():
 # it is not encrypted: it holds ids, numbers, flags and instants, never what a person wrote.
 # The handler reads the words from their (sealed) home when it runs.
 INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?")
+# Another service's id for one of our things, such as Stripe's "cus_Nf3a9", or one of our
+# own codes ("mismatch"): no spaces, so never a sentence someone wrote.
+SERVICE_ID = re.compile(r"[a-z]{2,6}_[A-Za-z0-9]{1,64}|[a-z][a-z0-9_.:-]{0,40}")
 
 
 def _refuse_free_text(payload):
     for name, value in payload.items():
         if value is None or isinstance(value, (bool, int)):
             continue
-        if isinstance(value, str) and INSTANT.fullmatch(value):
+        if isinstance(value, str) and (INSTANT.fullmatch(value) or SERVICE_ID.fullmatch(value)):
             continue
         # The value itself is not repeated: it may be the very text that must not be stored.
         raise ValueError(f"owed work carries ids, numbers, flags and ISO dates only; {name!r} is none of these")

@@ -16,7 +16,7 @@ from core.models import OwedStatus, OwedWork
 from tests.factories import bookable_coach, local_time
 from tests.bookings_setup import pay_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = pytest.mark.django_db
 
 
 def paid_and_past(client_user, session_type, coach, day):

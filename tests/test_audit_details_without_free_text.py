@@ -7,9 +7,10 @@ from accounts import audit
 from accounts.models import AuditEvent
 from bookings import payments, transitions
 from bookings.payments import states as payment_states
+from core.encryption import reveal
 from tests.factories import bookable_coach, demo_paid, local_time
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
@@ -57,6 +58,6 @@ def test_a_refund_with_erins_reason_and_a_decline_leave_only_ids_in_the_trail(
         "payment.failed": {},
     }
     # The words stay where they can be erased with the account: on the refund and the payment.
-    assert (refund.reason, payment.__class__.objects.get(pk=failed.pk).failure_message) == (
+    assert (reveal(refund.reason), payment.__class__.objects.get(pk=failed.pk).failure_message) == (
         "Alice Moreno asked kindly", "Your card was declined. Call 555-0100."
     )

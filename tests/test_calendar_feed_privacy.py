@@ -14,7 +14,7 @@ from coaching.feed import initials
 from coaching.models import CoachProfile
 from tests.factories import bookable_coach, demo_paid, local_time
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

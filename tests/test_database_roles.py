@@ -16,7 +16,7 @@ from psycopg2 import errors
 
 from bookings.models import Status
 from bookings import notes
-from coaching.models import SessionNote
+from bookings.models import SessionNote
 from config.management.commands.migrate import as_owner
 from core import roles
 from tests.factories import bookable_coach, past_session

@@ -14,7 +14,7 @@ from core import outbox
 from core.models import OwedWork
 from tests.factories import bookable_coach, demo_paid, local_time
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_passwords")]
+pytestmark = pytest.mark.django_db
 
 
 def stored(table, column, pk):

@@ -45,7 +45,7 @@ def test_a_wrong_password_and_an_unknown_address_are_recorded_as_failed_log_ins(
         ("account.login_failed", "", str(alice.pk), ADDRESS),
         ("account.login_failed", "", "", ADDRESS),
     ]
-    assert [e.details for e in AuditEvent.objects.order_by("id")] == [{"email": "alice@example.com"}, {"email": "nobody@example.com"}]
+    assert [e.details for e in AuditEvent.objects.order_by("id")] == [{"address_known": True}, {"address_known": False}]
 
 
 def test_a_wrong_two_step_code_is_recorded(client, carol):
@@ -80,7 +80,7 @@ def test_adding_an_address_and_making_it_primary_are_recorded(client, alice):
         ("account.email_changed", "alice.new@example.com", str(alice.pk), ADDRESS),
     ]
     changed = AuditEvent.objects.get(action="account.email_changed")
-    assert changed.details == {"old_email": "alice@example.com", "new_email": "alice.new@example.com"}
+    assert set(changed.details) == {"old_email_address_id", "new_email_address_id"}
 
 
 def admin_form_data(response):
@@ -134,7 +134,7 @@ def test_a_role_changed_in_djangos_admin_is_recorded(client, erin, alice):
     assert AuditEvent.objects.get(action="account.role_changed").details == {
         "old_role": "client",
         "new_role": "coach",
-        "via": "django admin",
+        "via": "django_admin",
     }
     assert "role" in AuditEvent.objects.get(action="admin.changed").details["fields"]
 

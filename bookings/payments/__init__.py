@@ -198,7 +198,7 @@ def _fail(payment, message):
 def _refuse(intent, reason, payment=None):
     """An intent that names one of our payments but is not that payment's: nothing is done."""
     log.warning("payment intent %s refused: %s", _field(intent, "id"), reason)
-    audit.record("payment.intent_refused", obj=payment, intent=_field(intent, "id"), reason=reason)
+    audit.record("payment.intent_refused", obj=payment, intent=_field(intent, "id"), because=reason)
 
 
 def _payment_for(intent):
@@ -222,10 +222,10 @@ def _payment_for(intent):
     if str(_field(meta, "booking_id") or "") != str(payment.booking_id) or str(_field(meta, "client_id") or "") != str(
         payment.booking.client_id
     ):
-        _refuse(intent, "its booking or client is not the payment's", payment)
+        _refuse(intent, "booking_or_client_differs", payment)
         return None
     if not payment.stripe_customer_id or object_id(_field(intent, "customer")) != payment.stripe_customer_id:
-        _refuse(intent, "its customer is not the payment's", payment)
+        _refuse(intent, "customer_differs", payment)
         return None
     Payment.objects.filter(pk=payment.pk, stripe_payment_intent_id=None).update(stripe_payment_intent_id=intent_id)
     payment.refresh_from_db()

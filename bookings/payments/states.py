@@ -102,7 +102,8 @@ def flag_mismatch(payment, note):
         return False
     locked.mismatch = note[:300]
     locked.save(update_fields=["mismatch", "updated_at"])
-    audit.record("payment.mismatch", obj=locked, booking_id=locked.booking_id, note=note[:300])
+    # The words stay on the payment (admins read them there); the trail holds ids only.
+    audit.record("payment.mismatch", obj=locked, booking_id=locked.booking_id)
     payment.refresh_from_db()
     return True
 
@@ -117,6 +118,6 @@ def flag_dispute(payment, *, reason, dispute_id):
     locked.disputed_at = timezone.now()
     locked.dispute_reason = (reason or "")[:100]
     locked.save(update_fields=["disputed_at", "dispute_reason", "updated_at"])
-    audit.record("payment.disputed", obj=locked, booking_id=locked.booking_id, reason=locked.dispute_reason, dispute=dispute_id)
+    audit.record("payment.disputed", obj=locked, booking_id=locked.booking_id, dispute=dispute_id)
     payment.refresh_from_db()
     return True
