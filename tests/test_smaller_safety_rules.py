@@ -20,6 +20,7 @@ from clients import intake as flow
 from clients.forms import AboutForm
 from clients.models import Intake
 from coaching.models import SessionType
+from core.encryption import reveal
 from tests.factories import IntakeFactory, PASSWORD, bookable_coach, demo_paid, local_time, past_session
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +130,7 @@ def test_a_step_saved_from_a_page_opened_before_a_decision_does_not_undo_it(alic
     with pytest.raises(Exception, match="can no longer be changed"):
         flow.save_step(opened_earlier, "about", form, complete=True)
     intake.refresh_from_db()
-    assert (intake.status, intake.preferred_name) == (Intake.Status.APPROVED, "Alice")
+    assert (intake.status, reveal(intake.preferred_name)) == (Intake.Status.APPROVED, "Alice")
 
 
 def test_saving_a_step_writes_the_answers_and_never_the_status(alice):
@@ -145,7 +146,7 @@ def test_saving_a_step_writes_the_answers_and_never_the_status(alice):
     assert any("FOR UPDATE" in statement for statement in sql)
     update = next(statement for statement in sql if statement.startswith('UPDATE "clients_intake"'))
     assert '"status"' not in update and '"submitted_at"' not in update and '"reviewed_at"' not in update
-    assert (saved.preferred_name, saved.steps_done, saved.status) == ("Ali", ["about"], Intake.Status.DRAFT)
+    assert (reveal(saved.preferred_name), saved.steps_done, saved.status) == ("Ali", ["about"], Intake.Status.DRAFT)
 
 
 # --- rescheduling -------------------------------------------------------------------------
