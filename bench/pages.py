@@ -95,6 +95,7 @@ def environments(static_root):
     base.update(DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL, LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
     # One note key for seeding and serving, made for this run, so demo notes open.
     base["NOTE_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
+    base["MFA_ENCRYPTION_KEYS"] = Fernet.generate_key().decode()
     # No fake Stripe: the demo records its payments in our tables only.
     base["STRIPE_API_BASE"] = ""
     development = {**base, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings"}
@@ -258,10 +259,10 @@ def demo_ids():
 
     from accounts.models import User
     from bookings.availability import open_slots
-    from bookings.models import Booking, Payment, Status
-    from bookings.views import new_booking_url
+    from bookings.models import Booking, Payment, SessionNote, Status
+    from bookings.web.views import new_booking_url
     from clients.models import Intake
-    from coaching.models import CoachProfile, SessionNote, SessionType, WeeklyHours
+    from coaching.models import CoachProfile, SessionType, WeeklyHours
 
     alice = User.objects.get(email="alice@waypoint.test")
     carol = CoachProfile.objects.get(user__email="carol@waypoint.test")
