@@ -13,14 +13,13 @@ class CoachCancelForm(forms.Form):
     )
 
 
-class CancelAllForm(forms.Form):
-    reason = forms.CharField(
-        label="A few words for the client (optional)",
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Sent in each cancellation e-mail. Keep it general: e-mail is not private.",
-    )
+class CancelAllForm(CoachCancelForm):
+    """The same few words, sent with every cancellation an admin makes for one client."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "A few words for the client (optional)"
+        self.fields["reason"].help_text = "Sent in each cancellation e-mail. Keep it general: e-mail is not private."
 
 
 class RescheduleForm(forms.Form):
