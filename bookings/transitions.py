@@ -357,9 +357,24 @@ def complete(booking, *, now=None):
     return booking
 
 
+# A coach often learns of a no-show only when writing up the day, after the clock has
+# marked the session completed: the outcome stays open this long after the end.
+NO_SHOW_WINDOW = timedelta(days=7)
+
+
+def may_mark_no_show(booking, now):
+    """Whether `booking` may be marked missed at `now`: confirmed or completed (perhaps by
+    the clock), from its start until NO_SHOW_WINDOW after its end."""
+    return (
+        booking.status in (Status.CONFIRMED, Status.COMPLETED)
+        and booking.starts_at <= now <= booking.ends_at + NO_SHOW_WINDOW
+    )
+
+
 @transaction.atomic
 def mark_no_show(booking, *, actor, now=None, request=None):
-    """confirmed (or completed by the clock) → no_show, by the coach once the session began."""
+    """confirmed (or completed, by the coach or the clock) → no_show, by the coach from the
+    session's start until a week after its end."""
     now = now or timezone.now()
     booking = _lock(booking)
     if booking.status == Status.NO_SHOW:
@@ -368,6 +383,8 @@ def mark_no_show(booking, *, actor, now=None, request=None):
         raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} cannot be marked as missed.")
     if booking.starts_at > now:
         raise NotAllowed("This session has not started yet.")
+    if not may_mark_no_show(booking, now):
+        raise NotAllowed("A session can be marked as missed up to 7 days after it ended, and this one ended earlier.")
     booking.status = Status.NO_SHOW
     booking.save(update_fields=["status", "updated_at"])
     audit.record("booking.no_show", actor=actor, obj=booking, request=request)

@@ -142,3 +142,14 @@ def coach_zone(coach):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(coach.time_zone)
+
+
+def test_missed_can_be_recorded_until_a_week_after_the_end(alice, carols):
+    coach, session_type = carols
+    booking = demo_paid(transitions.place_hold(alice, session_type, local_time(coach, 3, 10)))
+    transitions.complete(booking, now=booking.ends_at + timedelta(minutes=1))
+
+    with pytest.raises(NotAllowed, match="up to 7 days after it ended"):
+        transitions.mark_no_show(booking, actor=coach.user, now=booking.ends_at + timedelta(days=7, minutes=1))
+    marked = transitions.mark_no_show(booking, actor=coach.user, now=booking.ends_at + timedelta(days=7))
+    assert marked.status == Status.NO_SHOW

@@ -7,6 +7,7 @@ from accounts.models import AuditEvent
 from bookings.models import Booking, Status
 from clients.models import ProgressSettings
 from bookings import notes
+from bookings.tasks import complete_past_sessions
 from tests.factories import bookable_coach, past_session
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +159,26 @@ def test_the_booking_page_leads_to_the_note_and_to_the_summary(client, carol, al
     assert reverse("coaching:summary", args=[yesterday.pk]) not in client.get(reverse("bookings:detail", args=[yesterday.pk])).content.decode()
     notes.use_note(carol, yesterday, notes.SIGN, **SHARED)
     assert reverse("coaching:summary", args=[yesterday.pk]) in client.get(reverse("bookings:detail", args=[yesterday.pk])).content.decode()
+
+
+def test_a_session_the_clock_completed_can_still_be_marked_missed_for_a_week(client, carol, yesterday):
+    complete_past_sessions()
+    assert Booking.objects.get(pk=yesterday.pk).status == Status.COMPLETED
+    client.force_login(carol)
+    missed = reverse("coaching:mark_missed", args=[yesterday.pk])
+    assert missed in client.get(reverse("coaching:sessions")).content.decode()
+
+    client.post(missed)
+
+    assert Booking.objects.get(pk=yesterday.pk).status == Status.NO_SHOW
+
+
+def test_a_session_that_ended_more_than_a_week_ago_cannot_be_marked_missed(client, carol, carols, alice):
+    old = past_session(*carols, alice, days_ago=8, status=Status.COMPLETED)
+    client.force_login(carol)
+    missed = reverse("coaching:mark_missed", args=[old.pk])
+    assert missed not in client.get(reverse("coaching:sessions")).content.decode()
+
+    client.post(missed)
+
+    assert Booking.objects.get(pk=old.pk).status == Status.COMPLETED

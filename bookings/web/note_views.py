@@ -38,7 +38,7 @@ def _rows(bookings, now):
                 "note_state": state,
                 "note_missing": booking.status == Status.COMPLETED and state != "signed",
                 "needs_outcome": booking.status == Status.CONFIRMED and booking.ends_at <= now,
-                "may_mark_missed": booking.status == Status.CONFIRMED and booking.starts_at <= now,
+                "may_mark_missed": transitions.may_mark_no_show(booking, now),
             }
         )
     return rows
