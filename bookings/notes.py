@@ -24,6 +24,8 @@ from accounts import audit
 from accounts.models import Role
 
 from core.encryption import reveal
+
+from . import notices
 from .models import NOTE_SECTIONS, SHARED_PARTS, SHOWN_STATUSES, Booking, NoteAddendum, NoteFormat, SessionNote, Status
 
 READ = "read"
@@ -190,7 +192,7 @@ def _write(user, booking, action, now, changes):
         text = (changes.get("text") or "").strip()
         if not text:
             raise NoteRefused("Please write the addendum first.")
-        NoteAddendum.objects.create(
+        addendum = NoteAddendum.objects.create(
             note=note,
             author=user,
             author_name=coach_name(user),
@@ -198,6 +200,8 @@ def _write(user, booking, action, now, changes):
             text=text,
             shared_with_client=bool(changes.get("shared_with_client")),
         )
+        if addendum.shared_with_client:
+            notices.owe(booking, notices.NoticeKind.SUMMARY_SHARED, key=f"addendum-{addendum.pk}")
         return note
     if note is not None and note.is_signed:
         raise NoteLocked("This note is signed and locked. You can add a dated addendum below.")
@@ -212,6 +216,8 @@ def _write(user, booking, action, now, changes):
         note.signed_at = now
         note.signed_by_name = coach_name(user)
     note.save()
+    if action == SIGN and any(reveal(getattr(note, key)) for key, _ in SHARED_PARTS):
+        notices.owe(booking, notices.NoticeKind.SUMMARY_SHARED)
     return note
 
 

@@ -29,6 +29,7 @@ class NoticeKind(models.TextChoices):
     REFUND = "booking.refund", "Refund"
     LATE_PAYMENT_REFUNDED = "booking.late_payment_refunded", "Late payment refunded"
     RESCHEDULE = "booking.reschedule", "Rescheduled"
+    SUMMARY_SHARED = "booking.summary_shared", "A session summary shared"
 
 
 def owe(booking, kind, *, key="", **ids):
@@ -47,6 +48,7 @@ def subject_for(kind, booking, zone):
         NoticeKind.REFUND: "Your refund from Waypoint",
         NoticeKind.LATE_PAYMENT_REFUNDED: f"About your session on {day}",
         NoticeKind.RESCHEDULE: f"Your session has moved to {day}",
+        NoticeKind.SUMMARY_SHARED: f"A note from your session on {day}",
     }[kind]
 
 
@@ -60,6 +62,7 @@ def context_for(kind, booking, payload, zone):
         "zone": zone_name(zone),
         "minutes": int((booking.ends_at - booking.starts_at).total_seconds() // 60),
         "booking_url": settings.SITE_URL + reverse("bookings:detail", args=[booking.pk]),
+        "summary_url": settings.SITE_URL + reverse("coaching:summary", args=[booking.pk]),
         "site_url": settings.SITE_URL,
         "descriptor": "Waypoint session",
         "reason": reveal(booking.cancel_reason) if kind in (NoticeKind.COACH_CANCELLATION, NoticeKind.TEAM_CANCELLATION) else "",

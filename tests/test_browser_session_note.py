@@ -2,7 +2,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from bookings.models import Status
+from bookings.models import SessionNote, Status
+from core.models import OwedWork
 from tests.browser import axe_violations
 from tests.factories import bookable_coach, past_session
 
@@ -36,8 +37,23 @@ def test_carol_writes_and_signs_a_note_after_the_session_and_alice_reads_the_sum
     assert page.get_by_label("Subjective (private)").input_value() == "Sleeping badly since the new shifts."
     assert axe_violations(page) == []
     page.get_by_role("button", name="Sign and lock").click()
-    assert page.get_by_text("Signed and locked.").is_visible()
-    assert page.get_by_text("Signed by Carol Rivera on").is_visible()
+    assert page.get_by_role("heading", name="Sign and lock this note?").is_visible()
+    assert page.get_by_text("Signing cannot be undone.").is_visible()
+    assert SessionNote.objects.get(booking=booking).signed_at is None
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="No, keep editing").click()
+    assert page.get_by_label("Plan (private)").input_value() == "Revisit sleep routine."
+    page.get_by_role("button", name="Sign and lock").click()
+    page.get_by_role("button", name="Yes, sign and lock").click()
+    assert page.get_by_text("Signed and locked.").first.is_visible()
+    banner = page.locator("p.notice")
+    assert banner.get_attribute("role") == "status"
+    assert "Signed by Carol Rivera on" in banner.inner_text()
+    # Done reads green (the site's "ok" colour), not the orange of a warning.
+    assert banner.evaluate("el => getComputedStyle(el).borderLeftColor") == "rgb(30, 107, 58)"
+    assert list(OwedWork.objects.filter(kind="booking.summary_shared").values_list("payload", flat=True)) == [
+        {"booking_id": booking.pk}
+    ]
     assert page.get_by_role("button", name="Sign and lock").count() == 0
     assert axe_violations(page) == []
     booking.refresh_from_db()

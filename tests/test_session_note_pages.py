@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from bookings.models import Booking, Status
+from bookings.models import Booking, SessionNote, Status
 from clients.models import ProgressSettings
 from bookings import notes
 from bookings.tasks import complete_past_sessions
@@ -62,7 +62,11 @@ def test_the_coach_saves_a_draft_and_signs_through_the_page(client, carol, yeste
     url = reverse("coaching:session_note", args=[yesterday.pk])
     form = {"format": "dap", "private_data": "Talked about work.", "private_assessment": "", "private_plan": "Diary.", **SHARED}
     assert client.post(url, {**form, "action": "save_draft"})["Location"] == url
-    assert client.post(url, {**form, "action": "sign"})["Location"] == url
+    assert client.post(url, {**form, "action": "sign"})["Location"] == url + "?confirm=sign"
+    asked = client.get(url + "?confirm=sign").content.decode()
+    assert "Signing cannot be undone." in asked and 'value="sign_confirmed"' in asked
+    assert SessionNote.objects.get(booking=yesterday).signed_at is None
+    assert client.post(url, {"action": "sign_confirmed"})["Location"] == url
     html = client.get(url).content.decode()
     assert "Signed by Carol Rivera on" in html
     assert "<dt>Data</dt><dd>Talked about work.</dd>" in html

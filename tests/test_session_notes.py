@@ -11,6 +11,8 @@ from accounts.models import AuditEvent
 from bookings.models import Status
 from bookings import notes
 from bookings.models import NoteAddendum, SessionNote
+from core import tasks as outbox_tasks
+from core.models import OwedWork
 from tests.factories import bookable_coach, past_session, session_with_second_step
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +213,23 @@ def test_an_error_report_from_the_note_page_shows_no_note_text(signed, carol, rf
         assert words not in report
     view = notes.use_note(carol, signed, notes.READ)
     assert repr(view) == f"<CoachView {{'note_id': {view.note_id}, 'booking_id': {signed.pk}}} (text hidden)>"
+
+
+def test_alice_is_e_mailed_discreetly_when_a_summary_or_a_shared_addendum_is_shared(signed, alice, carol, mailoutbox):
+    notes.use_note(carol, signed, notes.ADD_ADDENDUM, text="For me only.", shared_with_client=False)
+    notes.use_note(carol, signed, notes.ADD_ADDENDUM, text="The diary helps.", shared_with_client=True)
+    owed = OwedWork.objects.filter(kind="booking.summary_shared").order_by("pk")
+    assert [work.payload for work in owed] == [{"booking_id": signed.pk}, {"booking_id": signed.pk}]
+
+    for work in owed:
+        outbox_tasks.deliver_owed.apply(kwargs={"work_ids": [work.pk]})
+
+    day = signed.starts_at.astimezone(alice.zone)
+    assert [(m.to, m.subject) for m in mailoutbox] == [(["alice@example.com"], f"A note from your session on {day:%A} {day.day} {day:%B}")] * 2
+    assert f"/coaches/summaries/{signed.pk}/" in mailoutbox[0].body
+    assert "diary" not in mailoutbox[0].body + mailoutbox[1].body
+
+
+def test_a_note_with_nothing_shared_sends_alice_nothing(session, carol):
+    notes.use_note(carol, session, notes.SIGN, private={"data": "Private only."})
+    assert OwedWork.objects.filter(kind="booking.summary_shared").count() == 0

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
@@ -105,14 +106,21 @@ def session_note(request, pk):
                     messages.success(request, "Addendum added.")
                     return redirect("coaching:session_note", pk=booking.pk)
                 raise notes.NoteRefused("Please write the addendum first.")
+            if action == "sign_confirmed":
+                # The draft was saved when the coach asked to sign; this signs it as saved.
+                notes.use_note(request.user, booking, notes.SIGN, request=request)
+                messages.success(request, "Signed and locked.")
+                return redirect("coaching:session_note", pk=booking.pk)
             note_format = request.POST.get("format", NoteFormat.DAP)
             if note_format not in NoteFormat.values:
                 raise notes.NoteRefused("Please choose one of the note formats offered (DAP or SOAP).")
             form = SessionNoteForm(request.POST, note_format=note_format)
             if form.is_valid():
-                step = notes.SIGN if action == "sign" else notes.SAVE_DRAFT
-                notes.use_note(request.user, booking, step, request=request, **form.changes())
-                messages.success(request, "Signed and locked." if step == notes.SIGN else "Draft saved.")
+                notes.use_note(request.user, booking, notes.SAVE_DRAFT, request=request, **form.changes())
+                if action == "sign":
+                    # Signing cannot be undone: keep what was written, then ask once more.
+                    return redirect(f"{reverse('coaching:session_note', args=[booking.pk])}?confirm=sign")
+                messages.success(request, "Draft saved.")
                 return redirect("coaching:session_note", pk=booking.pk)
         except notes.NoteRefused as error:
             messages.error(request, str(error))
@@ -130,6 +138,7 @@ def session_note(request, pk):
         "addendum_form": AddendumForm() if view and view.is_signed else None,
         "formats": NoteFormat.choices,
         "may_write": booking.starts_at <= timezone.now(),
+        "confirm_sign": request.method == "GET" and request.GET.get("confirm") == "sign" and view and not view.is_signed,
     }
     return render(request, "coaching/notes/note.html", context)
 
