@@ -61,6 +61,28 @@ def change_deadline(booking):
     return booking.starts_at - timedelta(hours=booking.cancellation_notice_hours)
 
 
+def promise_before_paying(*, starts_at, notice_hours, is_free, now=None):
+    """What the review and pay pages promise, before any money moves: the exact moment
+    until which the session can be cancelled (with all the money back) or moved, and
+    whether that moment has already passed. A coach's minimum notice can be shorter than
+    the cancellation notice, so a time can be on sale that is already inside it."""
+    deadline = starts_at - timedelta(hours=notice_hours)
+    inside = (now or timezone.now()) > deadline
+    if not inside:
+        return {"refund_deadline": deadline, "inside_notice": False, "promise": "", "is_free": is_free}
+    if is_free:
+        promise = (
+            f"This session starts in less than {_hours(notice_hours)}, so once it is booked it cannot be moved "
+            "to another time."
+        )
+    else:
+        promise = (
+            f"This session starts in less than {_hours(notice_hours)}, so once it is paid for it cannot be refunded "
+            "or moved to another time."
+        )
+    return {"refund_deadline": deadline, "inside_notice": True, "promise": promise, "is_free": is_free}
+
+
 def within_notice(booking, now=None):
     """True while the client may still cancel with a refund, or move the session."""
     return (now or timezone.now()) <= change_deadline(booking)

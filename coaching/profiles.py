@@ -16,6 +16,18 @@ def profile_for(user):
     return profile
 
 
+def notice_gaps(coach):
+    """Session types that can be booked later than they can be cancelled for free: the
+    coach's minimum notice is shorter than their cancellation notice, so a time booked in
+    between can never be refunded or moved. Allowed (clients are told before paying), but
+    the coach is warned."""
+    return [
+        session_type
+        for session_type in coach.session_types.filter(is_active=True).order_by("name", "pk")
+        if session_type.cancellation_notice_hours > coach.min_notice_hours
+    ]
+
+
 def directory(user, *, specialty="", language=""):
     coaches = CoachProfile.objects.visible_to(user) & CoachProfile.objects.listed()
     if specialty:

@@ -33,7 +33,7 @@ from .forms import (
 )
 from .hours import hours_by_weekday
 from .models import CoachProfile, SessionType, Specialty, TimeOff, WeeklyHours
-from .profiles import profile_for
+from .profiles import notice_gaps, profile_for
 from .slot_days import group_by_day, viewer_week
 from .time_off import add_time_off
 
@@ -236,7 +236,9 @@ def booking_rules(request):
         form.save()
         messages.success(request, "Your booking rules are saved.")
         return redirect("coaching:booking_rules")
-    return render(request, "coaching/settings_rules.html", {"coach": coach, "form": form})
+    return render(
+        request, "coaching/settings_rules.html", {"coach": coach, "form": form, "notice_gaps": notice_gaps(coach)}
+    )
 
 
 @coach_required
@@ -248,7 +250,11 @@ def session_types(request):
         messages.success(request, "Session type added.")
         return redirect("coaching:session_types")
     types = SessionType.objects.visible_to(request.user).filter(coach=coach, is_active=True)
-    return render(request, "coaching/settings_session_types.html", {"coach": coach, "form": form, "types": types})
+    return render(
+        request,
+        "coaching/settings_session_types.html",
+        {"coach": coach, "form": form, "types": types, "notice_gaps": notice_gaps(coach)},
+    )
 
 
 @coach_required

@@ -129,6 +129,13 @@ def new(request):
         "start": start,
         "end": start + timedelta(minutes=session_type.duration_minutes) if start else None,
         "policy": policy.session_type_policy(session_type),
+        **(
+            policy.promise_before_paying(
+                starts_at=start, notice_hours=session_type.cancellation_notice_hours, is_free=session_type.is_free
+            )
+            if start and not problem
+            else {}
+        ),
         "problem": problem,
         "fresh": [(slot, new_booking_url(coach, session_type, slot)) for slot in fresh_slots(coach, session_type, around=start)]
         if problem
@@ -160,6 +167,9 @@ def pay(request, pk):
             "stripe_js_url": settings.STRIPE_JS_URL,
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "policy": policy.booking_policy(booking),
+            **policy.promise_before_paying(
+                starts_at=booking.starts_at, notice_hours=booking.cancellation_notice_hours, is_free=booking.is_free
+            ),
             "last_failure": booking.payments.filter(status=PaymentStatus.FAILED).first(),
         },
     )
