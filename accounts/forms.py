@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 
 from .models import Invitation, Role, User
+from .zone_picker import ZoneField
 
 
 class InviteForm(forms.Form):
@@ -57,3 +58,16 @@ class AuditFilterForm(forms.Form):
         if not email:
             return None
         return User.objects.filter(email__iexact=email, role=Role.CLIENT).first() or User(pk=0)
+
+
+class AccountForm(forms.ModelForm):
+    """What a person changes about themselves on the account page. The e-mail address,
+    password and two-step sign-in have allauth's own pages, which ask for the password."""
+
+    time_zone = ZoneField(label="Your time zone", blank_label="Choose your time zone", required=False,
+                          help_text="Times are shown to you in this zone.")
+
+    class Meta:
+        model = User
+        fields = ["name", "time_zone"]
+        labels = {"name": "Your name"}

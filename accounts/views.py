@@ -15,8 +15,8 @@ from bookings.models import Booking, Payment, SessionNote
 from clients.models import Consent, Intake
 
 from . import audit, team
-from .access import admin_required
-from .forms import AuditFilterForm, InviteForm, JoinForm, RoleForm
+from .access import admin_required, login_required
+from .forms import AccountForm, AuditFilterForm, InviteForm, JoinForm, RoleForm
 from .models import STAFF_ROLES, AuditEvent, Invitation, User
 
 AUDIT_PAGE_SIZE = 50
@@ -86,6 +86,21 @@ def team_withdraw(request, pk):
     else:
         messages.success(request, f"The invitation for {invitation.email} no longer works.")
     return redirect("accounts:team")
+
+
+@login_required
+def account(request):
+    """Your name and time zone here; links to allauth's pages for the e-mail address,
+    the password and two-step sign-in."""
+    form = AccountForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        if form.has_changed():
+            form.save()
+            audit.record("account.details_changed", actor=request.user, obj=request.user, request=request,
+                         fields=sorted(form.changed_data))
+        messages.success(request, "Saved.")
+        return redirect("accounts:account")
+    return render(request, "accounts/account.html", {"form": form, "emails": request.user.emailaddress_set.all()})
 
 
 @sensitive_post_parameters("password1", "password2")

@@ -52,3 +52,13 @@ def axe_violations(page, *, tags=("wcag2a", "wcag2aa")):
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", list(tags)
     )
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+
+def main_menu(page):
+    """The site's menu as the viewer sees it: on a phone it is folded under "Menu", so open it."""
+    folded = page.locator(".nav-phone")
+    if folded.is_visible():
+        if folded.get_attribute("open") is None:
+            folded.locator("summary").click()
+        return page.get_by_role("navigation", name="Main menu")
+    return page.get_by_role("navigation", name="Main", exact=True)

@@ -1,7 +1,7 @@
 import pytest
 
 from clients.models import CheckIn
-from tests.browser import axe_violations
+from tests.browser import axe_violations, main_menu
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,7 @@ def sign_in(page, live_server, user):
 
 def test_alice_chooses_what_to_track_sets_a_goal_and_checks_in_on_her_phone(live_server, page, alice):
     sign_in(page, live_server, alice)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
+    main_menu(page).get_by_role("link", name="Progress").click()
     page.wait_for_url(live_server.url + "/client/progress/settings/")
     assert axe_violations(page) == []
     page.get_by_label("Alcohol").check()

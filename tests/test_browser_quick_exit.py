@@ -7,7 +7,7 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from clients.models import ProgressSettings
-from tests.browser import axe_violations
+from tests.browser import axe_violations, main_menu
 from tests.test_browser_progress_check_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def test_escape_twice_leaves_and_back_does_not_return_to_waypoint(elsewhere, liv
     page = elsewhere
     ProgressSettings.objects.create(client=alice, substances=["alcohol"])
     sign_in(page, live_server, alice)  # a POST: the browser adds a page to the history
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
+    main_menu(page).get_by_role("link", name="Progress").click()
     page.wait_for_url(live_server.url + "/client/progress/")
     page.goto(live_server.url + "/client/progress/settings/")
     page.get_by_role("button", name="Save").click()  # another POST
@@ -93,5 +93,5 @@ def test_alice_is_asked_a_minute_before_and_can_stay_signed_in_with_the_keyboard
     assert page.url == live_server.url + "/me/"
     # Left alone, the page signs her out and leaves what was on the screen.
     page.wait_for_url(live_server.url + "/", timeout=15000)
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").is_visible()
+    assert main_menu(page).get_by_role("link", name="Sign in").is_visible()
     assert signed_in_sessions() == []

@@ -1,0 +1,105 @@
+"""One menu per role, a phone menu that opens without JavaScript, and the account page."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.browser import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def wide_menu(page):
+    return page.locator("nav.nav-wide .nav-list > li")
+
+
+def menu_names(page):
+    return [" ".join(text.split()) for text in wide_menu(page).all_inner_texts()]
+
+
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        ("alice", ["Your space", "Sessions", "Coaches", "Progress", "Your intake", "Account", "Sign out"]),
+        ("carol", ["Today", "Calendar", "Sessions and notes", "Clients", "Coach settings", "Account", "Sign out"]),
+        ("erin", ["Your space", "Intakes", "Bookings", "Notes", "Team", "Account", "Sign out"]),
+    ],
+)
+def test_each_role_has_one_menu_on_one_line_without_duplicates(request, live_server, page, who, expected):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, live_server, request.getfixturevalue(who))
+    page.goto(live_server.url + "/me/")
+    assert menu_names(page) == expected
+    hrefs = page.locator("nav.nav-wide a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert len(hrefs) == len(set(hrefs))
+    # One line: every item of the menu sits on the same row.
+    tops = wide_menu(page).evaluate_all("items => items.map(li => Math.round(li.getBoundingClientRect().top))")
+    assert max(tops) - min(tops) <= 8, tops
+    assert not page.locator(".nav-phone").is_visible()
+    assert axe_violations(page) == []
+
+
+def open_phone_menu_with_the_keyboard(page):
+    summary = page.locator(".nav-phone > summary")
+    assert summary.is_visible() and not page.locator("nav.nav-wide").is_visible()
+    assert not page.locator(".nav-phone").get_by_role("link", name="Account", exact=True).is_visible()
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".nav-phone").get_attribute("open") is not None
+    account = page.locator(".nav-phone").get_by_role("link", name="Account", exact=True)
+    assert account.is_visible()
+    return account
+
+
+def test_the_phone_menu_opens_from_the_keyboard_and_fits(live_server, page, carol):
+    sign_in(page, live_server, carol)
+    page.goto(live_server.url + "/me/")
+    open_phone_menu_with_the_keyboard(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []
+
+
+def test_the_phone_menu_works_without_javascript(live_server, chromium, alice):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, alice)
+        page.goto(live_server.url + "/me/")
+        open_phone_menu_with_the_keyboard(page).click()
+        assert page.url == live_server.url + "/account/"
+    finally:
+        context.close()
+
+
+def test_a_visitor_sees_find_a_coach_in_the_menu(live_server, page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/")
+    assert menu_names(page) == ["Find a coach", "Sign in", "Sign up"]
+
+
+def test_alice_changes_her_name_and_time_zone_on_the_account_page(live_server, page, alice):
+    sign_in(page, live_server, alice)
+    page.goto(live_server.url + "/account/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Your account"
+    assert axe_violations(page) == []
+    page.get_by_role("textbox", name="Your name").fill("Alice M.")
+    page.get_by_label("Your time zone").select_option("Europe/London")
+    page.get_by_role("button", name="Save").click()
+    assert page.locator(".messages").inner_text() == "Saved."
+    alice.refresh_from_db()
+    assert (alice.name, alice.time_zone) == ("Alice M.", "Europe/London")
+    for name, path in [
+        ("Change your e-mail address", "/accounts/email/"),
+        ("Change your password", "/accounts/password/change/"),
+        ("Manage two-step sign-in", "/accounts/2fa/"),
+    ]:
+        link = page.locator("main").get_by_role("link", name=name)
+        assert link.get_attribute("href") == path
+        assert page.request.get(live_server.url + path).status == 200, path
