@@ -1,5 +1,4 @@
 import zoneinfo
-from datetime import datetime, timedelta
 from urllib.parse import unquote, urlencode
 
 from django.conf import settings
@@ -12,11 +11,9 @@ from django.utils import timezone
 from core.zones import is_valid_zone
 
 from .access import REFUSED
+from .shared_screen import idle_for, mark_seen
 
 LAST_SEEN_KEY = "waypoint.last_seen"
-# Writing the session on every request only to move the idle timer costs a write per page;
-# once a minute is enough, at the price of a session ending up to a minute early.
-LAST_SEEN_EVERY = timedelta(minutes=1)
 
 
 class StaffIdleTimeoutMiddleware:
@@ -30,8 +27,7 @@ class StaffIdleTimeoutMiddleware:
         if user is None or not user.is_authenticated or not user.needs_mfa:
             return self.get_response(request)
         now = timezone.now()
-        last_seen = request.session.get(LAST_SEEN_KEY)
-        idle = now - datetime.fromisoformat(last_seen) if last_seen else None
+        idle = idle_for(request, LAST_SEEN_KEY, now)
         if idle is not None and idle > settings.STAFF_IDLE_TIMEOUT:
             logout(request)
             messages.info(request, "You were signed out after a while without activity. Please sign in again.")
@@ -41,8 +37,8 @@ class StaffIdleTimeoutMiddleware:
         # wrong role, a missing second step) must not keep an abandoned session alive. The
         # session is written at most once a minute, not on every request.
         let_in = request.user.is_authenticated and not getattr(request, REFUSED, False) and response.status_code != 403
-        if let_in and (idle is None or idle >= LAST_SEEN_EVERY):
-            request.session[LAST_SEEN_KEY] = now.isoformat()
+        if let_in:
+            mark_seen(request, LAST_SEEN_KEY, now, idle)
         return response
 
 

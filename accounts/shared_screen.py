@@ -7,7 +7,7 @@ the disk cache), and a client who walks away is signed out after CLIENT_IDLE_TIM
 limit (accounts/middleware.py); this one is the clients'.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +19,21 @@ from django.utils import timezone
 from .models import Role
 
 CLIENT_LAST_SEEN_KEY = "waypoint.client_last_seen"
+# Writing the session on every request only to move an idle timer costs a database write
+# per page; once a minute is enough, at the price of a session ending up to a minute early.
+LAST_SEEN_EVERY = timedelta(minutes=1)
+
+
+def idle_for(request, key, now):
+    """How long since the session's last counted request (None before the first)."""
+    last_seen = request.session.get(key)
+    return now - datetime.fromisoformat(last_seen) if last_seen else None
+
+
+def mark_seen(request, key, now, idle):
+    """Move the idle timer, writing the session at most once a minute."""
+    if idle is None or idle >= LAST_SEEN_EVERY:
+        request.session[key] = now.isoformat()
 
 
 class PrivateResponsesMiddleware:
@@ -52,12 +67,12 @@ class ClientIdleTimeoutMiddleware:
         user = getattr(request, "user", None)
         if idle_seconds(user) is not None:
             now = timezone.now()
-            last_seen = request.session.get(CLIENT_LAST_SEEN_KEY)
-            if last_seen and now - datetime.fromisoformat(last_seen) >= settings.CLIENT_IDLE_TIMEOUT:
+            idle = idle_for(request, CLIENT_LAST_SEEN_KEY, now)
+            if idle is not None and idle >= settings.CLIENT_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(
                     request, "You were signed out after a while without activity, to keep your information private. Please sign in again."
                 )
                 return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
-            request.session[CLIENT_LAST_SEEN_KEY] = now.isoformat()
+            mark_seen(request, CLIENT_LAST_SEEN_KEY, now, idle)
         return self.get_response(request)

@@ -159,3 +159,18 @@ def test_every_tab_says_only_waypoint(client, alice_with_intake, carol, erin):
     for name in ("home", "account_login", "account_signup", "account_reset_password"):
         seen[name] = titles(client.get(reverse(name)))
     assert {name: found for name, found in seen.items() if found != ["Waypoint"]} == {}
+
+
+def test_a_clients_idle_timer_is_written_at_most_once_a_minute(client, alice):
+    # A session write on every page only to move the timer was the largest cost of a
+    # signed-in page (bench/pages.py); once a minute is enough.
+    client.force_login(alice)
+    idle_for(client, 0.5)
+    half_a_minute_ago = client.session[CLIENT_LAST_SEEN_KEY]
+    client.get(reverse("dashboard"))
+    assert client.session[CLIENT_LAST_SEEN_KEY] == half_a_minute_ago
+
+    idle_for(client, 2)
+    before = timezone.now()
+    client.get(reverse("dashboard"))
+    assert before <= timezone.datetime.fromisoformat(client.session[CLIENT_LAST_SEEN_KEY]) <= timezone.now()
