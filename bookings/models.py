@@ -213,6 +213,13 @@ class Payment(models.Model):
     def needs_a_look(self):
         return bool(self.mismatch) or self.disputed_at is not None
 
+    @property
+    def status_in_words(self):
+        """The status as people read it: a paid payment given back in part is "Partly refunded"."""
+        if self.status == PaymentStatus.SUCCEEDED and self.refunded_cents:
+            return "Refunded" if self.refunded_cents >= self.captured_cents else "Partly refunded"
+        return self.get_status_display()
+
 
 class RefundStatus(models.TextChoices):
     PENDING = "pending", "Being refunded"

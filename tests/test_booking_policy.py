@@ -143,17 +143,17 @@ def test_erin_refunds_part_then_the_rest_and_never_more_than_was_paid(
     url = f"/bookings/manage/payments/{payment.pk}/"
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"amount": "25.00", "reason": "Connection problems in the session"})
+        client.post(url, {"amount": "25.00", "reason": "Connection problems in the session", "confirmed": "yes"})
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"amount": "35.00", "reason": "Goodwill"})
+        client.post(url, {"amount": "35.00", "reason": "Goodwill", "confirmed": "yes"})
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        over = client.post(url, {"amount": "0.01", "reason": "One cent too many"})
+        over = client.post(url, {"amount": "0.01", "reason": "One cent too many", "confirmed": "yes"})
 
     payment.refresh_from_db()
     assert (payment.captured_cents, payment.refunded_cents) == (6000, 6000)
     assert sorted(stripe_refunds(payment)) == [2500, 3500]
     assert (over.status_code, callbacks) == (200, [])
-    assert "At most 0.00 can still be refunded." in over.content.decode()
+    assert "At most $0.00 can still be refunded." in over.content.decode()
     assert list(Refund.objects.values_list("amount_cents", "created_by__email", "status")) == [
         (2500, "erin@example.com", "succeeded"),
         (3500, "erin@example.com", "succeeded"),
@@ -198,7 +198,7 @@ def test_a_refund_that_passed_the_form_but_not_the_rule_is_refused_in_words_not_
     client.force_login(erin)
     url = f"/bookings/manage/payments/{payment.pk}/"
 
-    answer = client.post(url, {"amount": "25.00", "reason": "Connection problems"}, follow=True)
+    answer = client.post(url, {"amount": "25.00", "reason": "Connection problems", "confirmed": "yes"}, follow=True)
 
     assert answer.redirect_chain == [(url, 302)]
     assert "At most $0.00 of this payment can still be refunded." in answer.content.decode()

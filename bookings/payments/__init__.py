@@ -74,6 +74,7 @@ def start_payment(booking, *, now=None):
         # A setup that already went through (its charge never asked for) or was cancelled
         # cannot take a card again: start afresh.
         payment_states.cancel(payment)
+    _drop_abandoned(booking)
     payment = Payment.objects.create(booking=booking, amount_cents=booking.price_cents, currency=booking.currency)
     customer_id = (
         Payment.objects.filter(booking__client=booking.client, is_demo=False)
@@ -100,6 +101,28 @@ def start_payment(booking, *, now=None):
     payment.save(update_fields=["stripe_customer_id", "stripe_setup_intent_id", "updated_at"])
     audit.record("payment.started", actor=booking.client, obj=payment, booking_id=booking.pk)
     return payment, setup.client_secret
+
+
+def last_failure(booking):
+    """Why the latest attempt did not go through, for the pay page; "" when it did not fail."""
+    latest = booking.payments.order_by("-created_at", "-pk").first()
+    if latest is None or latest.status not in (PaymentStatus.FAILED, PaymentStatus.CANCELED):
+        return ""
+    return latest.failure_message or "The payment did not go through, so nothing was charged. You can try again."
+
+
+def _drop_abandoned(booking):
+    """A new attempt replaces any earlier one left waiting for the bank's check (the page
+    was closed or reloaded in the middle of 3-D Secure): each is stopped in Stripe by the
+    outbox, so it can neither be charged later nor linger as an unfinished payment."""
+    for payment_id in booking.payments.filter(status=PaymentStatus.REQUIRES_ACTION, is_demo=False).values_list("pk", flat=True):
+        outbox.owe(
+            CANCEL_OPEN_INTENTS,
+            key=f"cancel-attempt:{payment_id}",
+            about=f"booking:{booking.pk}",
+            booking_id=booking.pk,
+            payment_id=payment_id,
+        )
 
 
 def charge(payment, *, now=None):
@@ -366,12 +389,16 @@ CANCEL_OPEN_INTENTS = "payment.cancel_open_intents"
 OPEN = (PaymentStatus.AWAITING_CARD, PaymentStatus.PROCESSING, PaymentStatus.REQUIRES_ACTION)
 
 
-@outbox.action(CANCEL_OPEN_INTENTS, label="Stop the payments of an ended hold")
+@outbox.action(CANCEL_OPEN_INTENTS, label="Stop unfinished payments")
 def cancel_open_intents(work):
-    """When a hold ends, stop its unfinished payments. One that Stripe says already
-    succeeded is applied instead (and confirms or refunds as `apply_intent` decides)."""
+    """When a hold ends, stop its unfinished payments (or only `payment_id`, an attempt a
+    newer one replaced). One that Stripe says already succeeded is applied instead (and
+    confirms or refunds as `apply_intent` decides)."""
     s = api()
-    for payment in Payment.objects.filter(booking_id=work.payload["booking_id"], status__in=OPEN, is_demo=False):
+    unfinished = Payment.objects.filter(booking_id=work.payload["booking_id"], status__in=OPEN, is_demo=False)
+    if "payment_id" in work.payload:
+        unfinished = unfinished.filter(pk=work.payload["payment_id"])
+    for payment in unfinished:
         if not payment.stripe_payment_intent_id:
             payment_states.cancel(payment)
             continue

@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django import forms
 
+from core.wording import SYMBOLS, money
+
 
 class CoachCancelForm(forms.Form):
     reason = forms.CharField(
@@ -36,16 +38,21 @@ class RefundForm(forms.Form):
     )
     reason = forms.CharField(label="Reason (for the records)", max_length=300)
 
-    def __init__(self, *args, refundable_cents=0, **kwargs):
+    def __init__(self, *args, refundable_cents=0, currency="usd", **kwargs):
         super().__init__(*args, **kwargs)
         self.refundable_cents = refundable_cents
-        self.fields["amount"].help_text = f"At most {refundable_cents / 100:.2f} can still be refunded."
+        self.currency = currency
+        self.fields["amount"].label = f"Amount to refund (in {SYMBOLS.get(currency.lower(), currency.upper())})"
+        self.fields["amount"].help_text = self._at_most()
         if not self.is_bound:
             self.initial.setdefault("amount", Decimal(refundable_cents) / 100)
+
+    def _at_most(self):
+        return f"At most {money(self.refundable_cents, self.currency)} can still be refunded."
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
         cents = int(amount * 100)
         if cents > self.refundable_cents:
-            raise forms.ValidationError(f"At most {self.refundable_cents / 100:.2f} can still be refunded.")
+            raise forms.ValidationError(self._at_most())
         return cents

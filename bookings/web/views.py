@@ -170,7 +170,7 @@ def pay(request, pk):
             **policy.promise_before_paying(
                 starts_at=booking.starts_at, notice_hours=booking.cancellation_notice_hours, is_free=booking.is_free
             ),
-            "last_failure": booking.payments.filter(status=PaymentStatus.FAILED).first(),
+            "last_failure": payments.last_failure(booking),
         },
     )
 
@@ -225,7 +225,7 @@ def _payment_answer(request, booking, payment):
             {"next": "authenticate", "client_secret": intent.client_secret, "finish_url": reverse("bookings:pay_finish", args=[booking.pk, payment.pk])}
         )
     if payment.status in (PaymentStatus.FAILED, PaymentStatus.CANCELED):
-        messages.error(request, payment.failure_message or "The payment did not go through, so nothing was charged.")
+        # The pay page says why, from this attempt, in the box the next attempt clears.
         return JsonResponse({"next": "retry", "url": reverse("bookings:pay", args=[booking.pk])})
     if payment.status == PaymentStatus.SUCCEEDED and payment.mismatch:
         messages.error(
@@ -268,6 +268,19 @@ def pay_finish(request, pk, payment_pk):
     return _payment_answer(request, booking, payment)
 
 
+def _payments_shown(booking, user):
+    """Admins see every attempt. A client sees what took money; attempts that did not
+    (declined, abandoned in the bank's check, replaced) are one line saying so, never a
+    list of amounts that look like charges."""
+    if user.role == Role.ADMIN:
+        return {"payments": list(booking.payments.all()), "not_charged": 0}
+    if user.role != Role.CLIENT:
+        return {"payments": [], "not_charged": 0}
+    attempts = list(booking.payments.all())
+    charged = [payment for payment in attempts if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PROCESSING)]
+    return {"payments": charged, "not_charged": len(attempts) - len(charged)}
+
+
 @login_required
 def detail(request, pk):
     booking = get_visible_or_404(
@@ -285,7 +298,7 @@ def detail(request, pk):
         "refund_on_cancel": policy.client_refund_cents(booking, now),
         "deadline": policy.change_deadline(booking),
         "paid": paid,
-        "payments": booking.payments.all() if request.user.role in (Role.CLIENT, Role.ADMIN) else [],
+        **_payments_shown(booking, request.user),
         "payment_under_review": booking.payments.exclude(mismatch="").exists(),
     }
     return render(request, "bookings/detail.html", context)
@@ -443,7 +456,14 @@ def manage_client(request, pk):
 @admin_required
 def manage_payment(request, pk):
     payment = get_object_or_404(Payment.objects.select_related("booking__client", "booking__coach"), pk=pk)
-    form = RefundForm(request.POST or None, refundable_cents=payment.refundable_cents)
+    form = RefundForm(request.POST or None, refundable_cents=payment.refundable_cents, currency=payment.currency)
+    if request.method == "POST" and form.is_valid() and request.POST.get("confirmed") != "yes":
+        # Money leaves only after the admin has seen the amount, with its currency, once more.
+        return render(
+            request,
+            "bookings/refund_confirm.html",
+            {"payment": payment, "form": form, "amount": money(form.cleaned_data["amount"], payment.currency)},
+        )
     if request.method == "POST" and form.is_valid():
         try:
             refund = payments.refund(

@@ -31,6 +31,17 @@
     tick();
   }
 
+  function clearOldErrors() {
+    // A new attempt starts clean: the last attempt's error (ours or the page's message) goes.
+    var box = document.getElementById("payment-message");
+    if (box) {
+      box.textContent = "";
+      box.hidden = true;
+    }
+    var flashed = document.querySelectorAll(".messages");
+    for (var i = 0; i < flashed.length; i++) flashed[i].hidden = true;
+  }
+
   function show(text) {
     var box = document.getElementById("payment-message");
     if (!box) return;
@@ -65,8 +76,18 @@
     }
     button.setAttribute("data-label", button.textContent);
 
+    var checkedWithBank = false;
+
     function follow(answer) {
       if (answer.next === "authenticate") {
+        // The bank's check is asked at most once per attempt: a second request for it
+        // means the first did not settle, and the client starts a new attempt instead.
+        if (checkedWithBank) {
+          show("The card check with your bank was not completed, so nothing was charged. You can try again.");
+          busy(false);
+          return null;
+        }
+        checkedWithBank = true;
         // Only now: localstripe's fake always opens its modal, and Stripe asks only when the bank wants it.
         return stripe.confirmCardPayment(answer.client_secret).then(function () {
           // The fake reports no error when authentication fails: the server asks Stripe itself.
@@ -102,6 +123,8 @@
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      clearOldErrors();
+      checkedWithBank = false;
       busy(true);
       post(form.getAttribute("data-start-url"), form).then(saveCardAndCharge).catch(function () {
         show("We could not reach the payment service. Nothing was charged. Please try again.");
