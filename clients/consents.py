@@ -84,12 +84,12 @@ DOCUMENTS = [
 BY_KIND = {document.kind: document for document in DOCUMENTS}
 
 
-def current(client):
-    """{kind: the client's newest Consent of that kind, or None}."""
+def current(client, documents=DOCUMENTS):
+    """{kind: the client's newest Consent of that kind, or None}, for each of `documents`."""
     newest = {}
     for consent in Consent.objects.filter(client=client).order_by("kind", "-signed_at", "-pk"):
         newest.setdefault(consent.kind, consent)
-    return {document.kind: newest.get(document.kind) for document in DOCUMENTS}
+    return {document.kind: newest.get(document.kind) for document in documents}
 
 
 def needs_signature(consent, document):

@@ -29,7 +29,7 @@ URGENT_SUBJECT = "a new sign-up would like a prompt look"
 URGENT_SUBJECT_MANY = "new sign-ups would like a prompt look"
 
 
-def _absolute(path):
+def absolute(path):
     return settings.SITE_URL + path
 
 
@@ -38,8 +38,8 @@ def review_decision_message(review):
     context = {
         "name": reveal(review.intake.preferred_name) or client.name or "there",
         "review": review,
-        "intake_url": _absolute(reverse("clients:intake_summary")),
-        "coaches_url": _absolute("/coaches/"),
+        "intake_url": absolute(reverse("clients:intake_summary")),
+        "coaches_url": absolute("/coaches/"),
     }
     return EmailMessage(
         subject=SUBJECT_PREFIX + REVIEW_SUBJECTS[review.action],
@@ -101,7 +101,7 @@ def _intakes_for(work, admin):
 def urgent_intakes_message(admin, intake_ids):
     context = {
         "count": len(intake_ids),
-        "review_urls": [_absolute(reverse("clients:review_detail", args=[pk])) for pk in intake_ids],
+        "review_urls": [absolute(reverse("clients:review_detail", args=[pk])) for pk in intake_ids],
     }
     return EmailMessage(
         subject=SUBJECT_PREFIX + (URGENT_SUBJECT if len(intake_ids) == 1 else URGENT_SUBJECT_MANY),

@@ -213,6 +213,8 @@ class SafetyForm(StepForm):
 class ConsentsForm(StepForm):
     """One "I agree" box per consent still to sign, and the client's typed name as signature."""
 
+    consent_documents = consents.DOCUMENTS
+
     signed_name = forms.CharField(
         label="Type your full name to sign",
         max_length=150,
@@ -221,8 +223,8 @@ class ConsentsForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.signed = consents.current(self.intake.client)
-        self.to_sign = [d for d in consents.DOCUMENTS if consents.needs_signature(self.signed[d.kind], d)]
+        self.signed = consents.current(self.intake.client, self.consent_documents)
+        self.to_sign = [d for d in self.consent_documents if consents.needs_signature(self.signed[d.kind], d)]
         for document in self.to_sign:
             self.fields[f"agree_{document.kind}"] = forms.BooleanField(
                 label=f"I have read and agree to \u201c{document.title}\u201d" if document.required
@@ -244,7 +246,7 @@ class ConsentsForm(StepForm):
                 "signature": None if document in self.to_sign else self.signed[document.kind],
                 "field": self[f"agree_{document.kind}"] if document in self.to_sign else None,
             }
-            for document in consents.DOCUMENTS
+            for document in self.consent_documents
         ]
 
     def agreed(self):

@@ -25,49 +25,62 @@ class Step:
     title: str
 
 
-STEPS = [
-    Step("about", "About you"),
-    Step("reasons", "What brings you here"),
-    Step("screening", "A few questions about use"),
-    Step("safety", "Your safety"),
-    Step("consents", "Agreements"),
-]
-SLUGS = [step.slug for step in STEPS]
-BY_SLUG = {step.slug: step for step in STEPS}
+class StepFlow:
+    """The order of a questionnaire's steps: a step opens once every step before it is
+    done. Shared by the client's intake and the family intake."""
+
+    def __init__(self, steps):
+        self.steps = list(steps)
+        self.slugs = [step.slug for step in self.steps]
+        self.by_slug = {step.slug: step for step in self.steps}
+
+    def first_open_step(self, intake):
+        for step in self.steps:
+            if step.slug not in intake.steps_done:
+                return step
+        return self.steps[-1]
+
+    def may_open(self, intake, slug):
+        return all(earlier in intake.steps_done for earlier in self.slugs[: self.slugs.index(slug)])
+
+    def neighbours(self, slug):
+        index = self.slugs.index(slug)
+        previous = self.steps[index - 1] if index > 0 else None
+        following = self.steps[index + 1] if index + 1 < len(self.steps) else None
+        return previous, following
+
+    def mark_done(self, intake, slug):
+        if slug not in intake.steps_done:
+            intake.steps_done = [s for s in self.slugs if s in intake.steps_done or s == slug]
+
+    @staticmethod
+    def mark_open(intake, slug):
+        intake.steps_done = [s for s in intake.steps_done if s != slug]
+
+
+FLOW = StepFlow(
+    [
+        Step("about", "About you"),
+        Step("reasons", "What brings you here"),
+        Step("screening", "A few questions about use"),
+        Step("safety", "Your safety"),
+        Step("consents", "Agreements"),
+    ]
+)
+STEPS = FLOW.steps
+SLUGS = FLOW.slugs
+BY_SLUG = FLOW.by_slug
+first_open_step = FLOW.first_open_step
+may_open = FLOW.may_open
+neighbours = FLOW.neighbours
+mark_done = FLOW.mark_done
+mark_open = FLOW.mark_open
 
 
 def intake_for(client):
     """The client's intake, created as an empty draft on first visit."""
     intake, _ = Intake.objects.get_or_create(client=client, defaults={"time_zone": client.time_zone})
     return intake
-
-
-def first_open_step(intake):
-    for step in STEPS:
-        if step.slug not in intake.steps_done:
-            return step
-    return STEPS[-1]
-
-
-def may_open(intake, slug):
-    """A step opens once every step before it has been completed."""
-    return all(earlier in intake.steps_done for earlier in SLUGS[: SLUGS.index(slug)])
-
-
-def neighbours(slug):
-    index = SLUGS.index(slug)
-    previous = STEPS[index - 1] if index > 0 else None
-    following = STEPS[index + 1] if index + 1 < len(STEPS) else None
-    return previous, following
-
-
-def mark_done(intake, slug):
-    if slug not in intake.steps_done:
-        intake.steps_done = [s for s in SLUGS if s in intake.steps_done or s == slug]
-
-
-def mark_open(intake, slug):
-    intake.steps_done = [s for s in intake.steps_done if s != slug]
 
 
 def all_answered(answers, count):

@@ -195,6 +195,7 @@ class Consent(models.Model):
         NOT_MEDICAL_CARE = "not_medical_care", "Coaching is not medical care or an emergency service"
         PRIVACY = "privacy", "Your privacy and how we keep records"
         SHARE_WITH_COACH = "share_with_coach", "Sharing your intake with your coach"
+        FAMILY_COACHING = "family_coaching", "Coaching about someone you are worried about"
 
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(max_length=20, choices=Kind.choices)

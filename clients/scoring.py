@@ -134,3 +134,30 @@ def readiness(value):
     if isinstance(value, bool) or not isinstance(value, int) or not RULER_MIN <= value <= RULER_MAX:
         raise ValueError(f"The readiness ruler runs from {RULER_MIN} to {RULER_MAX}, got {value!r}.")
     return value
+
+
+# PSS-4 (Cohen, Kamarck & Mermelstein 1983; Cohen & Williamson 1988): the four-item
+# Perceived Stress Scale, about the last month. Each item is answered 0 (never) to 4
+# (very often); items 2 and 3 are worded positively and scored in reverse (4 minus the
+# answer). The total runs 0-16, higher meaning more stress. It has no published cut-off:
+# it is a measure to watch over time, never a label.
+PSS_4_OPTIONS = ["Never", "Almost never", "Sometimes", "Fairly often", "Very often"]
+PSS_4_ITEMS = [
+    "In the last month, how often have you felt that you were unable to control the important things in your life?",
+    "In the last month, how often have you felt confident about your ability to handle your personal problems?",
+    "In the last month, how often have you felt that things were going your way?",
+    "In the last month, how often have you felt difficulties were piling up so high that you could not overcome them?",
+]
+PSS_4_REVERSED_ITEMS = (2, 3)  # 1-based, as the scale numbers them
+PSS_4_MAX = 16
+
+
+def pss_4(answers):
+    """Score four PSS-4 answers (each 0-4, as given), items 2 and 3 reversed: a total of 0-16."""
+    answers = list(answers)
+    if len(answers) != len(PSS_4_ITEMS):
+        raise ValueError(f"PSS-4 has {len(PSS_4_ITEMS)} items, got {len(answers)} answers.")
+    for answer in answers:
+        if isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer <= 4:
+            raise ValueError(f"A PSS-4 answer is scored 0 to 4, got {answer!r}.")
+    return sum(4 - answer if number in PSS_4_REVERSED_ITEMS else answer for number, answer in enumerate(answers, start=1))

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "clients",
+    "families",
     "coaching",
     "bookings",
     "config",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context.navigation",
+                "families.context.ways_in",
             ],
         },
     },
@@ -166,6 +168,8 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Waypoint: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# Sign-up also asks whether it is about the person or someone they are worried about.
+ACCOUNT_SIGNUP_FORM_CLASS = "families.forms.PathSignupForm"
 # Tell people by e-mail when their password, addresses or two-step sign-in change, and
 # ask for the password again before any of those changes (a left-open session is not enough).
 ACCOUNT_EMAIL_NOTIFICATIONS = True

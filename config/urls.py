@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("client/", include("clients.urls")),
+    path("", include("families.urls")),
     path("coaches/", include("coaching.urls")),
     path("bookings/", include("bookings.web.urls")),
     path("admin/", admin.site.urls),

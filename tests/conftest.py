@@ -98,6 +98,12 @@ def bob(db):
 
 
 @pytest.fixture
+def fiona(db):
+    """A mother worried about her grown-up son: the family path's person."""
+    return ClientFactory(email="fiona@example.com", name="Fiona Reyes", time_zone="America/Denver")
+
+
+@pytest.fixture
 def carol(db):
     return with_mfa(CoachUserFactory(email="carol@example.com", name="Carol Rivera"))
 

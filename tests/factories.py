@@ -20,6 +20,7 @@ from bookings import transitions
 from bookings.models import Booking, Payment, PaymentStatus, Status
 from clients import consents as client_consents
 from clients.models import Intake
+from families.models import FamilyIntake
 from coaching.models import CoachProfile, SessionType, TimeOff, WeeklyHours
 from core.encryption import reveal
 
@@ -131,6 +132,33 @@ class IntakeFactory(factory.django.DjangoModelFactory):
     confidence = 5
     thoughts_of_self_harm = False
     overdose_past_year = False
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class FamilyIntakeFactory(factory.django.DjangoModelFactory):
+    """A completed family intake (all six steps), waiting for review unless told otherwise."""
+
+    class Meta:
+        model = FamilyIntake
+
+    client = factory.SubFactory(ClientFactory)
+    status = Intake.Status.SUBMITTED
+    steps_done = ["about", "loved-one", "hopes", "wellbeing", "safety", "consents"]
+    preferred_name = factory.LazyAttribute(lambda o: o.client.name.split()[0])
+    time_zone = "America/Denver"
+    language = "English"
+    country = "US"
+    relationship = "parent"
+    noticed = "He sleeps all day and has lost his job."
+    substances = ["opioids"]
+    hopes = ["own_wellbeing", "conversations"]
+    pss_answers = [3, 1, 1, 2]
+    pss_score = 11
+    importance = 9
+    confidence = 4
+    afraid_of_loved_one = False
+    thoughts_of_self_harm = False
+    overdose_at_home = False
     submitted_at = factory.LazyFunction(timezone.now)
 
 

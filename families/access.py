@@ -1,0 +1,51 @@
+"""Who may read a family intake, and the one function through which every read goes
+(like clients/access.py for the client's intake).
+
+A family intake is read by the person who wrote it; by an admin once it is sent; and by
+a coach who works with that person (the agreements they signed say so). Anyone else,
+a linked loved one included, gets a 404, and every allowed read writes one audit event.
+"""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from accounts.audit import record
+from accounts.models import Role
+
+from .models import FamilyIntake
+from .relations import coach_knows_family
+
+
+def may_read(user, intake):
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.pk == intake.client_id:
+        return True
+    if intake.status == FamilyIntake.Status.DRAFT:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.COACH:
+        return coach_knows_family(user, intake.client)
+    return False
+
+
+def read_family_intake(user, intake_id, request=None):
+    """The family intake `user` may read, with its read on the audit trail; else Http404."""
+    intake = FamilyIntake.objects.select_related("client").filter(pk=intake_id).first()
+    if intake is None or not may_read(user, intake):
+        raise Http404("No intake here.")
+    record("family_intake.read", actor=user, obj=intake, request=request, client_id=intake.client_id)
+    return intake
+
+
+REVIEW_QUEUE_PAGE_SIZE = 25
+
+
+def read_family_review_queue(user, request=None, *, page=1):
+    """One page of family intakes waiting for review, with one audit event naming those shown."""
+    if not user.is_authenticated or user.role != Role.ADMIN:
+        raise Http404("No queue here.")
+    shown = Paginator(FamilyIntake.objects.review_queue().select_related("client"), REVIEW_QUEUE_PAGE_SIZE).get_page(page)
+    record("family_intake.queue_read", actor=user, request=request, intake_ids=[intake.pk for intake in shown])
+    return shown
