@@ -11,6 +11,7 @@ from core.encryption import reveal
 from . import consents, scoring
 from . import intake as flow
 from coaching import profiles
+from families.paths import paths_of
 
 from . import review as reviewing
 from .access import read_intake, read_review_queue
@@ -47,6 +48,9 @@ def _after_step(request, action, previous, following):
 @client_required
 def intake_start(request):
     """Start or resume: the first step not yet completed, or the submitted intake."""
+    if not paths_of(request.user).about_me:
+        # The menu is one per role: for someone here only for a loved one, "Your intake" is theirs.
+        return redirect("families:intake_start")
     intake = flow.intake_for(request.user)
     if not intake.is_editable:
         return redirect("clients:intake_summary")

@@ -197,3 +197,9 @@ def test_a_made_up_path_changes_nothing(client, fiona):
     client.force_login(fiona)
     assert client.post("/family/add-path/", {"path": "everything"}).status_code == 302
     assert paths.paths_of(fiona) == paths.Paths(about_me=False, worried=True)
+
+
+def test_the_menus_your_intake_takes_fiona_to_her_family_intake(client, fiona):
+    paths.choose(fiona, "worried")
+    client.force_login(fiona)
+    assert client.get("/client/intake/").url == "/family/intake/"
