@@ -101,14 +101,17 @@ def new(request):
     if not eligibility.may_book(request.user, session_type):
         # Paid sessions wait for an approved intake; the page says why and where to go.
         return render(request, "bookings/needs_intake.html", {"coach": coach, "session_type": session_type}, status=403)
+    if start is not None:
+        # A second click on "Hold" finds the hold the first click made, and Back after
+        # paying finds the booking: never a page offering to hold the time again.
+        own = (
+            Booking.objects.filter(client=request.user, session_type=session_type, starts_at=start)
+            .live_now(timezone.now())
+            .first()
+        )
+        if own is not None:
+            return redirect("bookings:detail" if own.status == Status.CONFIRMED else "bookings:pay", pk=own.pk)
     if request.method == "POST" and start is not None:
-        # A second click on "Hold" finds the hold the first click made.
-        held = Booking.objects.filter(
-            client=request.user, session_type=session_type, starts_at=start, status=Status.PENDING_PAYMENT,
-            hold_expires_at__gt=timezone.now(),
-        ).first()
-        if held is not None:
-            return redirect("bookings:pay", pk=held.pk)
         try:
             booking = transitions.place_hold(request.user, session_type, start, request=request)
         except LimitReached as exc:
