@@ -48,9 +48,10 @@ def listed_coach(pk):
     return card
 
 
-def open_times_html(version, coach, session_type, zone, start, week, draw):
-    """The open-times fragment for everyone in `zone`; `draw()` makes it when not cached."""
-    key = f"coaching:open:{coach.pk}:{version}:{session_type.pk}:{zone}:{start:%Y%m%d%H%M}:{week}"
+def open_times_html(version, coach, session_type, zone, start, week, draw, *, bookable=True):
+    """The open-times fragment for everyone in `zone` (as links for those who may book, as
+    text for staff); `draw()` makes it when not cached."""
+    key = f"coaching:open:{coach.pk}:{version}:{session_type.pk}:{zone}:{start:%Y%m%d%H%M}:{week}:{int(bookable)}"
     html = cache.get(key)
     if html is None:
         html = draw()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import coach_required, get_visible_or_404
 from accounts.audit import record
 from accounts.middleware import TZ_COOKIE
+from accounts.models import Role
 from bookings.availability import busy as booking_busy
 from bookings.availability import open_slots
 from clients.eligibility import intake_approved
@@ -74,15 +75,26 @@ def coach_page(request, pk):
         version, types = None, list(coach.session_types.filter(is_active=True))
     chosen = next((t for t in types if str(t.pk) == request.GET.get("type")), types[0] if types else None)
     week, start, end = viewer_week(timezone.now(), request.zone, _int(request.GET.get("week")))
+    # Only clients book (visitors are asked to sign in first): staff see the times as text,
+    # never links to a page that would refuse them.
+    bookable = not request.user.is_authenticated or request.user.role == Role.CLIENT
     open_times = ""
     if chosen is not None:
 
         def draw():
             days = group_by_day(open_slots(coach, chosen, start, end), request.zone, coach, chosen)
-            context = {"coach": coach, "chosen": chosen, "days": days, "week": week, "week_start": start, "week_last_day": end - timedelta(seconds=1)}
+            context = {
+                "coach": coach,
+                "chosen": chosen,
+                "days": days,
+                "week": week,
+                "week_start": start,
+                "week_last_day": end - timedelta(seconds=1),
+                "bookable": bookable,
+            }
             return render_to_string("coaching/_open_times.html", context)
 
-        open_times = draw() if version is None else public_page.open_times_html(version, coach, chosen, request.zone, start, week, draw)
+        open_times = draw() if version is None else public_page.open_times_html(version, coach, chosen, request.zone, start, week, draw, bookable=bookable)
     if request.htmx and not request.htmx.history_restore_request:
         # The week or session type changed on the page: only the times are drawn again.
         response = HttpResponse(render_to_string("coaching/_open_times_swap.html", {"open_times": open_times, "request": request}))
@@ -100,7 +112,8 @@ def coach_page(request, pk):
                 "zone_name": str(request.zone).replace("_", " "),
                 "viewer_zone": str(request.zone),
                 "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
-                "paid_waits_for_intake": paid and not intake_approved(request.user),
+                "bookable": bookable,
+                "paid_waits_for_intake": paid and bookable and not intake_approved(request.user),
             },
         )
     patch_vary_headers(response, ["HX-Request"])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("help-now/", views.crisis, name="crisis"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("me/", views.dashboard, name="dashboard"),
     path("deliveries/", deliveries.failed, name="deliveries"),
     path("deliveries/<int:pk>/again/", deliveries.try_again, name="deliveries_try_again"),
@@ -19,3 +20,7 @@ urlpatterns = [
     path("bookings/", include("bookings.web.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# 403 and 404 are Django's own views drawing templates/403.html and 404.html in the site's
+# layout; the 500 page is drawn without the database or context processors.
+handler500 = "config.views.server_error"
