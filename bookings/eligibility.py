@@ -5,7 +5,7 @@ calls or unpaid holds and shut everyone else out."""
 from django.conf import settings
 from django.db.models import Q
 
-from clients.eligibility import intake_approved
+from families.eligibility import approvals
 from core.wording import when_in_words
 from core.zones import UTC
 
@@ -17,8 +17,9 @@ NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 def may_book(client, session_type):
     """Free intro sessions are open to every client; paid ones once an admin has approved
-    the client's intake. The booking function asks this before it holds any time."""
-    return session_type.is_free or intake_approved(client)
+    the client's intake (for a family session, their family intake). The booking function
+    asks this before it holds any time."""
+    return approvals(client).cover(session_type)
 
 
 def _sessions(count, what="session"):
@@ -71,7 +72,7 @@ def hold_limit(client, session_type, *, now):
                 "Once one of them has taken place, or if you cancel one from your sessions, you can book another.",
                 rule="free_calls",
             )
-    if not intake_approved(client) and len(coming) >= settings.BOOKING_MAX_BEFORE_APPROVAL:
+    if not approvals(client).either and len(coming) >= settings.BOOKING_MAX_BEFORE_APPROVAL:
         return LimitReached(
             f"You can have {_sessions(settings.BOOKING_MAX_BEFORE_APPROVAL)} booked while our team has not yet "
             "approved your intake, and you have that many coming up. Finish your intake, or wait for our reply "

@@ -11,6 +11,7 @@ from core.encryption import reveal
 from . import consents, scoring
 from . import intake as flow
 from coaching import profiles
+from families.access import read_family_review_queue
 from families.paths import paths_of
 
 from . import review as reviewing
@@ -180,7 +181,12 @@ def share_consent_sign(request):
 @admin_required
 def review_queue(request):
     shown = read_review_queue(request.user, request, page=request.GET.get("page"))
-    return render(request, "clients/review_queue.html", {"intakes": shown.object_list, "page": shown})
+    families = read_family_review_queue(request.user, request, page=request.GET.get("family_page"))
+    return render(
+        request,
+        "clients/review_queue.html",
+        {"intakes": shown.object_list, "page": shown, "family_intakes": families.object_list, "family_page": families},
+    )
 
 
 def _review_page(request, intake, forms=None, status=200):

@@ -123,8 +123,9 @@ class SessionTypeForm(forms.ModelForm):
 
     class Meta:
         model = SessionType
-        fields = ["name", "duration_minutes", "price", "currency", "cancellation_notice_hours", "max_reschedules"]
+        fields = ["name", "duration_minutes", "price", "currency", "cancellation_notice_hours", "max_reschedules", "for_families"]
         labels = {
+            "for_families": "A family session, for someone worried about a loved one",
             "duration_minutes": "Length (minutes)",
             "cancellation_notice_hours": "Free cancellation up to (hours before)",
             "max_reschedules": "Reschedules allowed",

@@ -103,6 +103,9 @@ class SessionType(models.Model):
     currency = models.CharField(max_length=3, default="usd")
     cancellation_notice_hours = models.PositiveSmallIntegerField(default=24)
     max_reschedules = models.PositiveSmallIntegerField(default=2)
+    # A family session is for someone worried about a loved one: the same slots, payment and
+    # policy as any other, and paid ones open once their family intake is approved.
+    for_families = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
 
     objects = OwnedByCoachQuerySet.as_manager()

@@ -3,6 +3,7 @@
 from accounts.models import Role
 from clients import review
 from core.encryption import reveal
+from families.review import FAMILIES_SPECIALTY
 
 from .models import CoachProfile, Specialty
 
@@ -57,4 +58,17 @@ def suggest_coaches(intake):
         speaks = language in {spoken.strip().casefold() for spoken in profile.languages}
         suggestions.append((profile, matching, speaks))
     suggestions.sort(key=lambda s: (not s[2], -len(s[1]), s[0].display_name))
+    return suggestions
+
+
+def suggest_family_coaches(intake):
+    """For a family intake: listed coaches who work with families first, then language, then name.
+    Same shape as `suggest_coaches`."""
+    language = (reveal(intake.language) or "English").strip().casefold()
+    suggestions = []
+    for profile in CoachProfile.objects.listed().select_related("user").filter(user__role=Role.COACH):
+        matching = [Specialty.FAMILIES.label] if FAMILIES_SPECIALTY in profile.specialties else []
+        speaks = language in {spoken.strip().casefold() for spoken in profile.languages}
+        suggestions.append((profile, matching, speaks))
+    suggestions.sort(key=lambda s: (not s[1], not s[2], s[0].display_name))
     return suggestions

@@ -17,7 +17,7 @@ from accounts.middleware import TZ_COOKIE
 from accounts.models import Role
 from bookings.availability import busy as booking_busy
 from bookings.availability import open_slots
-from clients.eligibility import intake_approved
+from families.eligibility import approvals
 
 from . import calendar as week_calendar
 from . import public_page
@@ -113,7 +113,7 @@ def coach_page(request, pk):
                 "viewer_zone": str(request.zone),
                 "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
                 "bookable": bookable,
-                "paid_waits_for_intake": paid and bookable and not intake_approved(request.user),
+                "paid_waits_for_intake": paid and bookable and not all(approvals(request.user).cover(t) for t in types),
             },
         )
     patch_vary_headers(response, ["HX-Request"])

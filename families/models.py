@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.models import Role
-from clients.models import Intake, IntakeReview
+from clients.models import Intake, IntakeReview, Substance
 from clients.scoring import RULER_MAX, RULER_MIN
-from core.encryption import EncryptedJSONField, EncryptedTextField
+from core.encryption import EncryptedJSONField, EncryptedTextField, reveal
 
 INVITATION_LIFETIME = timedelta(days=14)
 
@@ -137,6 +137,25 @@ class FamilyIntake(models.Model):
 
     def latest_review(self):
         return self.reviews.order_by("-created_at", "-pk").first()
+
+    def relationship_label(self):
+        value = reveal(self.relationship)
+        if value == Relationship.OTHER and reveal(self.relationship_other):
+            return reveal(self.relationship_other)
+        return Relationship(value).label if value else ""
+
+    def hope_labels(self):
+        return [Hope(value).label for value in reveal(self.hopes) or []]
+
+    def country_label(self):
+        value = reveal(self.country)
+        return Country(value).label if value else ""
+
+    def substance_labels(self):
+        labels = [Substance(value).label for value in reveal(self.substances) or [] if value != Substance.OTHER]
+        if Substance.OTHER in (reveal(self.substances) or []):
+            labels.append(reveal(self.substance_other) or Substance.OTHER.label)
+        return labels
 
 
 class FamilyReview(models.Model):

@@ -3,20 +3,24 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.access import client_required
+from accounts.access import admin_required, client_required, coach_required, get_visible_or_404, login_required
+from accounts.models import Role, User
 from clients import consents, scoring
-from clients.models import Substance
+from clients import review as clients_review
+from clients.forms import ApproveForm, DeclineForm, ReviewMessageForm
+from coaching import profiles
 from core.encryption import reveal
 
-from . import agreements, paths, resources
+from . import agreements, invitations, paths, resources, review
 from . import intake as flow
 from .access import read_family_intake
-from .forms import FORMS
-from .models import Country, FamilyIntake, FamilyMatch, Hope, Path, Relationship
+from .forms import FORMS, InvitationForm
+from .models import FamilyIntake, FamilyLink, FamilyMatch, LovedOneInvitation, Path
 
 ACTIONS = {"next", "back", "later"}
 
@@ -55,10 +59,6 @@ def _answers_context(intake):
     pss = reveal(intake.pss_answers) or []
     return {
         "intake": intake,
-        "relationship": Relationship(reveal(intake.relationship)).label if reveal(intake.relationship) else "",
-        "hopes": [Hope(value).label for value in reveal(intake.hopes) or []],
-        "country": Country(reveal(intake.country)).label if reveal(intake.country) else "",
-        "substances": [Substance(value).label for value in reveal(intake.substances) or []],
         "pss_items": [
             (question, scoring.PSS_4_OPTIONS[answer] if answer is not None else "Not answered yet")
             for question, answer in zip(scoring.PSS_4_ITEMS, pss, strict=False)
@@ -169,3 +169,189 @@ def intake_summary(request):
         }
     )
     return render(request, "families/intake_summary.html", context)
+
+
+# --- Admins' review ---------------------------------------------------------------------
+
+def _coach_choices():
+    return User.objects.filter(role=Role.COACH, is_active=True, coach_profile__is_listed=True).order_by("name")
+
+
+def _review_page(request, intake, forms=None, status=200):
+    forms = forms or {}
+    context = _answers_context(intake)
+    context.update(
+        {
+            "intake_title": "Family intake of",
+            "answers_template": "families/_answers.html",
+            "approve_url": "families:review_approve",
+            "more_url": "families:review_ask_for_more",
+            "decline_url": "families:review_decline",
+            "suggestions": profiles.suggest_family_coaches(intake),
+            "approve_form": forms.get("approve") or ApproveForm(coach_choices=_coach_choices()),
+            "more_form": forms.get("more") or ReviewMessageForm(),
+            "decline_form": forms.get("decline") or DeclineForm(),
+            "referrals": clients_review.REFERRAL_RESOURCES,
+            "reviews": intake.reviews.select_related("reviewer"),
+            "assignments": FamilyMatch.objects.filter(client=intake.client).select_related("coach"),
+        }
+    )
+    return render(request, "clients/review_detail.html", context, status=status)
+
+
+@admin_required
+def review_detail(request, pk):
+    return _review_page(request, read_family_intake(request.user, pk, request))
+
+
+def _decide(request, pk, form, form_key, decide, done_message, **fields):
+    intake = get_object_or_404(FamilyIntake.objects.exclude(status=FamilyIntake.Status.DRAFT), pk=pk)
+    if not form.is_valid():
+        return _review_page(request, read_family_intake(request.user, intake.pk, request), {form_key: form}, status=400)
+    try:
+        decide(intake, by=request.user, request=request, **{name: form.cleaned_data[name] for name in fields})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("families:review_detail", pk=intake.pk)
+    messages.success(request, done_message)
+    return redirect("clients:review_queue")
+
+
+@admin_required
+@require_POST
+def review_approve(request, pk):
+    form = ApproveForm(request.POST, coach_choices=_coach_choices())
+    return _decide(request, pk, form, "approve", review.approve, "Approved, and they have been told by e-mail.", coaches=True)
+
+
+@admin_required
+@require_POST
+def review_ask_for_more(request, pk):
+    return _decide(request, pk, ReviewMessageForm(request.POST), "more", review.ask_for_more, "Your question is on its way.", message=True)
+
+
+@admin_required
+@require_POST
+def review_decline(request, pk):
+    return _decide(request, pk, DeclineForm(request.POST), "decline", review.decline, "Declined, with other services that may suit them.", message=True)
+
+
+# --- Coaches ----------------------------------------------------------------------------
+
+@coach_required
+def coach_families(request):
+    matches = FamilyMatch.objects.filter(coach=request.user).select_related("client__family_intake").order_by("assigned_at")
+    return render(request, "families/coach_families.html", {"matches": matches})
+
+
+@login_required
+def intake_detail(request, pk):
+    """One family intake, for whoever `read_family_intake` allows (a coach who works with them); else a 404."""
+    if FamilyIntake.objects.filter(pk=pk, client=request.user).exists():
+        return redirect("families:intake_summary")
+    context = _answers_context(read_family_intake(request.user, pk, request))
+    return render(request, "families/intake_detail.html", context)
+
+
+# --- The invitation a family member passes on, and links ----------------------------------
+
+def _invitation_url(request, invitation):
+    return request.build_absolute_uri(reverse("families:welcome", args=[invitation.pk, invitation.token()]))
+
+
+@client_required
+def invitation_list(request):
+    if not paths.paths_of(request.user).worried:
+        return redirect("dashboard")
+    if request.method == "POST":
+        form = InvitationForm(request.POST)
+        if form.is_valid():
+            invitations.create(request.user, from_name=form.cleaned_data["from_name"], request=request)
+            messages.success(request, "Your invitation link is ready. Copy it and pass it on yourself, when the moment is right.")
+            return redirect("families:invitations")
+    else:
+        form = InvitationForm()
+    now = timezone.now()
+    made = [
+        (invitation, _invitation_url(request, invitation) if invitation.is_open(now) else None)
+        for invitation in LovedOneInvitation.objects.visible_to(request.user)
+    ]
+    return render(request, "families/invitations.html", {"form": form, "made": made})
+
+
+@client_required
+@require_POST
+def invitation_withdraw(request, pk):
+    invitation = get_visible_or_404(LovedOneInvitation, request.user, pk=pk)
+    invitations.withdraw(invitation, request=request)
+    messages.success(request, "Withdrawn. The link no longer works.")
+    return redirect("families:invitations")
+
+
+def welcome(request, pk, token):
+    """The page behind an invitation link: neutral, and the same whether or not it was used before."""
+    invitation = invitations.open_invitation(pk, token)
+    if invitation is not None:
+        invitations.remember(request, invitation)
+    signed_in_client = request.user.is_authenticated and request.user.is_client
+    return render(
+        request,
+        "families/welcome.html",
+        {"invitation": invitation, "from_name": reveal(invitation.from_name) if invitation else "", "signed_in_client": signed_in_client},
+        status=200 if invitation else 404,
+    )
+
+
+@client_required
+@require_POST
+def welcome_accept(request):
+    """Someone who already has an account came through an invitation and wants to see the offer."""
+    invitations.arrive(request, request.user)
+    return redirect("families:links")
+
+
+@client_required
+def links(request):
+    return render(
+        request,
+        "families/links.html",
+        {
+            "offers": invitations.offers_for(request.user),
+            "requests": invitations.requests_for(request.user),
+            "linked": FamilyLink.objects.visible_to(request.user).exclude(family_agreed_at=None).select_related("invitation"),
+            "waiting": FamilyLink.objects.visible_to(request.user).filter(loved_one=request.user, family_agreed_at=None),
+        },
+    )
+
+
+@client_required
+@require_POST
+def offer_answer(request, pk):
+    invitation = invitations.offer_for(request.user, pk)
+    if invitation is None:
+        raise Http404("No offer here.")
+    if request.POST.get("answer") == "link":
+        invitations.agree_as_loved_one(request.user, invitation, request=request)
+        messages.success(request, "Thank you. If they agree too, your accounts will be linked. You can end it at any time.")
+    else:
+        invitations.decline_as_loved_one(request.user, invitation, request=request)
+        messages.success(request, "Done. They will not be told anything.")
+    return redirect("families:links")
+
+
+@client_required
+@require_POST
+def link_agree(request, pk):
+    link = get_object_or_404(FamilyLink.objects.visible_to(request.user), pk=pk, family_member=request.user)
+    invitations.agree_as_family(request.user, link, request=request)
+    messages.success(request, "Your accounts are linked. Each of you sees only that the other has an account.")
+    return redirect("families:links")
+
+
+@client_required
+@require_POST
+def link_end(request, pk):
+    link = get_visible_or_404(FamilyLink, request.user, pk=pk)
+    invitations.end(request.user, link, request=request)
+    messages.success(request, "The link has ended.")
+    return redirect("families:links")

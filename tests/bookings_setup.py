@@ -89,10 +89,13 @@ def stripe_refunds(payment):
     return [refund.amount for refund in charge.refunds.data]
 
 
+from families.eligibility import Approvals  # noqa: E402
+
+
 @pytest.fixture(autouse=True)
 def intake_gate_open(request, monkeypatch):
     """Most tests are about booking, paying, reminders or notes, so every client counts
     as approved. Tests of the gate itself (and of intakes) are marked `intake_gate` and
     see the real rule."""
     if request.node.get_closest_marker("intake_gate") is None:
-        monkeypatch.setattr("bookings.eligibility.intake_approved", lambda user: True)
+        monkeypatch.setattr("bookings.eligibility.approvals", lambda user: Approvals(about_me=True, family=True))

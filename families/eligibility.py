@@ -1,0 +1,34 @@
+"""Which paid sessions a person may book: individual ones once their own intake is approved,
+family ones once their family intake is. Free sessions are open to everyone."""
+
+from dataclasses import dataclass
+
+from clients.eligibility import intake_approved
+
+from .models import FamilyIntake
+
+
+def family_intake_approved(user):
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return FamilyIntake.objects.filter(client=user, status=FamilyIntake.Status.APPROVED).exists()
+
+
+@dataclass(frozen=True)
+class Approvals:
+    about_me: bool
+    family: bool
+
+    @property
+    def either(self):
+        return self.about_me or self.family
+
+    def cover(self, session_type):
+        """May a session of this type be booked? (`session_type` is a coaching SessionType.)"""
+        if session_type.is_free:
+            return True
+        return self.family if session_type.for_families else self.about_me
+
+
+def approvals(user):
+    return Approvals(about_me=intake_approved(user), family=family_intake_approved(user))
