@@ -268,12 +268,15 @@ def default_offsets():
 
 class ReminderPreference(models.Model):
     """A person's choices: a client's reminders (on or off, and how long before), a
-    coach's morning agenda. No row means the defaults."""
+    coach's morning agenda and booking e-mails. No row means the defaults."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
     email_reminders = models.BooleanField(default=True)
     offsets_minutes = ArrayField(models.PositiveIntegerField(), default=default_offsets, blank=True)
     morning_agenda = models.BooleanField(default=True)
+    # The kinds of booking e-mail (notices.CoachNoticeKind) a coach turned off: a kind
+    # added later is on until they say otherwise.
+    coach_notices_off = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

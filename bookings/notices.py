@@ -1,6 +1,6 @@
-"""The e-mails a booking owes its client: owed in the transaction of the change, written
-and sent by the outbox. Subjects name a day, never what the session is about; the
-details live behind the login."""
+"""The e-mails a booking owes its client and its coach: owed in the transaction of the
+change, written and sent by the outbox. Subjects name a day, never what the session is
+about; the details live behind the login."""
 
 from datetime import datetime
 
@@ -14,10 +14,10 @@ from icalendar import Calendar, Event, vText
 from core import outbox
 from core.encryption import reveal
 from core.wording import day_in_words, money, when_in_words, zone_name
-from core.zones import UTC
+from core.zones import UTC, zone_named
 
 from .availability.busy import booking_uid
-from .models import Booking, Payment, Refund
+from .models import Booking, Payment, ReminderPreference, Refund
 
 
 class NoticeKind(models.TextChoices):
@@ -124,3 +124,71 @@ def message_for(work):
 
 for _kind in NoticeKind:
     outbox.email(_kind.value, label=_kind.label)(message_for)
+
+
+class CoachNoticeKind(models.TextChoices):
+    """What a coach is told of; each can be turned off (ReminderPreference.coach_notices_off).
+    The labels finish "E-mail me when…" on the coach's e-mail settings."""
+
+    HELD = "booking.coach_held", "a client starts booking a paid session (the time is held while they pay)"
+    BOOKED = "booking.coach_booked", "a session is booked: paid for, or free"
+    MOVED = "booking.coach_moved", "a session is moved to another time"
+    CANCELLED = "booking.coach_cancelled", "a client, or our team, cancels a session"
+
+
+def owe_coach(booking, kind, *, key="", **ids):
+    """Owe `booking`'s coach the e-mail `kind`, once per `key`, in the change's transaction.
+    Whether the coach still wants it is asked when it is sent."""
+    return outbox.owe(kind, key=f"{kind}:{booking.pk}:{key}", about=f"booking:{booking.pk}", booking_id=booking.pk, **ids)
+
+
+def coach_wants(user, kind):
+    prefs = ReminderPreference.objects.filter(user=user).only("coach_notices_off").first()
+    return prefs is None or kind not in prefs.coach_notices_off
+
+
+def coach_subject_for(kind, booking, zone):
+    day = day_in_words(booking.starts_at, zone)
+    return {
+        CoachNoticeKind.HELD: f"A time on {day} is being booked",
+        CoachNoticeKind.BOOKED: f"New session on {day}",
+        CoachNoticeKind.MOVED: f"A session moved to {day}",
+        CoachNoticeKind.CANCELLED: f"A session on {day} is cancelled",
+    }[kind]
+
+
+def coach_message_for(work):
+    kind = CoachNoticeKind(work.kind)
+    booking = (
+        Booking.objects.select_related("client", "coach__user", "session_type").filter(pk=work.payload["booking_id"]).first()
+    )
+    if booking is None:
+        raise outbox.Skip("the booking is gone")
+    coach = booking.coach
+    if not coach.user.is_active:
+        raise outbox.Skip("the coach's account is closed")
+    if not coach_wants(coach.user, kind):
+        raise outbox.Skip("the coach turned these e-mails off")
+    zone = zone_named(coach.time_zone)
+    ctx = {
+        **context_for(NoticeKind.CONFIRMATION, booking, work.payload, zone),
+        "kind": kind.removeprefix("booking.coach_"),
+        "client_name": booking.client.name or booking.client.email,
+        "session_kind": booking.session_type.name,
+        "cancelled_by": booking.cancelled_by,
+        "hold_minutes": settings.BOOKING_HOLD_MINUTES,
+        "booking_url": settings.SITE_URL + reverse("bookings:detail", args=[booking.pk]),
+        "settings_url": settings.SITE_URL + reverse("bookings:reminder_settings"),
+    }
+    message = EmailMultiAlternatives(
+        subject=coach_subject_for(kind, booking, zone),
+        body=render_to_string("bookings/email/coach_notice.txt", ctx),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[coach.user.email],
+    )
+    message.attach_alternative(render_to_string("bookings/email/coach_notice.html", ctx), "text/html")
+    return message
+
+
+for _kind in CoachNoticeKind:
+    outbox.email(_kind.value, label=f"To the coach: {_kind.label}")(coach_message_for)

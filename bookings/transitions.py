@@ -23,7 +23,7 @@ from core import outbox
 from . import availability, eligibility, notices, reminders
 from .errors import LimitReached, NotAllowed, SlotTaken
 from .models import Booking, CancelledBy, Payment, PaymentStatus, Status
-from .notices import NoticeKind
+from .notices import CoachNoticeKind, NoticeKind
 
 # Delivered by `payments.cancel_open_intents`; owed here by its name, since payments
 # confirm bookings and so sit above this module.
@@ -121,6 +121,8 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
             audit.record("booking.held", actor=client, obj=booking, request=request, starts_at=starts_at.isoformat())
             if session_type.is_free:
                 booking = confirm(booking, now=now)
+            else:
+                notices.owe_coach(booking, CoachNoticeKind.HELD)
             return booking
     except LimitReached as refusal:
         # Written after the rollback, so the refusal stays in the trail.
@@ -179,6 +181,9 @@ def confirm(booking, *, payment=None, now=None):
     reminders.schedule(booking, now=now)
     if payment is not None:
         notices.owe(booking, NoticeKind.RECEIPT, key=f"payment-{payment.pk}", payment_id=payment.pk)
+        notices.owe_coach(booking, CoachNoticeKind.BOOKED, payment_id=payment.pk)
+    else:
+        notices.owe_coach(booking, CoachNoticeKind.BOOKED)
     return booking
 
 
@@ -251,6 +256,8 @@ def _cancel_locked(booking, *, by, actor, reason, now, request):
     booking.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "updated_at"])
     audit.record("booking.cancelled", actor=actor, obj=booking, request=request, by=by)
     reminders.drop(booking)
+    if by != CancelledBy.COACH:
+        notices.owe_coach(booking, CoachNoticeKind.CANCELLED)
     return booking
 
 
@@ -337,6 +344,7 @@ def reschedule(booking, new_start, *, actor=None, now=None, request=None):
         key=f"{booking.reschedule_count}",
         old_start=old_start.isoformat(),
     )
+    notices.owe_coach(booking, CoachNoticeKind.MOVED, key=f"{booking.reschedule_count}", old_start=old_start.isoformat())
     return booking
 
 

@@ -25,5 +25,8 @@ def test_a_free_booking_is_confirmed_by_e_mail_through_a_real_worker(
     assert tasks.deliver_owed.delay(work_ids=[work.pk]).get(timeout=10) == 1
     work.refresh_from_db()
     assert (work.status, work.attempts, work.payload) == (OwedStatus.DONE, 1, {"booking_id": booking.pk})
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["alice@example.com"]
+    # Alice's confirmation once, and Carol's news of the booking.
+    assert sorted((m.to[0], m.subject.split(" on ")[0]) for m in mailoutbox) == [
+        ("alice@example.com", "Your session"),
+        ("carol@example.com", "New session"),
+    ]

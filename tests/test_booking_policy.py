@@ -54,11 +54,12 @@ def test_alice_cancels_three_days_ahead_and_gets_everything_back(
     assert (booking.status, booking.cancelled_by) == (Status.CANCELLED, CancelledBy.CLIENT)
     assert refund.amount_cents == 6000
     assert stripe_refunds(refund.payment) == [6000]
-    assert [m.subject.split(" on ")[0] if " on " in m.subject else m.subject for m in mailoutbox] == [
-        "Your session",
-        "Your refund from Waypoint",
+    assert [(m.to[0], m.subject.split(" on ")[0] if " on " in m.subject else m.subject) for m in mailoutbox] == [
+        ("carol@example.com", "A session"),
+        ("alice@example.com", "Your session"),
+        ("alice@example.com", "Your refund from Waypoint"),
     ]
-    assert "We have refunded $60.00 to your card ending 4242." in mailoutbox[1].body
+    assert "We have refunded $60.00 to your card ending 4242." in mailoutbox[2].body
 
 
 def test_alice_cancels_two_hours_before_and_nothing_is_refunded(alice, alices_session):

@@ -69,8 +69,10 @@ def test_erin_cancels_everything_alice_has_coming_in_one_action(
         ("alice@example.com", "Your refund from Waypoint"),
         ("alice@example.com", "Your session"),
         ("alice@example.com", "Your session"),
+        ("carol@example.com", "A session"),
+        ("dave@example.com", "A session"),
     ]
-    assert "Our team wrote: We need to talk about your account." in [m for m in mailoutbox if "cancel" in m.subject][0].body
+    assert "Our team wrote: We need to talk about your account." in [m for m in mailoutbox if "cancel" in m.subject and m.to == ["alice@example.com"]][0].body
     assert list(
         AuditEvent.objects.filter(action="booking.client_cancelled_by_team").values_list("actor__email", "object_id", "details")
     ) == [

@@ -98,9 +98,10 @@ def test_deleting_alice_keeps_her_payments_anonymised_and_removes_everything_per
     assert SessionNote.objects.filter(booking=alices).count() == 0
     assert StripeEvent.objects.get(event_id="evt_alice").payload["data"]["object"]["amount"] == 6000
 
-    # What stays owed: Bob's receipt, and the deletion of Alice's customer at Stripe.
+    # What stays owed: Bob's receipt and summary e-mail, and the deletion of Alice's customer at Stripe.
     assert sorted(OwedWork.objects.values_list("kind", "about", "payload")) == [
         (NoticeKind.RECEIPT, f"booking:{bobs.pk}", {"booking_id": bobs.pk, "payment_id": bob_payment.pk}),
+        (NoticeKind.SUMMARY_SHARED, f"booking:{bobs.pk}", {"booking_id": bobs.pk}),
         ("payment.delete_customer", f"user:{alice.pk}", {"customer_id": f"cus_{alice.pk}"}),
     ]
     assert Payment.objects.get(pk=bob_payment.pk).card_last4 == "1881"

@@ -110,9 +110,10 @@ EMAIL_KINDS = sorted(kind for kind, handler in outbox.kinds().items() if handler
 
 def test_every_kind_of_email_is_known():
     assert EMAIL_KINDS == [
-        "accounts.invitation", "booking.cancellation", "booking.coach_cancellation", "booking.confirmation",
+        "accounts.invitation", "booking.cancellation", "booking.coach_booked", "booking.coach_cancellation",
+        "booking.coach_cancelled", "booking.coach_held", "booking.coach_moved", "booking.confirmation",
         "booking.late_payment_refunded", "booking.receipt", "booking.refund", "booking.reminder", "booking.reschedule",
-        "booking.team_cancellation", "coach.agenda",
+        "booking.summary_shared", "booking.team_cancellation", "coach.agenda",
         "intake.review_decision", "intake.urgent_alert", "payment.problem_alert",
     ]
 

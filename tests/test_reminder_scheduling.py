@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from bookings import cancellation, reminders
-from bookings.notices import NoticeKind
+from bookings.notices import CoachNoticeKind, NoticeKind
 from core import outbox
 from core.models import OwedStatus, OwedWork
 from tests.factories import bookable_coach, local_time
@@ -242,11 +242,12 @@ def test_the_hour_reminder_offers_no_move_once_the_notice_has_passed(alice, caro
 def test_two_scans_split_the_due_reminders_and_a_stalled_claim_comes_back(alice, carol):
     _coach, [booking] = confirmed_sessions(alice, carol, [3])
     confirmation = OwedWork.objects.get(kind=NoticeKind.CONFIRMATION, about=f"booking:{booking.pk}")
+    coach_news = OwedWork.objects.get(kind=CoachNoticeKind.BOOKED, about=f"booking:{booking.pk}")
     day_before = reminder_of(booking, 1440)
     now = day_before.due_at + timedelta(seconds=1)
 
-    # The confirmation, never handed over (this test's transaction never commits), is due too.
-    assert outbox.pick_due(now, limit=10) == sorted([confirmation.pk, day_before.pk])
+    # The confirmations, never handed over (this test's transaction never commits), are due too.
+    assert outbox.pick_due(now, limit=10) == sorted([confirmation.pk, coach_news.pk, day_before.pk])
     assert outbox.pick_due(now, limit=10) == []
     # A worker claimed it and died; once the lease is over on the wall clock, the scan hands it over again.
     assert outbox.claim(day_before.pk, now) is True

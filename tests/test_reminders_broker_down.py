@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bookings import reminders
 from bookings.models import Booking
-from bookings.notices import NoticeKind
+from bookings.notices import CoachNoticeKind, NoticeKind
 from config.celery import app
 from core import outbox, tasks
 from core.models import OwedWork
@@ -54,11 +54,11 @@ def test_a_booking_made_while_redis_is_down_commits_and_everything_goes_out_once
     assert (day_before.status, hour_before.status) == ("pending", "pending")
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        # The beat's minute scan finds the confirmation nobody could hand over.
-        assert tasks.scan_outbox.delay().get(timeout=10) == 1
-        assert wait_until(lambda: len(smtp_sink.messages) == 1)
+        # The beat's minute scan finds the confirmation (and the coach's news) nobody could hand over.
+        assert tasks.scan_outbox.delay().get(timeout=10) == 2
+        assert wait_until(lambda: len(smtp_sink.messages) == 2)
         # The reminders, each when its time comes; the scans run again and again.
-        for arrived, reminder in enumerate((day_before, hour_before), start=2):
+        for arrived, reminder in enumerate((day_before, hour_before), start=3):
             falls_due(reminder)
             assert outbox.scan() == [reminder.pk]
             assert outbox.scan() == []
@@ -69,12 +69,13 @@ def test_a_booking_made_while_redis_is_down_commits_and_everything_goes_out_once
         assert tasks.deliver_owed.delay(work_ids=[hour_before.pk]).get(timeout=10) == 1
 
     when = f"{start.astimezone(alice.zone):%A} {start.astimezone(alice.zone).day} {start.astimezone(alice.zone):%B}"
-    assert subjects(smtp_sink) == [
-        f"Your session on {when}",
+    assert sorted(subject.split(" on ")[0] for subject in subjects(smtp_sink)[:2]) == ["New session", "Your session"]
+    assert f"Your session on {when}" in subjects(smtp_sink)[:2]
+    assert subjects(smtp_sink)[2:] == [
         f"Reminder: your session on {when}, 9:00 am",
         f"Reminder: your session on {when}, 9:00 am",
     ]
-    assert [m["Message-ID"] for m in smtp_sink.messages[1:]] == [
+    assert [m["Message-ID"] for m in smtp_sink.messages[2:]] == [
         f"<reminder-{day_before.pk}@waypoint.localhost>",
         f"<reminder-{hour_before.pk}@waypoint.localhost>",
     ]
@@ -82,4 +83,5 @@ def test_a_booking_made_while_redis_is_down_commits_and_everything_goes_out_once
         (NoticeKind.CONFIRMATION, "done", 1),
         (reminders.REMINDER, "done", 1),
         (reminders.REMINDER, "done", 1),
+        (CoachNoticeKind.BOOKED, "done", 1),
     ]

@@ -56,7 +56,9 @@ def offsets_for(user):
 
 
 @transaction.atomic
-def set_preferences(user, *, email_reminders=None, offsets_minutes=None, morning_agenda=None, request=None):
+def set_preferences(
+    user, *, email_reminders=None, offsets_minutes=None, morning_agenda=None, coach_notices_off=None, request=None
+):
     """Save a person's choices; a client's upcoming sessions follow them at once."""
     prefs, _ = ReminderPreference.objects.select_for_update().get_or_create(user=user)
     allowed = {minutes for minutes, _label in OFFSET_CHOICES}
@@ -69,6 +71,8 @@ def set_preferences(user, *, email_reminders=None, offsets_minutes=None, morning
         prefs.email_reminders = email_reminders
     if morning_agenda is not None:
         prefs.morning_agenda = morning_agenda
+    if coach_notices_off is not None:
+        prefs.coach_notices_off = sorted(set(coach_notices_off))
     prefs.save()
     user.reminder_preference = prefs
     audit.record(
@@ -79,6 +83,7 @@ def set_preferences(user, *, email_reminders=None, offsets_minutes=None, morning
         email_reminders=prefs.email_reminders,
         offsets_minutes=prefs.offsets_minutes,
         morning_agenda=prefs.morning_agenda,
+        coach_notices_off=prefs.coach_notices_off,
     )
     now = timezone.now()
     for booking in Booking.objects.filter(client=user, status=Status.CONFIRMED, starts_at__gt=now).select_for_update():

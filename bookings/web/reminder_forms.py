@@ -1,5 +1,6 @@
 from django import forms
 
+from ..notices import CoachNoticeKind
 from ..reminders import OFFSET_CHOICES
 
 
@@ -27,3 +28,25 @@ class CoachAgendaForm(forms.Form):
         required=False,
         help_text="Sent at 7 am in your time zone, on days with sessions.",
     )
+    booking_emails = forms.MultipleChoiceField(
+        label="E-mail me when…",
+        choices=CoachNoticeKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The subject line names only the day; the client's name is inside.",
+    )
+
+    @staticmethod
+    def initial_from(prefs):
+        return {
+            "morning_agenda": prefs.morning_agenda,
+            "booking_emails": [kind for kind in CoachNoticeKind.values if kind not in prefs.coach_notices_off],
+        }
+
+    def preferences(self):
+        """The choices as `reminders.set_preferences` takes them: the kinds turned off."""
+        chosen = set(self.cleaned_data["booking_emails"])
+        return {
+            "morning_agenda": self.cleaned_data["morning_agenda"],
+            "coach_notices_off": [kind for kind in CoachNoticeKind.values if kind not in chosen],
+        }

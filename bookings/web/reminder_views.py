@@ -16,14 +16,15 @@ def reminder_settings(request):
     is_coach = request.user.role == Role.COACH
     form_class = CoachAgendaForm if is_coach else ClientReminderForm
     initial = (
-        {"morning_agenda": prefs.morning_agenda}
+        CoachAgendaForm.initial_from(prefs)
         if is_coach
         else {"email_reminders": prefs.email_reminders, "offsets_minutes": prefs.offsets_minutes}
     )
     # An empty POST is a real answer: every box unticked.
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        reminders.set_preferences(request.user, request=request, **form.cleaned_data)
+        choices = form.preferences() if is_coach else form.cleaned_data
+        reminders.set_preferences(request.user, request=request, **choices)
         messages.success(request, "Saved. Your reminders follow these choices from now on.")
         return redirect("bookings:reminder_settings")
     return render(request, "bookings/reminder_settings.html", {"form": form, "is_coach": is_coach})
