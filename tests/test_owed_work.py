@@ -113,7 +113,7 @@ def test_every_kind_of_email_is_known():
         "accounts.invitation", "booking.cancellation", "booking.coach_booked", "booking.coach_cancellation",
         "booking.coach_cancelled", "booking.coach_held", "booking.coach_moved", "booking.confirmation",
         "booking.late_payment_refunded", "booking.receipt", "booking.refund", "booking.reminder", "booking.reschedule",
-        "booking.summary_shared", "booking.team_cancellation", "coach.agenda",
+        "booking.summary_shared", "booking.team_cancellation", "coach.agenda", "family.review_decision", "family.urgent_alert",
         "intake.review_decision", "intake.urgent_alert", "payment.problem_alert",
     ]
 
