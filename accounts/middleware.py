@@ -50,12 +50,16 @@ def request_zone(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.zone is not None:
         return user.zone
+    name = browser_zone(request)
+    return zoneinfo.ZoneInfo(name or "UTC")
+
+
+def browser_zone(request):
+    """The zone the browser told us (static/js/site.js sets the cookie), or ""."""
     name = unquote(request.COOKIES.get(TZ_COOKIE, ""))
     # Only names from the tz database's list: ZoneInfo() itself would open "America" (a
     # folder) or a 300-character name as a file, and fail with an OSError.
-    if is_valid_zone(name):
-        return zoneinfo.ZoneInfo(name)
-    return zoneinfo.ZoneInfo("UTC")
+    return name if is_valid_zone(name) else ""
 
 
 class UserTimeZoneMiddleware:

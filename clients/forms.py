@@ -53,7 +53,8 @@ class AboutForm(StepForm):
         return {
             "preferred_name": reveal(intake.preferred_name) or intake.client.name,
             "pronouns": reveal(intake.pronouns),
-            "time_zone": reveal(intake.time_zone) or intake.client.time_zone,
+            # One setting: the account's zone, which the coach page's picker changes too.
+            "time_zone": intake.client.time_zone or reveal(intake.time_zone),
             "language": reveal(intake.language) or "English",
             "phone": reveal(intake.phone),
             "emergency_contact": reveal(intake.emergency_contact),

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, client_required, coach_required, login_required
+from accounts.middleware import browser_zone
 from accounts.models import Role, User
 from core.encryption import reveal
 
@@ -61,6 +62,13 @@ def intake_start(request):
     return redirect("clients:intake_step", slug=flow.first_open_step(intake).slug)
 
 
+def _prefilled(initial, request):
+    """A time zone not chosen yet starts as the one the browser told us."""
+    if "time_zone" in initial and not initial["time_zone"]:
+        initial["time_zone"] = browser_zone(request)
+    return initial
+
+
 @client_required
 def intake_step(request, slug):
     if slug not in flow.BY_SLUG:
@@ -107,7 +115,7 @@ def intake_step(request, slug):
             elif not errors:
                 return _after_step(request, action, previous, following)
     else:
-        form = form_class(initial=form_class.initial_from(intake), intake=intake)
+        form = form_class(initial=_prefilled(form_class.initial_from(intake), request), intake=intake)
 
     return render(
         request,

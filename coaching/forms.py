@@ -23,6 +23,16 @@ class ZoneForm(forms.Form):
         self.fields["zone"].suggest((viewer_zone, "yours"), (coach_zone, "your coach's"))
 
 
+def zone_context(zone, coach_zone):
+    """What partials/zone_form.html needs: the picker with the viewer's and the coach's zones
+    suggested, and the viewer's zone named."""
+    return {
+        "zone_form": ZoneForm(initial={"zone": str(zone)}, viewer_zone=str(zone), coach_zone=coach_zone),
+        "zone_name": str(zone).replace("_", " "),
+        "viewer_zone": str(zone),
+    }
+
+
 class DirectoryFilterForm(forms.Form):
     specialty = forms.ChoiceField(label="Focus", required=False, choices=[("", "Any focus"), *Specialty.choices])
     language = forms.ChoiceField(label="Language", required=False, choices=[("", "Any language")])

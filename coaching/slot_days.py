@@ -1,4 +1,5 @@
-"""Open slots grouped by day in the viewer's zone, for the coach page."""
+"""Open slots grouped by day in the viewer's zone: the one time picker, for booking on the
+coach page and for moving a session."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -18,8 +19,12 @@ class SlotLink:
 
 
 def viewer_week(now, zone, week):
-    """[start, end) in UTC of the `week`-th seven days from today in the viewer's zone."""
-    week = max(0, min(int(week), MAX_WEEKS_AHEAD))
+    """[start, end) in UTC of the `week`-th seven days from today in the viewer's zone
+    (`week` as a query string gives it: anything but a whole number is this week)."""
+    try:
+        week = max(0, min(int(week), MAX_WEEKS_AHEAD))
+    except (TypeError, ValueError):
+        week = 0
     today = now.astimezone(zone).date()
     first = today + timedelta(weeks=week)
     start = datetime.combine(first, time(0), tzinfo=zone).astimezone(UTC)
@@ -28,16 +33,19 @@ def viewer_week(now, zone, week):
 
 
 def booking_url(coach, session_type, starts_at):
-    query = urlencode({"coach": coach.pk, "type": session_type.pk, "start": starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    query = urlencode({"coach": coach.pk, "type": session_type.pk, "start": start_param(starts_at)})
     return f"/bookings/new/?{query}"
 
 
-def group_by_day(slots, zone, coach, session_type):
-    """[(day title, [SlotLink])] in the viewer's zone, days in order."""
+def start_param(starts_at):
+    return starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def group_by_day(slots, zone, url_for):
+    """[(day title, [SlotLink])] in the viewer's zone, days in order; `url_for(slot)` is
+    where picking that time leads."""
     days = {}
     for slot in slots:
         local = slot.astimezone(zone)
-        days.setdefault(local.date(), []).append(
-            SlotLink(slot, clock_in_words(local), when_in_words(local), booking_url(coach, session_type, slot))
-        )
+        days.setdefault(local.date(), []).append(SlotLink(slot, clock_in_words(local), when_in_words(local), url_for(slot)))
     return [(day_in_words(day), links) for day, links in days.items()]

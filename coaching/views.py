@@ -31,11 +31,12 @@ from .forms import (
     TimeOffForm,
     WeeklyHoursForm,
     ZoneForm,
+    zone_context,
 )
 from .hours import hours_by_weekday
 from .models import CoachProfile, SessionType, Specialty, TimeOff, WeeklyHours
 from .profiles import notice_gaps, profile_for
-from .slot_days import group_by_day, viewer_week
+from .slot_days import booking_url, group_by_day, viewer_week
 from .time_off import add_time_off
 
 FEED_PAST_DAYS = 30
@@ -74,7 +75,7 @@ def coach_page(request, pk):
         coach = get_visible_or_404(CoachProfile.objects.select_related("user"), request.user, pk=pk)
         version, types = None, list(coach.session_types.filter(is_active=True))
     chosen = next((t for t in types if str(t.pk) == request.GET.get("type")), types[0] if types else None)
-    week, start, end = viewer_week(timezone.now(), request.zone, _int(request.GET.get("week")))
+    week, start, end = viewer_week(timezone.now(), request.zone, request.GET.get("week"))
     # Only clients book (visitors are asked to sign in first): staff see the times as text,
     # never links to a page that would refuse them.
     bookable = not request.user.is_authenticated or request.user.role == Role.CLIENT
@@ -82,7 +83,7 @@ def coach_page(request, pk):
     if chosen is not None:
 
         def draw():
-            days = group_by_day(open_slots(coach, chosen, start, end), request.zone, coach, chosen)
+            days = group_by_day(open_slots(coach, chosen, start, end), request.zone, lambda slot: booking_url(coach, chosen, slot))
             context = {
                 "coach": coach,
                 "chosen": chosen,
@@ -108,9 +109,7 @@ def coach_page(request, pk):
                 "session_types": types,
                 "chosen": chosen,
                 "open_times": open_times,
-                "zone_form": ZoneForm(initial={"zone": str(request.zone)}, viewer_zone=str(request.zone), coach_zone=coach.time_zone),
-                "zone_name": str(request.zone).replace("_", " "),
-                "viewer_zone": str(request.zone),
+                **zone_context(request.zone, coach.time_zone),
                 "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
                 "bookable": bookable,
                 "paid_waits_for_intake": paid and bookable and not all(approvals(request.user).cover(t) for t in types),

@@ -134,23 +134,6 @@ def test_dave_cannot_see_or_cancel_carols_session(client, dave, alice, carols):
     assert Booking.objects.get(pk=booking.pk).status == Status.CONFIRMED
 
 
-def test_alice_moves_her_session_from_the_page(client, alice, carols):
-    coach, session_type = carols
-    booking = demo_paid(transitions.place_hold(alice, session_type, local_time(coach, 3, 10)))
-    client.force_login(alice)
-
-    choices = client.get(f"/bookings/{booking.pk}/reschedule/").context["form"].fields["start"].choices
-    new_start, label = choices[-1]
-    answer = client.post(f"/bookings/{booking.pk}/reschedule/", {"start": new_start})
-
-    original = booking.starts_at
-    booking.refresh_from_db()
-    assert original.isoformat() not in [value for value, _label in choices]
-    assert label.endswith((" am", " pm"))
-    assert answer.headers["Location"] == f"/bookings/{booking.pk}/"
-    assert (booking.starts_at.isoformat(), booking.reschedule_count) == (new_start, 1)
-
-
 def test_the_admin_list_costs_the_same_queries_for_one_booking_or_five(client, erin, carols):
     coach, session_type = carols
     client.force_login(erin)

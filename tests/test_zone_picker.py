@@ -105,3 +105,37 @@ def test_carol_types_her_zone_in_her_profile(client, carol, carol_profile):
             "time_zone_search": "Adelaide", "meeting_link": "", "is_listed": "on"}
     assert client.post(reverse("coaching:settings"), form).status_code == 302
     assert CoachProfile.objects.get(pk=carol_profile.pk).time_zone == "Australia/Adelaide"
+
+
+def selected_zone(html):
+    found = re.search(r'<option value="([^"]+)" selected>', html)
+    return found.group(1) if found else None
+
+
+def test_the_intakes_zone_starts_as_the_one_the_browser_told_us(client, alice):
+    from accounts.middleware import TZ_COOKIE
+
+    alice.time_zone = ""
+    alice.save()
+    client.force_login(alice)
+    client.cookies[TZ_COOKIE] = "Europe%2FDublin"  # what static/js/site.js writes
+    html = client.get(reverse("clients:intake_step", args=["about"])).content.decode()
+    assert selected_zone(html) == "Europe/Dublin"
+
+
+def test_the_coach_pages_zone_and_the_intakes_zone_are_one_setting(client, alice, carol_profile):
+    alice.time_zone = "America/Chicago"
+    alice.save()
+    Intake.objects.create(client=alice, time_zone="America/Chicago")
+    client.force_login(alice)
+    client.post(reverse("coaching:zone"), {"zone": "Asia/Tokyo", "next": "/"})
+    html = client.get(reverse("clients:intake_step", args=["about"])).content.decode()
+    assert selected_zone(html) == "Asia/Tokyo"
+
+    client.post(
+        reverse("clients:intake_step", args=["about"]),
+        {"preferred_name": "Al", "time_zone": "Europe/Lisbon", "language": "English", "action": "next"},
+    )
+    assert reveal(Intake.objects.get(client=alice).time_zone) == "Europe/Lisbon"
+    html = client.get(reverse("coaching:coach", args=[carol_profile.pk])).content.decode()
+    assert "Times are shown in <strong>Europe/Lisbon</strong>" in html

@@ -24,14 +24,6 @@ class CancelAllForm(CoachCancelForm):
         self.fields["reason"].help_text = "Sent in each cancellation e-mail. Keep it general: e-mail is not private."
 
 
-class RescheduleForm(forms.Form):
-    start = forms.ChoiceField(label="New time", widget=forms.RadioSelect)
-
-    def __init__(self, *args, slots=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["start"].choices = slots
-
-
 class RefundForm(forms.Form):
     amount = forms.DecimalField(
         label="Amount to refund", min_value=Decimal("0.01"), max_digits=9, decimal_places=2

@@ -13,20 +13,23 @@ from django.db.models import Prefetch, Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, client_required, get_visible_or_404, login_required
 from accounts.models import Role, User
+from coaching.forms import zone_context
 from coaching.models import CoachProfile
+from coaching.slot_days import group_by_day, start_param, viewer_week
 
 from .. import availability, cancellation, eligibility, payments, policy, transitions
 from ..errors import BookingRefused, LimitReached, SlotTaken
-from .forms import CancelAllForm, CoachCancelForm, RefundForm, RescheduleForm
+from .forms import CancelAllForm, CoachCancelForm, RefundForm
 from .limits import limited
 from ..models import Booking, Payment, PaymentStatus, RefundStatus, Status
-from core.wording import money, when_in_words
+from core.wording import money
 
 UTC = ZoneInfo("UTC")
 
@@ -346,40 +349,60 @@ def cancel(request, pk):
 @client_required
 @limited("move")
 def reschedule(request, pk):
+    """Move a confirmed session: every open time, a week at a time and grouped by day in the
+    client's zone, with the same picker as booking; a time picked is confirmed, then moved."""
     booking = _own_booking(request, pk)
     if not policy.may_reschedule(booking):
         messages.error(request, "This session can no longer be moved. You can still cancel it under the policy.")
         return redirect("bookings:detail", pk=booking.pk)
-    choices = reschedule_choices(booking, request.zone)
-    form = RescheduleForm(request.POST or None, slots=choices)
-    if request.method == "POST" and form.is_valid():
+    here = reverse("bookings:reschedule", args=[booking.pk])
+    if request.method == "POST":
+        start = _parse_start(request.POST.get("start"))
+        if start is None or start == booking.starts_at:
+            messages.error(request, "Please pick one of the open times below.")
+            return redirect(here)
         try:
-            cancellation.reschedule_by_client(booking, _parse_start(form.cleaned_data["start"]), actor=request.user, request=request)
+            cancellation.reschedule_by_client(booking, start, actor=request.user, request=request)
         except BookingRefused as exc:
             messages.error(request, str(exc))
-            return redirect("bookings:reschedule", pk=booking.pk)
+            return redirect(here)
         messages.success(request, "Your session has moved. We have sent you the new details.")
         return redirect("bookings:detail", pk=booking.pk)
-    return render(request, "bookings/reschedule.html", {"booking": booking, "form": form})
-
-
-def reschedule_choices(booking, zone, *, days=14, per_day=8):
-    """A few open times on each of the next days, in the viewer's zone."""
-    now = timezone.now()
-    length = int((booking.ends_at - booking.starts_at).total_seconds() // 60)
-    slots = availability.open_slots(
-        booking.coach, booking.session_type, now, now + timedelta(days=days), now=now, duration_minutes=length
+    picked = _parse_start(request.GET.get("start"))
+    if picked is not None and picked in open_times_for_move(booking, picked, picked + timedelta(minutes=1)):
+        return render(request, "bookings/reschedule_confirm.html", {"booking": booking, "start": picked})
+    if request.GET.get("start"):
+        messages.error(request, "That time is no longer open. Please pick another.")
+    week, first, end = viewer_week(timezone.now(), request.zone, request.GET.get("week"))
+    days = group_by_day(
+        open_times_for_move(booking, first, end), request.zone, lambda slot: f"{here}?{urlencode({'start': start_param(slot)})}"
     )
-    per_date = {}
-    choices = []
-    for slot in slots:
-        if slot == booking.starts_at:
-            continue
-        local_date = slot.astimezone(zone).date()
-        per_date[local_date] = per_date.get(local_date, 0) + 1
-        if per_date[local_date] <= per_day:
-            choices.append((slot.isoformat(), when_in_words(slot, zone)))
-    return choices
+    times = {
+        "chosen": booking.session_type,
+        "days": days,
+        "week": week,
+        "week_start": first,
+        "week_last_day": end - timedelta(seconds=1),
+        "verb": "Move to",
+        "bookable": True,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "coaching/_open_times.html", times)
+    else:
+        response = render(
+            request,
+            "bookings/reschedule.html",
+            {"booking": booking, **times, **zone_context(request.zone, booking.coach.time_zone)},
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def open_times_for_move(booking, start, end):
+    """Open times in [start, end) for a session of this booking's own length, but its own time."""
+    length = int((booking.ends_at - booking.starts_at).total_seconds() // 60)
+    slots = availability.open_slots(booking.coach, booking.session_type, start, end, duration_minutes=length)
+    return [slot for slot in slots if slot != booking.starts_at]
 
 
 @login_required
