@@ -24,6 +24,12 @@ CLIENT_LAST_SEEN_KEY = "waypoint.client_last_seen"
 LAST_SEEN_EVERY = timedelta(minutes=1)
 
 
+def is_background(request):
+    """A request the page makes by itself (the messages' poll), not the person: it must not
+    keep an unattended session alive."""
+    return request.headers.get("X-Waypoint-Background") == "1"
+
+
 def idle_for(request, key, now):
     """How long since the session's last counted request (None before the first)."""
     last_seen = request.session.get(key)
@@ -31,7 +37,10 @@ def idle_for(request, key, now):
 
 
 def mark_seen(request, key, now, idle):
-    """Move the idle timer, writing the session at most once a minute."""
+    """Move the idle timer, writing the session at most once a minute. A request the page
+    makes by itself (see `is_background`) is not the person, and moves nothing."""
+    if is_background(request):
+        return
     if idle is None or idle >= LAST_SEEN_EVERY:
         request.session[key] = now.isoformat()
 

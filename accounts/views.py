@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bookings.models import Booking, Payment, SessionNote
 from clients.models import Consent, Intake
+from messaging.models import Conversation
 
 from . import audit, team
 from .access import admin_required, login_required
@@ -141,6 +142,7 @@ def _about_client(client):
         (Booking, Booking.objects.filter(client=client)),
         (Payment, Payment.objects.filter(booking__client=client)),
         (SessionNote, SessionNote.objects.filter(booking__client=client)),
+        (Conversation, Conversation.objects.filter(client=client)),
     ]:
         ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
         if ids:

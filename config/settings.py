@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "families",
     "coaching",
     "bookings",
+    "messaging",
     "config",
 ]
 
@@ -359,11 +360,18 @@ RATE_LIMITS = {
     "pay": env("RATE_LIMIT_PAY", default="30/h/person,90/h/ip"),
     "cancel": env("RATE_LIMIT_CANCEL", default="10/h/person,30/h/ip"),
     "move": env("RATE_LIMIT_MOVE", default="10/h/person,30/h/ip"),
+    # Sending, editing and deleting messages, per person.
+    "message": env("RATE_LIMIT_MESSAGE", default="10/m/person,60/h/person"),
 }
 _RATE_RULE = r"\s*\d+/[smhd]/(person|ip)\s*"
 for _action, _rules in RATE_LIMITS.items():
     if not re.fullmatch(rf"({_RATE_RULE}(,{_RATE_RULE})*)?", _rules):
         raise ImproperlyConfigured(f"RATE_LIMIT_{_action.upper()} reads count/period/scope, e.g. 10/h/person,30/h/ip.")
+# Messages between a client and their coach (messaging/conversations.py).
+MESSAGING_DAYS_AFTER_LAST_SESSION = env.int("MESSAGING_DAYS_AFTER_LAST_SESSION", default=90)
+MESSAGE_EDIT_MINUTES = env.int("MESSAGE_EDIT_MINUTES", default=5)
+MESSAGE_MAX_CHARS = env.int("MESSAGE_MAX_CHARS", default=2000)
+MESSAGE_NOTICE_MINUTES = env.int("MESSAGE_NOTICE_MINUTES", default=15)
 REMINDER_OFFSETS_MINUTES = env.list("REMINDER_OFFSETS_MINUTES", cast=int, default=[1440, 60])
 AGENDA_HOUR = env.int("AGENDA_HOUR", default=7)
 CELERY_BEAT_SCHEDULE.update(

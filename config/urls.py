@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("families.urls")),
     path("coaches/", include("coaching.urls")),
     path("bookings/", include("bookings.web.urls")),
+    path("messages/", include("messaging.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -133,3 +133,6 @@ from .bookings_setup import eager_tasks, intake_gate_open, localstripe, localstr
 
 # reminders: a real SMTP server on loopback.
 from .reminders_setup import smtp_sink  # noqa: E402, F401
+
+# messages: Alice matched with Carol.
+from .messaging_setup import matched  # noqa: E402, F401

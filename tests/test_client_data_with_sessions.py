@@ -58,7 +58,7 @@ def history(alice, bob, carol):
 def test_the_export_has_alices_sessions_payments_and_summaries_only(history, alice):
     alices, bobs, alice_payment, _ = history
     sections = {s["name"]: s["records"] for s in export_for(alice)["sections"]}
-    assert [s for s in sections] == ["profile", "intake", "bookings", "payments", "shared_summaries", "progress_log"]
+    assert [s for s in sections] == ["profile", "intake", "bookings", "payments", "shared_summaries", "messages", "progress_log"]
     assert [(b["id"], b["coach"], b["status"], b["price"]) for b in sections["bookings"]] == [(alices.pk, "Carol Rivera", "Completed", "60.00 USD")]
     assert sections["payments"] == [
         {
@@ -107,7 +107,7 @@ def test_deleting_alice_keeps_her_payments_anonymised_and_removes_everything_per
     assert Payment.objects.get(pk=bob_payment.pk).card_last4 == "1881"
     assert notes.use_note(bob, bobs, notes.READ_SHARED).parts == [("Summary", "bob shared words")]
     assert AuditEvent.objects.filter(action="note.erased").count() == 1
-    assert AuditEvent.objects.get(action="account.deleted").details == {"erased": ["intake", "session_notes", "bookings", "progress_log"]}
+    assert AuditEvent.objects.get(action="account.deleted").details == {"erased": ["intake", "session_notes", "messages", "bookings", "progress_log"]}
 
 
 def test_an_upcoming_session_must_be_cancelled_before_deleting(history, alice, carol):
@@ -150,6 +150,15 @@ def rows_pointing_at(user):
     return found
 
 
+def write_to_each_other(client_user, coach_user):
+    from messaging import conversations
+    from messaging.models import MessagingSettings
+
+    conversations.use_conversation(client_user, coach_user.pk, conversations.SEND, text="client words")
+    conversations.use_conversation(coach_user, client_user.pk, conversations.SEND, text="coach words")
+    MessagingSettings.objects.create(user=client_user, email_on_new_message=False)
+
+
 def test_after_deleting_alice_no_row_of_hers_remains_but_her_anonymised_payments(history, alice, bob, carol, erin):
     alices, _, alice_payment, _ = history
     IntakeFactory(client=alice, substances=["alcohol", "opioids"], thoughts_of_self_harm=True)
@@ -157,10 +166,12 @@ def test_after_deleting_alice_no_row_of_hers_remains_but_her_anonymised_payments
     CoachAssignment.objects.create(client=alice, coach=carol, assigned_by=erin)
     keep_a_log(alice, "alice-words", [0, 2])
     ReminderPreference.objects.create(user=alice, offsets_minutes=[60])
+    write_to_each_other(alice, carol)
     assert sorted(model._meta.label for model in rows_pointing_at(alice)) == [
         "account.EmailAddress", "accounts.AuditEvent", "bookings.Booking", "bookings.Payment", "bookings.Refund",
         "bookings.ReminderPreference", "bookings.SessionNote", "clients.CheckIn", "clients.CoachAssignment",
         "clients.Consent", "clients.Goal", "clients.Intake", "clients.ProgressSettings",
+        "messaging.Conversation", "messaging.Message", "messaging.MessagingSettings",
     ]
 
     delete_account(alice)

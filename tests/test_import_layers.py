@@ -5,7 +5,7 @@ import configparser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "accounts", "clients", "families", "coaching", "bookings"]
+APPS = ["core", "accounts", "clients", "families", "coaching", "bookings", "messaging"]
 
 
 def contract_lists():

@@ -5,6 +5,7 @@ from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, refusal, seed
 from bookings import demo as bookings_demo
 from clients import demo as clients_demo
 from coaching import demo as coaching_demo
+from messaging import demo as messaging_demo
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             clients_demo.seed(people)
             coaching_demo.seed(people)
             bookings_demo.seed(people)
+            messaging_demo.seed(people)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Every demo account's password is: " + DEMO_PASSWORD))
         for _key, email, name, role, _zone in PEOPLE:
