@@ -6,11 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import audit
+from coaching import time_off
 
 from . import notices, transitions
 from .payments import refunds
 from .errors import NotAllowed
-from .models import CancelledBy, Payment, PaymentStatus, Status
+from .models import Booking, CancelledBy, Payment, PaymentStatus, Status
 from .notices import NoticeKind
 from .policy import _hours, client_refund_cents, may_cancel, paid_payment, within_notice
 
@@ -89,3 +90,39 @@ def cancel_all_for_client(client, *, actor, reason="", now=None, request=None):
             refunds=[refund.pk for refund in made],
         )
     return cancelled, released, made
+
+
+def sessions_during(coach, starts_at, ends_at, *, now=None):
+    """The sessions of `coach` still to begin in [starts_at, ends_at), in time order:
+    confirmed ones and holds a client is paying for. Time off over them needs a decision."""
+    now = now or timezone.now()
+    return list(
+        Booking.objects.live_now(now)
+        .filter(coach=coach, starts_at__gt=now)
+        .overlapping(starts_at, ends_at)
+        .select_related("client", "session_type")
+        .order_by("starts_at", "pk")
+    )
+
+
+def take_time_off(coach, first_day, last_day, start_time=None, end_time=None, note="", *, cancel=(), actor, reason="",
+                  now=None, request=None):
+    """Add time off and, in the same transaction, cancel the sessions in `cancel` (bookings
+    the coach was shown and chose to cancel): each confirmed one as a coach's cancellation
+    (a full refund and an apology), each hold let go. The rest are kept. A hold whose
+    payment is going through refuses (NotAllowed), and nothing changes.
+    Returns (the TimeOff, the bookings cancelled or let go)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        away = time_off.add_time_off(coach, first_day, last_day, start_time, end_time, note)
+        ended = []
+        for booking in cancel:
+            if booking.status == Status.PENDING_PAYMENT:
+                ended.append(transitions.release(booking, actor=actor, now=now, request=request))
+            else:
+                cancel_by_coach(booking, actor=actor, reason=reason, now=now, request=request)
+                ended.append(booking)
+        audit.record(
+            "coach.time_off_added", actor=actor, obj=away, request=request, cancelled=[booking.pk for booking in ended]
+        )
+    return away, ended

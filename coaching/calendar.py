@@ -37,16 +37,29 @@ def _range_label(start, end, day_start, day_end, zone):
     return f"{first} – {last}"
 
 
+def first_shown_day(today, week=0):
+    """The first day of the calendar's page `week`: that week's Monday, except that on a
+    Sunday "this week" starts today, so the coming week shows too."""
+    if week == 0 and today.weekday() == 6:
+        return today
+    return week_start(today, week)
+
+
+def days_shown(first_day):
+    return 8 if first_day.weekday() == 6 else 7
+
+
 def week_grid(coach, monday, *, today, session_events=()):
-    """Seven Days from `monday` (a local date in the coach's zone). Queries: weekly hours
-    and time off, one each, whatever the week holds."""
+    """The Days from `monday` (a local date in the coach's zone): a week, or a Sunday and
+    the week after it. Queries: weekly hours and time off, one each, whatever it holds."""
     zone = ZoneInfo(coach.time_zone)
+    count = days_shown(monday)
     start = datetime.combine(monday, time(0), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(monday + timedelta(days=count), time(0), tzinfo=zone).astimezone(UTC)
     hours = list(WeeklyHours.objects.filter(coach=coach))
     away = time_off_events(coach, start, end)
     days = []
-    for offset in range(7):
+    for offset in range(count):
         day = monday + timedelta(days=offset)
         day_start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
         day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
@@ -60,6 +73,9 @@ def week_grid(coach, monday, *, today, session_events=()):
                 label = _range_label(item["start"], item["end"], day_start, day_end, zone)
                 local_start = max(item["start"], day_start).astimezone(zone).replace(tzinfo=None)
                 entries.append((local_start, Entry(kind, label, item["summary"])))
+        if any(entry.kind == "away" and entry.label == "All day" for _, entry in entries):
+            # Away all day is not a working day, whatever the weekly hours say.
+            entries = [pair for pair in entries if pair[1].kind != "hours"]
         entries.sort(key=lambda pair: (pair[0], pair[1].kind))
         days.append(Day(date=day, title=day_in_words(day), is_today=day == today, entries=[e for _, e in entries]))
     return days

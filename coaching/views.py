@@ -16,7 +16,9 @@ from accounts.audit import record
 from accounts.middleware import TZ_COOKIE
 from accounts.models import Role
 from bookings.availability import busy as booking_busy
+from bookings import cancellation
 from bookings.availability import open_slots
+from bookings.errors import BookingRefused
 from families.eligibility import approvals
 
 from . import calendar as week_calendar
@@ -37,7 +39,7 @@ from .hours import hours_by_weekday
 from .models import CoachProfile, SessionType, Specialty, TimeOff, WeeklyHours
 from .profiles import notice_gaps, profile_for
 from .slot_days import booking_url, group_by_day, viewer_week
-from .time_off import add_time_off
+from .time_off import span as time_off_span
 
 FEED_PAST_DAYS = 30
 
@@ -181,9 +183,9 @@ def calendar(request):
     now = timezone.now()
     today = now.astimezone(zone).date()
     week = max(-52, min(_int(request.GET.get("week")), 52))
-    monday = week_calendar.week_start(today, week)
+    monday = week_calendar.first_shown_day(today, week)
     start = datetime.combine(monday, time(0), tzinfo=zone)
-    sessions = booking_busy.calendar_events(coach, start, start + timedelta(days=7))
+    sessions = booking_busy.calendar_events(coach, start, start + timedelta(days=week_calendar.days_shown(monday)))
     days = week_calendar.week_grid(coach, monday, today=today, session_events=sessions)
     feed_url = request.build_absolute_uri(f"/coaches/feed/{coach.feed_token}.ics")
     return render(
@@ -321,17 +323,44 @@ def hours_remove(request, pk):
     return redirect("coaching:hours")
 
 
+def _listed_ids(request):
+    return {int(value) for value in request.POST.getlist("session") if value.isdigit()}
+
+
 @coach_required
 def time_off(request):
     coach = profile_for(request.user)
     form = TimeOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        add_time_off(coach, data["first_day"], data["last_day"], data["start_time"], data["end_time"], data["note"])
-        messages.success(request, "Time off added. Clients cannot book you then.")
+        fields = [data["first_day"], data["last_day"], data["start_time"], data["end_time"]]
+        during = cancellation.sessions_during(coach, *time_off_span(coach, *fields))
+        decision = request.POST.get("sessions")
+        # Ask first, and ask again if a session was booked in the span since the question.
+        if during and (decision not in ("cancel", "keep") or {b.pk for b in during} - _listed_ids(request)):
+            return render(request, "coaching/settings_time_off_sessions.html", {"coach": coach, "form": form, "during": during})
+        try:
+            _away, ended = cancellation.take_time_off(
+                coach, *fields, data["note"], cancel=during if decision == "cancel" else (), actor=request.user,
+                reason=request.POST.get("reason", "")[:300], request=request,
+            )
+        except BookingRefused as refusal:
+            messages.error(request, str(refusal))
+            return render(request, "coaching/settings_time_off_sessions.html", {"coach": coach, "form": form, "during": during})
+        if ended:
+            messages.success(request, f"Time off added, and {_sessions_in_words(len(ended))} cancelled. "
+                             "Each client gets a full refund and an apology by e-mail.")
+        elif during:
+            messages.success(request, f"Time off added. You kept {_sessions_in_words(len(during))} in it.")
+        else:
+            messages.success(request, "Time off added. Clients cannot book you then.")
         return redirect("coaching:time_off")
     upcoming = TimeOff.objects.visible_to(request.user).filter(ends_at__gt=timezone.now())
     return render(request, "coaching/settings_time_off.html", {"coach": coach, "form": form, "upcoming": upcoming})
+
+
+def _sessions_in_words(count):
+    return "1 session" if count == 1 else f"{count} sessions"
 
 
 @coach_required

@@ -105,3 +105,25 @@ def test_build_calendar_takes_plain_event_dicts(carol_profile):
     calendar = Calendar.from_ical(build_calendar(carol_profile, events, stamp=WEDNESDAY_4_MARCH))
     assert str(calendar["x-wr-calname"]) == "Waypoint: Carol Rivera"
     assert [(str(e["uid"]), str(e["summary"])) for e in calendar.walk("VEVENT")] == [("x@waypoint", "Coaching session")]
+
+
+def test_a_day_away_is_never_also_a_working_day(client, carol, carol_profile, frozen_now):
+    # Monday 9 March is a working day in Carol's hours; she takes it off.
+    WeeklyHoursFactory(coach=carol_profile, weekday=5, start_time=time(9), end_time=time(12))
+    client.force_login(carol)
+    days = dict(grid(client.get(reverse("coaching:calendar"))))
+    assert days["Saturday 7 March"] == [("away", "All day")]
+    html = client.get(reverse("coaching:calendar")).content.decode()
+    assert html.count("Working") == 2
+
+
+def test_this_week_on_a_sunday_shows_the_coming_week_too(client, carol, carol_profile, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 8, 15, 0, tzinfo=UTC))  # Sunday 8 March, 11 am New York
+    client.force_login(carol)
+    response = client.get(reverse("coaching:calendar"))
+    assert [title for title, _ in grid(response)] == [
+        "Sunday 8 March", "Monday 9 March", "Tuesday 10 March", "Wednesday 11 March", "Thursday 12 March",
+        "Friday 13 March", "Saturday 14 March", "Sunday 15 March",
+    ]
+    assert [day.is_today for day in response.context["days"]][:2] == [True, False]
+    assert dict(grid(response))["Monday 9 March"] == [("hours", "9:00 am – 12:00 pm"), ("hours", "1:00 pm – 5:00 pm")]
