@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import CharField, Prefetch, Q
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import audit
-from accounts.models import Role
+from accounts.models import AuditEvent, Role
 
 from core.encryption import reveal
 
@@ -312,6 +313,19 @@ def sessions_waiting_count(coach_user, *, now=None):
             | Q(status=Status.COMPLETED, note__signed_at__isnull=True)
         )
         .count()
+    )
+
+
+def unread_summaries(client):
+    """The client's signed session summaries they have not opened yet: the read is what the
+    audit trail already records (`note.read_shared` by them), so no flag of its own."""
+    opened = AuditEvent.objects.filter(
+        actor=client, action="note.read_shared", object_type=SessionNote._meta.label_lower
+    ).values("object_id")
+    return (
+        SessionNote.objects.filter(booking__client=client, signed_at__isnull=False)
+        .annotate(key=Cast("pk", CharField()))
+        .exclude(key__in=opened)
     )
 
 

@@ -5,10 +5,13 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.access import login_required
+
+from . import dashboards
 
 
 def home(request):
@@ -48,7 +51,8 @@ def favicon(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "pages/dashboard.html")
+    now = timezone.now()
+    return render(request, "pages/dashboard.html", {"now": now, **dashboards.for_user(request.user, now)})
 
 
 @login_required

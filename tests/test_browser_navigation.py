@@ -27,9 +27,9 @@ def menu_names(page):
 @pytest.mark.parametrize(
     "who, expected",
     [
-        ("alice", ["Your space", "Sessions", "Coaches", "Progress", "Your intake", "Account", "Sign out"]),
-        ("carol", ["Today", "Calendar", "Sessions and notes", "Clients", "Coach settings", "Account", "Sign out"]),
-        ("erin", ["Your space", "Intakes", "Bookings", "Notes", "Team", "Account", "Sign out"]),
+        ("alice", ["Your space", "Sessions", "Coaches", "Progress", "Your intake", "Messages", "Account", "Sign out"]),
+        ("carol", ["Today", "Calendar", "Sessions and notes", "Clients", "Coach settings", "Messages", "Account", "Sign out"]),
+        ("erin", ["Your space", "Intakes", "Bookings", "Notes", "Team", "Conversations", "Account", "Sign out"]),
     ],
 )
 def test_each_role_has_one_menu_on_one_line_without_duplicates(request, live_server, page, who, expected):

@@ -141,7 +141,7 @@ def test_the_directory_takes_the_same_queries_for_one_or_five_coaches(client):
 def test_coach_links_show_by_role(client, alice, carol):
     client.force_login(alice)
     html = client.get(reverse("dashboard")).content.decode()
-    assert 'href="/coaches/">Browse coaches' in html
+    assert 'href="/coaches/">Coaches and their open times' in html
     assert "Coach settings" not in html
     client.force_login(carol)
     html = client.get(reverse("dashboard")).content.decode()

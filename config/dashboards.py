@@ -1,0 +1,115 @@
+"""What each person's dashboard says is next. A fixed number of queries per role, whatever
+the data holds: each list is one query with what it shows joined in."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from bookings.models import SHOWN_STATUSES, Booking, Payment, Status
+from bookings.notes import sessions_waiting_count, unread_summaries
+from clients.models import Intake
+from core import outbox
+from core.encryption import reveal
+
+# The join button is live from this long before a session until it ends.
+JOIN_EARLY = timedelta(minutes=10)
+NEW_BOOKINGS_DAYS = 7
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Session:
+    booking: Booking
+    joinable: bool
+    join_from: object
+
+
+def _session(booking, now):
+    join_from = booking.starts_at - JOIN_EARLY
+    joinable = booking.status == Status.CONFIRMED and bool(booking.meeting_link) and join_from <= now < booking.ends_at
+    return Session(booking=booking, joinable=joinable, join_from=join_from)
+
+
+# The intake's one next step for the client: (what we say, the link's words, its url name).
+INTAKE_STEPS = {
+    None: ("A few questions, about ten minutes, so we can match you with the right coach.", "Start your intake", "clients:intake_start"),
+    Intake.Status.DRAFT: ("You have started your intake. Your answers so far are saved.", "Continue your intake", "clients:intake_start"),
+    Intake.Status.MORE_INFO: ("Our team has a question for you before matching you with a coach.", "Answer our team's question", "clients:intake_start"),
+    Intake.Status.SUBMITTED: ("Your intake is with our team. We will e-mail you when it has been read; there is nothing you need to do.", "Read what you sent", "clients:intake_summary"),
+    Intake.Status.APPROVED: ("You are matched with a coach and can book sessions.", "Book a session", "coaching:directory"),
+    Intake.Status.DECLINED: ("We have suggested other services that may suit you better right now.", "See what we suggested", "clients:intake_summary"),
+}
+
+
+def for_client(user, now):
+    intake = Intake.objects.filter(client=user).first()
+    upcoming = (
+        Booking.objects.filter(client=user, ends_at__gt=now)
+        .live_now(now)
+        .select_related("coach", "session_type")
+        .order_by("starts_at")
+        .first()
+    )
+    summary, step_words, step_url = INTAKE_STEPS[intake.status if intake else None]
+    return {
+        "greeting_name": (reveal(intake.preferred_name) if intake else "") or user.name,
+        "intake": intake,
+        "intake_summary": summary,
+        "intake_step": (step_words, step_url),
+        "next_session": _session(upcoming, now) if upcoming else None,
+        "unread_summaries": unread_summaries(user).count(),
+    }
+
+
+def for_coach(user, now):
+    today = timezone.localdate(now)
+    from_ = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+    sessions = (
+        Booking.objects.filter(coach__user=user, status__in=SHOWN_STATUSES, starts_at__gte=from_, starts_at__lt=from_ + timedelta(days=1))
+        .select_related("client", "session_type")
+        .order_by("starts_at")
+    )
+    new = (
+        Booking.objects.filter(
+            coach__user=user, status=Status.CONFIRMED, starts_at__gt=now, created_at__gte=now - timedelta(days=NEW_BOOKINGS_DAYS)
+        )
+        .select_related("client", "session_type")
+        .order_by("-created_at", "-pk")[:SHOWN]
+    )
+    profile = getattr(user, "coach_profile", None)
+    return {
+        "greeting_name": (profile.display_name if profile else "") or user.name,
+        "today": today,
+        "todays_sessions": [_session(b, now) for b in sessions],
+        "notes_to_write": sessions_waiting_count(user, now=now),
+        "new_bookings": list(new),
+        "new_bookings_days": NEW_BOOKINGS_DAYS,
+    }
+
+
+def for_admin(user, now):
+    queue = Intake.objects.review_queue()
+    counts = queue.aggregate(waiting=Count("pk"), urgent=Count("pk", filter=Q(is_urgent=True)), oldest=Min("submitted_at"))
+    return {
+        "greeting_name": user.name,
+        # Names from the account only: the intake's own answers are read (and audited) on its page.
+        "urgent_intakes": list(queue.filter(is_urgent=True).select_related("client")[:SHOWN]),
+        "urgent_count": counts["urgent"],
+        "waiting_count": counts["waiting"],
+        "oldest_waiting_since": counts["oldest"],
+        "failed_deliveries": outbox.failures().count(),
+        "payments_to_check": Payment.objects.filter(Q(mismatch__gt="") | Q(disputed_at__isnull=False)).count(),
+    }
+
+
+def for_user(user, now=None):
+    now = now or timezone.now()
+    if user.is_client:
+        return for_client(user, now)
+    if user.is_coach:
+        return for_coach(user, now)
+    if user.is_admin:
+        return for_admin(user, now)
+    return {"greeting_name": user.name}
