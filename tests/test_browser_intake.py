@@ -29,7 +29,7 @@ def test_alice_fills_her_intake_on_a_phone_and_erin_approves_it(live_server, pag
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Password").press("Enter")
     page.wait_for_url(live_server.url + "/me/")
-    page.get_by_role("link", name="Start, continue or read your intake").click()
+    page.get_by_role("link", name="Start your intake").click()
 
     # 1. About you
     page.wait_for_url("**/client/intake/step/about/")
@@ -55,7 +55,7 @@ def test_alice_fills_her_intake_on_a_phone_and_erin_approves_it(live_server, pag
     answer(page, "How often do you have a drink containing alcohol?", "2 to 3 times a week")
     answer(page, "How many standard drinks containing alcohol do you have on a typical day?", "1 or 2")
     answer(page, "How often do you have six or more drinks on one occasion?", "Never")
-    for group in page.get_by_role("group").all():
+    for group in page.locator("main").get_by_role("group").all():
         name = group.locator("legend").inner_text()
         if name.startswith("Are you always able to stop"):
             group.get_by_label("Yes", exact=True).check()
