@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import client_required, coach_required, get_visible_or_404
 from accounts.models import Role, User
 from core.wording import day_in_words
+from families.paths import paths_of
 
 from . import progress
 from .models import CheckIn, Goal, ProgressSettings
@@ -26,6 +27,9 @@ def _overview_context(client, today):
 
 @client_required
 def overview(request):
+    if not paths_of(request.user).about_me:
+        # The menu is one per role: for someone here only for a loved one, "Progress" is their own log.
+        return redirect("families:progress")
     if not ProgressSettings.objects.filter(client=request.user).exists():
         return redirect("clients:progress_settings")
     context = _overview_context(request.user, timezone.localdate())

@@ -20,6 +20,10 @@ urlpatterns = [
     path("family/links/offers/<int:pk>/", views.offer_answer, name="offer_answer"),
     path("family/links/<int:pk>/agree/", views.link_agree, name="link_agree"),
     path("family/links/<int:pk>/end/", views.link_end, name="link_end"),
+    path("family/progress/", views.progress_overview, name="progress"),
+    path("family/progress/check-in/", views.progress_check_in, name="progress_check_in"),
+    path("family/progress/goals/", views.progress_goals, name="progress_goals"),
+    path("family/progress/goals/<int:pk>/put-aside/", views.progress_stop_goal, name="progress_stop_goal"),
     path("welcome/<int:pk>/<str:token>/", views.welcome, name="welcome"),
     path("welcome/accept/", views.welcome_accept, name="welcome_accept"),
 ]

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, client_required, coach_required, get_visible_or_404, login_required
@@ -13,14 +14,18 @@ from accounts.models import Role, User
 from clients import consents, scoring
 from clients import review as clients_review
 from clients.forms import ApproveForm, DeclineForm, ReviewMessageForm
+from clients.progress import CheckInError
+from clients.progress_chart import weekly_chart
 from coaching import profiles
 from core.encryption import reveal
+from core.wording import day_in_words
 
 from . import agreements, invitations, paths, resources, review
 from . import intake as flow
+from . import progress as family_progress
 from .access import read_family_intake
-from .forms import FORMS, InvitationForm
-from .models import FamilyIntake, FamilyLink, FamilyMatch, LovedOneInvitation, Path
+from .forms import FORMS, FamilyCheckInForm, FamilyGoalForm, InvitationForm
+from .models import FamilyGoal, FamilyIntake, FamilyLink, FamilyMatch, LovedOneInvitation, Path
 
 ACTIONS = {"next", "back", "later"}
 
@@ -355,3 +360,69 @@ def link_end(request, pk):
     invitations.end(request.user, link, request=request)
     messages.success(request, "The link has ended.")
     return redirect("families:links")
+
+
+# --- The family member's own progress log -----------------------------------------------
+
+@client_required
+def progress_overview(request):
+    data = family_progress.overview(request.user, timezone.localdate())
+    for item in data["goals"]:
+        item.chart = weekly_chart(item.weeks)
+    recent = list(reversed(data["check_ins"]))[:14]
+    return render(request, "families/progress/overview.html", {"goals": data["goals"], "recent": recent, "has_entries": bool(data["check_ins"])})
+
+
+@sensitive_post_parameters()
+@client_required
+def progress_check_in(request):
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = FamilyCheckInForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                entry = family_progress.save_check_in(
+                    request.user, day=data["day"], today=today, stress=data["stress"], note=data["note"],
+                    positive_moment=data["positive_moment"] == "yes", conversation_tried=data["conversation_tried"] == "yes",
+                )
+            except CheckInError as error:
+                form.add_error("day", str(error))
+            else:
+                messages.success(request, f"Thank you. Your check-in for {day_in_words(entry.day)} is saved.")
+                return redirect("families:progress")
+    else:
+        form = FamilyCheckInForm(initial={"day": today})
+    return render(request, "families/progress/check_in.html", {"form": form})
+
+
+@sensitive_post_parameters()
+@client_required
+def progress_goals(request):
+    if request.method == "POST":
+        form = FamilyGoalForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                family_progress.add_goal(
+                    request.user, kind=data["kind"], days_a_week=data["days_a_week"], stress_at_most=data["stress_at_most"], own_words=data["own_words"]
+                )
+            except family_progress.GoalError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your goal is saved.")
+                return redirect("families:progress_goals")
+    else:
+        form = FamilyGoalForm()
+    active = [(goal, family_progress.describe_goal(goal)) for goal in FamilyGoal.objects.visible_to(request.user).filter(is_active=True)]
+    return render(request, "families/progress/goals.html", {"form": form, "active": active})
+
+
+@client_required
+@require_POST
+def progress_stop_goal(request, pk):
+    goal = get_visible_or_404(FamilyGoal, request.user, pk=pk)
+    goal.is_active = False
+    goal.save(update_fields=["is_active"])
+    messages.success(request, "That goal is put aside. Your check-ins stay as they are.")
+    return redirect("families:progress_goals")

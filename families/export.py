@@ -1,0 +1,75 @@
+"""This app's part of "Download my data" and "Delete my account" (see accounts/export.py).
+
+A person's own family path: the ways in they chose, their family intake with its agreements'
+reviews and matches, the invitations they made, their side of any link, and their own log.
+Nothing of the other person of a link is ever in it: no name, address, id or answer.
+"""
+
+from accounts.export import iso, register_eraser, register_section
+from clients import scoring
+from core.encryption import reveal
+
+from .access import read_family_intake
+from .models import FamilyCheckIn, FamilyGoal, FamilyIntake, FamilyLink, FamilyMatch, LovedOneInvitation, PathChoice
+from .paths import paths_of
+from .progress import describe_goal
+
+INTAKE_FIELDS = [
+    "status", "preferred_name", "pronouns", "time_zone", "language", "country", "phone",
+    "relationship", "relationship_other", "noticed", "substances", "substance_other", "hopes", "hopes_in_own_words",
+    "pss_answers", "pss_score", "importance", "confidence",
+    "afraid_of_loved_one", "thoughts_of_self_harm", "overdose_at_home", "is_urgent",
+]
+
+
+@register_section("family", "Your family path", order=25)
+def family(user):
+    records = []
+    if PathChoice.objects.filter(person=user).exists():
+        ways = paths_of(user)
+        records.append({"kind": "ways_in", "about_me": ways.about_me, "worried_about_someone": ways.worried})
+    intake_id = FamilyIntake.objects.filter(client=user).values_list("pk", flat=True).first()
+    if intake_id is not None:
+        answers = read_family_intake(user, intake_id)
+        record = {field: reveal(getattr(answers, field)) for field in INTAKE_FIELDS}
+        record.update(kind="family_intake", pss_scale_max=scoring.PSS_4_MAX, started=iso(answers.created_at), sent=iso(answers.submitted_at))
+        records.append(record)
+        for review in answers.reviews.order_by("created_at", "pk"):
+            records.append({"kind": "family_review", "decision": review.get_action_display(), "message": reveal(review.message), "on": iso(review.created_at)})
+    for match in FamilyMatch.objects.filter(client=user).select_related("coach").order_by("assigned_at", "pk"):
+        records.append({"kind": "family_coach_match", "coach": match.coach.name, "since": iso(match.assigned_at)})
+    for invitation in LovedOneInvitation.objects.filter(family_member=user).order_by("created_at", "pk"):
+        # Whether it was used is the other person's to tell, by agreeing to link; it is not here.
+        records.append({
+            "kind": "invitation_made", "your_name_on_it": reveal(invitation.from_name), "made": iso(invitation.created_at),
+            "expires": iso(invitation.expires_at), "withdrawn": iso(invitation.withdrawn_at),
+        })
+    for invitation in LovedOneInvitation.objects.filter(used_by=user).order_by("used_at", "pk"):
+        records.append({"kind": "joined_through_an_invitation", "on": iso(invitation.used_at), "said_no_to_linking": iso(invitation.declined_at)})
+    for link in FamilyLink.objects.involving(user).order_by("loved_one_agreed_at", "pk"):
+        records.append({
+            "kind": "link",
+            "you_are": "the one who invited" if link.family_member_id == user.pk else "the one invited",
+            "loved_one_agreed": iso(link.loved_one_agreed_at), "family_member_agreed": iso(link.family_agreed_at), "ended": iso(link.ended_at),
+        })
+    for goal in FamilyGoal.objects.filter(client=user).order_by("created_at", "pk"):
+        records.append({"kind": "family_goal", "goal": describe_goal(goal), "in_your_words": reveal(goal.own_words), "active": goal.is_active, "set_on": iso(goal.created_at)})
+    for entry in FamilyCheckIn.objects.filter(client=user).order_by("day"):
+        records.append({
+            "kind": "family_check_in", "day": iso(entry.day), "stress": entry.stress, "positive_moment": entry.positive_moment,
+            "conversation_tried": entry.conversation_tried, "note": reveal(entry.note),
+        })
+    return records
+
+
+@register_eraser("family", order=25)
+def erase_family(user):
+    FamilyLink.objects.involving(user).delete()
+    # An invitation they came through forgets them; the family member never knew either way.
+    LovedOneInvitation.objects.filter(used_by=user).update(used_by=None, used_at=None, declined_at=None)
+    LovedOneInvitation.objects.filter(family_member=user).delete()
+    FamilyIntake.objects.filter(client=user).delete()  # its reviews go with it
+    FamilyMatch.objects.filter(client=user).delete()
+    FamilyCheckIn.objects.filter(client=user).delete()
+    FamilyGoal.objects.filter(client=user).delete()
+    PathChoice.objects.filter(person=user).delete()
