@@ -347,6 +347,12 @@ CELERY_BEAT_SCHEDULE["core-scan-outbox"] = {"task": "core.scan_outbox", "schedul
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
 # Urgent intakes alert each admin at most once in this many minutes, listing all the new ones.
 URGENT_ALERT_MINUTES = env.int("URGENT_ALERT_MINUTES", default=10)
+# What a client who said yes to the safety question is told about our reply.
+URGENT_REPLY_WITHIN = env("URGENT_REPLY_WITHIN", default="within one working day")
+# A "yes" in a draft left this long without being sent alerts the admins all the same.
+URGENT_DRAFT_HOURS = env.int("URGENT_DRAFT_HOURS", default=24)
+# Crisis lines by country (clients/crisis.py); admins extend this file.
+CRISIS_LINES_FILE = env("CRISIS_LINES_FILE", default=str(BASE_DIR / "clients" / "crisis_lines.json"))
 # How much of the coaches' time one client may hold at once (bookings/eligibility.py).
 BOOKING_MAX_UNPAID_HOLDS = env.int("BOOKING_MAX_UNPAID_HOLDS", default=1)
 BOOKING_MAX_FREE_CALLS_PER_COACH = env.int("BOOKING_MAX_FREE_CALLS_PER_COACH", default=1)

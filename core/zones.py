@@ -93,6 +93,24 @@ def places():
     return dict(sorted(found.items()))
 
 
+@lru_cache(maxsize=1)
+def _countries_by_zone():
+    """{zone or alias: ISO 3166 country code}, from zone.tab and the tz database's links."""
+    codes = {row[2]: row[0] for row in _rows(_tz_file("zone.tab"))}
+    for line in _tz_file("tzdata.zi").splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            if target in codes and alias not in codes:
+                codes[alias] = codes[target]
+    return codes
+
+
+def country_of(zone_name):
+    """The country code ("US", "GB") whose zone `zone_name` is, or "" for UTC, an unknown
+    name, or nothing."""
+    return _countries_by_zone().get(zone_name or "", "")
+
+
 def label(zone):
     return zone.replace("_", " ")
 
