@@ -41,6 +41,19 @@ def read_intake(user, intake_id, request=None):
     return intake
 
 
+def read_intake_of(user, client, request=None):
+    """`client`'s intake when `user` may read it (the read audited), else None: for pages
+    that show it beside other things, such as a coach's record of a client."""
+    intake = Intake.objects.filter(client=client).first()
+    if intake is None:
+        return None
+    intake.client = client  # the page has them already: no second fetch
+    if not may_read(user, intake):
+        return None
+    record("intake.read", actor=user, obj=intake, request=request, client_id=intake.client_id)
+    return intake
+
+
 REVIEW_QUEUE_PAGE_SIZE = 25
 
 

@@ -48,3 +48,17 @@ def test_dave_who_never_met_alice_gets_404(client, dave, alice_booked_with_carol
     client.force_login(dave)
     assert client.get(reverse("coaching:client_record", args=[alice_booked_with_carol.pk])).status_code == 404
     assert intake_reads() == []
+
+
+def test_the_record_fetches_the_intake_and_the_consents_once(client, carol, alice_booked_with_carol):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(carol)
+    url = reverse("coaching:client_record", args=[alice_booked_with_carol.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "clients_intake"' in q for q in sql) == 1
+    assert sum('FROM "clients_consent"' in q for q in sql) == 1

@@ -15,7 +15,6 @@ from accounts.access import admin_required, client_required, coach_required
 from accounts.models import Role, User
 from clients import access as intake_access
 from clients import progress
-from clients.models import Intake
 from clients.relations import coach_knows_client
 
 from .. import notes, transitions
@@ -156,17 +155,9 @@ def client_record(request, client_id):
         "upcoming": [r for r in rows if r["booking"].starts_at > now][::-1],
         "past": [r for r in rows if r["booking"].starts_at <= now],
         "log_shared": progress.coach_may_see_log(request.user, client),
-        "intake": _shared_intake(request, client),
+        "intake": intake_access.read_intake_of(request.user, client, request),
     }
     return render(request, "coaching/notes/client_record.html", context)
-
-
-def _shared_intake(request, client):
-    """The client's intake when they share it with this coach (the read is audited), else None."""
-    intake = Intake.objects.filter(client=client).only("pk", "client_id", "status").first()
-    if intake is None or not intake_access.may_read(request.user, intake):
-        return None
-    return intake_access.read_intake(request.user, intake.pk, request)
 
 
 @client_required
