@@ -11,6 +11,7 @@ class BookingsConfig(AppConfig):
         from clients.relations import register
 
         from . import notices, payments, reminders  # noqa: F401  (outbox handlers; payments loads its refunds)
+        from .waitlist import emails  # noqa: F401  (the offer's e-mail)
         from .relations import has_session_with
 
         register(has_session_with)

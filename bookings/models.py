@@ -347,3 +347,146 @@ class NoteAddendum(models.Model):
     class Meta:
         db_table = "coaching_noteaddendum"
         ordering = ["written_at", "id"]
+
+
+# The waitlist: a client waiting for a time with a coach, and the times offered to them.
+# The rules live in bookings/waitlist/.
+
+
+class PartOfDay(models.TextChoices):
+    MORNING = "morning", "Mornings (before noon)"
+    AFTERNOON = "afternoon", "Afternoons (noon to 5 pm)"
+    EVENING = "evening", "Evenings (from 5 pm)"
+
+
+# [first hour, last hour) of each part of the day, on the client's own clock.
+PART_OF_DAY_HOURS = {PartOfDay.MORNING: (0, 12), PartOfDay.AFTERNOON: (12, 17), PartOfDay.EVENING: (17, 24)}
+
+
+WEEKDAY_NAMES = ["Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"]
+PART_NAMES = {PartOfDay.MORNING: "mornings", PartOfDay.AFTERNOON: "afternoons", PartOfDay.EVENING: "evenings"}
+
+
+def _in_a_list(words):
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+class EntryEnd(models.TextChoices):
+    LEFT = "left", "Left the waitlist"
+    BOOKED = "booked", "Booked with the coach"
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self.all()
+        if user.role == Role.COACH:
+            return self.filter(coach__user=user)
+        return self.filter(client=user)
+
+    def waiting(self, today=None):
+        """Entries still waiting: not left, not ended by a booking, not past their last day."""
+        entries = self.filter(ended_at__isnull=True)
+        return entries.filter(until__gte=today) if today is not None else entries
+
+
+class WaitlistEntry(models.Model):
+    """A client waiting for a time with a coach: which session type, which days of the week
+    and parts of the day suit them (on their own clock, `time_zone`), and until when."""
+
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries")
+    coach = models.ForeignKey(CoachProfile, on_delete=models.CASCADE, related_name="waitlist_entries")
+    session_type = models.ForeignKey(SessionType, on_delete=models.CASCADE, related_name="waitlist_entries")
+    weekdays = ArrayField(models.PositiveSmallIntegerField())  # 0 = Monday
+    parts_of_day = ArrayField(models.CharField(max_length=10, choices=PartOfDay.choices))
+    time_zone = models.CharField(max_length=64)
+    until = models.DateField(help_text="The last day (on the client's clock) a time may fall on.")
+    joined_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=10, choices=EntryEnd.choices, blank=True)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        indexes = [models.Index(fields=["coach", "ended_at", "joined_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "session_type"], condition=Q(ended_at__isnull=True), name="waitlist_one_entry_per_type"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Waitlist entry {self.pk}"
+
+    def get_weekdays_display(self):
+        days = sorted(self.weekdays)
+        if days == list(range(7)):
+            return "any day"
+        if days == list(range(5)):
+            return "weekdays"
+        return _in_a_list([WEEKDAY_NAMES[day] for day in days])
+
+    def get_parts_display(self):
+        if set(self.parts_of_day) >= set(PartOfDay.values):
+            return "any time of day"
+        return _in_a_list([PART_NAMES[part] for part in PartOfDay.values if part in self.parts_of_day])
+
+
+class OfferStatus(models.TextChoices):
+    OPEN = "open", "Held for you"
+    TAKEN = "taken", "Taken"
+    DECLINED = "declined", "Passed on"
+    EXPIRED = "expired", "Not taken in time"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class WaitlistOffer(models.Model):
+    """A freed time offered to one waiting client, held for them alone until `expires_at`.
+    While it is open and unexpired the slot engine shows the time to no one else."""
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_offers")
+    coach = models.ForeignKey(CoachProfile, on_delete=models.CASCADE, related_name="waitlist_offers")
+    session_type = models.ForeignKey(SessionType, on_delete=models.CASCADE, related_name="waitlist_offers")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    # The coach's buffers, as a booking of this time would block.
+    blocked_from = models.DateTimeField()
+    blocked_until = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
+    created_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    booking = models.ForeignKey(Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["coach", "status", "expires_at"]),
+            models.Index(fields=["client", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(blocked_from__lte=models.F("starts_at"), blocked_until__gte=models.F("ends_at")),
+                name="waitlist_offer_blocked_covers_session",
+            ),
+            # One open offer per stretch of a coach's time, whoever offers it: two passes at
+            # once (two cancellations racing) cannot both hand out the same time.
+            ExclusionConstraint(
+                name="waitlist_one_open_offer_per_time",
+                expressions=[
+                    ("coach", RangeOperators.EQUAL),
+                    (TsTzRange("blocked_from", "blocked_until"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status=OfferStatus.OPEN),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Waitlist offer {self.pk} ({self.get_status_display()})"
+
+    def is_live(self, now):
+        return self.status == OfferStatus.OPEN and self.expires_at > now

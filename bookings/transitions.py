@@ -20,7 +20,7 @@ from coaching.rooms import meeting_link_for
 
 from core import outbox
 
-from . import availability, eligibility, notices, reminders
+from . import availability, eligibility, notices, reminders, waitlist
 from .errors import LimitReached, NotAllowed, SlotTaken
 from .models import Booking, CancelledBy, Payment, PaymentStatus, Status
 from .notices import CoachNoticeKind, NoticeKind
@@ -67,6 +67,11 @@ def lock_for_change(booking):
     return _lock(booking)
 
 
+def _freed(booking, *, cause):
+    """The time `booking` blocked is open again: those waiting for the coach may get it."""
+    waitlist.time_opened(booking.coach_id, booking.blocked_from, booking.blocked_until, cause=cause)
+
+
 def _expire_stale(queryset, now):
     for booking in queryset.filter(status=Status.PENDING_PAYMENT, hold_expires_at__lte=now):
         expire(booking, now=now)
@@ -96,7 +101,7 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
             # stale ones first, in this transaction, so they free their time.
             _expire_stale(Booking.objects.filter(coach=coach), now)
             _expire_stale(Booking.objects.filter(client=client), now)
-            if not availability.is_open_slot(coach, session_type, starts_at, now=now):
+            if not availability.is_open_slot(coach, session_type, starts_at, now=now, for_client=client):
                 raise SlotTaken()
             if Booking.objects.live().filter(client=client).overlapping(starts_at, ends_at).exists():
                 raise SlotTaken("You already have a session at that time. Here are the times that are still open.")
@@ -119,6 +124,7 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
                 hold_expires_at=now + timedelta(minutes=hold_minutes()),
             )
             audit.record("booking.held", actor=client, obj=booking, request=request, starts_at=starts_at.isoformat())
+            waitlist.hold_placed(booking)
             if session_type.is_free:
                 booking = confirm(booking, now=now)
             else:
@@ -157,7 +163,9 @@ def confirm(booking, *, payment=None, now=None):
     if booking.status not in (Status.PENDING_PAYMENT, Status.EXPIRED):
         raise NotAllowed(f"A booking that is {booking.get_status_display().lower()} cannot be confirmed.")
     revived = booking.status == Status.EXPIRED or (booking.hold_expires_at is not None and booking.hold_expires_at <= now)
-    if revived and not availability.is_open_slot(coach, booking.session_type, booking.starts_at, now=now):
+    if revived and not availability.is_open_slot(
+        coach, booking.session_type, booking.starts_at, now=now, for_client=booking.client_id
+    ):
         raise SlotTaken()
     booking.status = Status.CONFIRMED
     booking.confirmed_at = now
@@ -179,6 +187,7 @@ def confirm(booking, *, payment=None, now=None):
     )
     notices.owe(booking, NoticeKind.CONFIRMATION)
     reminders.schedule(booking, now=now)
+    waitlist.booked(booking, now=now)
     if payment is not None:
         notices.owe(booking, NoticeKind.RECEIPT, key=f"payment-{payment.pk}", payment_id=payment.pk)
         notices.owe_coach(booking, CoachNoticeKind.BOOKED, payment_id=payment.pk)
@@ -203,6 +212,7 @@ def expire(booking, *, now=None):
     booking.save(update_fields=["status", "updated_at"])
     audit.record("booking.expired", obj=booking)
     outbox.owe(CANCEL_OPEN_INTENTS, key=f"cancel-intents:{booking.pk}", about=f"booking:{booking.pk}", booking_id=booking.pk)
+    _freed(booking, cause="hold_expired")
     return booking
 
 
@@ -232,6 +242,7 @@ def _release_locked(booking, *, charging, actor, now, request):
     booking.save(update_fields=["status", "hold_expires_at", "updated_at"])
     audit.record("booking.released", actor=actor, obj=booking, request=request)
     outbox.owe(CANCEL_OPEN_INTENTS, key=f"cancel-intents:{booking.pk}", about=f"booking:{booking.pk}", booking_id=booking.pk)
+    _freed(booking, cause="hold_released")
     return booking
 
 
@@ -258,6 +269,7 @@ def _cancel_locked(booking, *, by, actor, reason, now, request):
     reminders.drop(booking)
     if by != CancelledBy.COACH:
         notices.owe_coach(booking, CoachNoticeKind.CANCELLED)
+    _freed(booking, cause="cancelled")
     return booking
 
 
@@ -310,10 +322,15 @@ def reschedule(booking, new_start, *, actor=None, now=None, request=None):
     # The booking's own length, not the session type's today: the coach may have changed it.
     duration = booking.ends_at - booking.starts_at
     if not availability.is_open_slot(
-        coach, booking.session_type, new_start, now=now, duration_minutes=int(duration.total_seconds() // 60)
+        coach,
+        booking.session_type,
+        new_start,
+        now=now,
+        duration_minutes=int(duration.total_seconds() // 60),
+        for_client=booking.client_id,
     ):
         raise SlotTaken()
-    old_start = booking.starts_at
+    old_start, old_blocked = booking.starts_at, (booking.blocked_from, booking.blocked_until)
     booking.starts_at = new_start
     booking.ends_at = new_start + duration
     booking.blocked_from = new_start - timedelta(minutes=coach.buffer_before_minutes)
@@ -337,6 +354,7 @@ def reschedule(booking, new_start, *, actor=None, now=None, request=None):
         old_start=old_start.isoformat(),
         new_start=new_start.isoformat(),
     )
+    waitlist.time_opened(booking.coach_id, *old_blocked, cause="moved")
     reminders.schedule(booking, now=now)
     notices.owe(
         booking,

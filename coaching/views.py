@@ -20,6 +20,7 @@ from bookings import cancellation
 from bookings.availability import open_slots
 from bookings.errors import BookingRefused
 from families.eligibility import approvals
+from bookings.waitlist import time_opened, waiting_by_part_of_week
 
 from . import calendar as week_calendar
 from . import public_page
@@ -203,6 +204,7 @@ def calendar(request):
             "feed_expired": ics.has_expired(coach, now),
             "feed_form": FeedSettingsForm(instance=coach),
             "coach_zone": zone,
+            "waiting": waiting_by_part_of_week(coach, now=now),
         },
     )
 
@@ -293,12 +295,19 @@ def session_type_remove(request, pk):
     return redirect("coaching:session_types")
 
 
+def _hours_opened(coach):
+    """New or longer hours: those waiting may get the times they open."""
+    now = timezone.now()
+    time_opened(coach.pk, now, now + timedelta(days=coach.horizon_days), cause="new_hours")
+
+
 @coach_required
 def hours(request):
     coach = profile_for(request.user)
     form = WeeklyHoursForm(request.POST or None, coach=coach)
     if request.method == "POST" and form.is_valid():
         form.save()
+        _hours_opened(coach)
         messages.success(request, "Hours added.")
         return redirect("coaching:hours")
     return render(request, "coaching/settings_hours.html", {"coach": coach, "form": form, "week": hours_by_weekday(coach)})
@@ -310,6 +319,7 @@ def hours_edit(request, pk):
     form = WeeklyHoursForm(request.POST or None, instance=row, coach=row.coach)
     if request.method == "POST" and form.is_valid():
         form.save()
+        _hours_opened(row.coach)
         messages.success(request, "Hours saved.")
         return redirect("coaching:hours")
     return render(request, "coaching/settings_hours_edit.html", {"form": form, "row": row, "coach": row.coach})
@@ -366,6 +376,8 @@ def _sessions_in_words(count):
 @coach_required
 @require_POST
 def time_off_remove(request, pk):
-    get_visible_or_404(TimeOff, request.user, pk=pk).delete()
+    away = get_visible_or_404(TimeOff, request.user, pk=pk)
+    away.delete()
+    time_opened(away.coach_id, away.starts_at, away.ends_at, cause="time_off_removed")
     messages.success(request, "Time off removed.")
     return redirect("coaching:time_off")

@@ -358,6 +358,10 @@ BOOKING_MAX_UNPAID_HOLDS = env.int("BOOKING_MAX_UNPAID_HOLDS", default=1)
 BOOKING_MAX_FREE_CALLS_PER_COACH = env.int("BOOKING_MAX_FREE_CALLS_PER_COACH", default=1)
 BOOKING_MAX_FREE_CALLS = env.int("BOOKING_MAX_FREE_CALLS", default=2)
 BOOKING_MAX_BEFORE_APPROVAL = env.int("BOOKING_MAX_BEFORE_APPROVAL", default=2)
+# The waitlist (bookings/waitlist/): how long an offered time is held for the client it was
+# offered to, and how many offers one client gets in 24 hours.
+WAITLIST_OFFER_MINUTES = env.int("WAITLIST_OFFER_MINUTES", default=30)
+WAITLIST_OFFERS_PER_DAY = env.int("WAITLIST_OFFERS_PER_DAY", default=3)
 # Rate limits on booking, paying, cancelling and moving (bookings/web/limits.py), per person
 # and per address: "count/period/scope", period s, m, h or d. An address may be a whole
 # clinic's shared network, so it gets more room than a person.

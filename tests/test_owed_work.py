@@ -114,7 +114,7 @@ def test_every_kind_of_email_is_known():
         "booking.coach_cancelled", "booking.coach_held", "booking.coach_moved", "booking.confirmation",
         "booking.late_payment_refunded", "booking.receipt", "booking.refund", "booking.reminder", "booking.reschedule",
         "booking.summary_shared", "booking.team_cancellation", "coach.agenda", "family.review_decision", "family.urgent_alert",
-        "intake.review_decision", "intake.urgent_alert", "message.new", "payment.problem_alert",
+        "intake.review_decision", "intake.urgent_alert", "message.new", "payment.problem_alert", "waitlist.offer",
     ]
 
 

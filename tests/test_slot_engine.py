@@ -122,7 +122,7 @@ def test_time_off_with_buffers_and_bookings_as_given_are_avoided(carol_profile, 
     TimeOffFactory(coach=carol_profile, starts_at=utc(2026, 3, 9, 16, 30), ends_at=utc(2026, 3, 9, 17, 0))  # 12:30-1 pm
     booking_with_buffers = (utc(2026, 3, 9, 13, 50), utc(2026, 3, 9, 15, 5))  # 10:00-10:50 + 10 before, 15 after
     monkeypatch.setattr(
-        booking_busy, "live_busy", lambda ids, start, end, now: ({carol_profile.pk: [booking_with_buffers]}, {carol_profile.pk: {}})
+        booking_busy, "live_busy", lambda ids, start, end, now, for_client=None: ({carol_profile.pk: [booking_with_buffers]}, {carol_profile.pk: {}})
     )
     start = datetime(2026, 3, 9, tzinfo=NEW_YORK)
     slots = open_slots(carol_profile, session, start, start + timedelta(days=1), now=utc(2026, 3, 1))
@@ -164,7 +164,7 @@ def test_the_daily_cap_closes_a_full_day(carol_profile, session, monkeypatch):
     WeeklyHoursFactory(coach=carol_profile, weekday=0, start_time=time(9), end_time=time(10))
     WeeklyHoursFactory(coach=carol_profile, weekday=1, start_time=time(9), end_time=time(10))
     monkeypatch.setattr(
-        booking_busy, "live_busy", lambda ids, start, end, now: ({carol_profile.pk: []}, {carol_profile.pk: {"2026-03-09": 2, "2026-03-10": 1}})
+        booking_busy, "live_busy", lambda ids, start, end, now, for_client=None: ({carol_profile.pk: []}, {carol_profile.pk: {"2026-03-09": 2, "2026-03-10": 1}})
     )
     start = datetime(2026, 3, 9, tzinfo=NEW_YORK)
     slots = open_slots(carol_profile, session, start, start + timedelta(days=2), now=utc(2026, 3, 1))
@@ -252,7 +252,7 @@ def test_the_daily_cap_counts_the_whole_local_day_even_before_the_notice_line(ca
     WeeklyHoursFactory(coach=carol_profile, weekday=0, start_time=time(8), end_time=time(17))
     asked = []
 
-    def counts(ids, start, end, now):
+    def counts(ids, start, end, now, for_client=None):
         asked.append((start, end))
         # One booking at 8:00 local, before the notice line: the day is still full.
         return {carol_profile.pk: []}, ({carol_profile.pk: {"2026-03-09": 1}} if start <= utc(2026, 3, 9, 12) < end else {carol_profile.pk: {}})

@@ -10,8 +10,9 @@ Everything is fetched up front in a fixed number of queries, whatever the number
 days or bookings, and the rest is integer arithmetic on epoch seconds:
 
 - one query for weekly hours and time off of every coach asked about;
-- one query, `bookings.availability.busy.live_busy`, for bookings and unexpired holds (the time
-  each blocks, its own buffers included) and their count per local day (for the daily cap).
+- one query, `bookings.availability.busy.live_busy`, for bookings, unexpired holds and open
+  waitlist offers (the time each blocks, its own buffers included) and their count per
+  local day (for the daily cap). An offer blocks everyone but the client it is held for.
 
 A start is offered exactly when `place_hold` would accept it (for a client with no
 session of their own at that time): the new session with its own buffers must not
@@ -346,7 +347,26 @@ def compute_slots(coach, duration_minutes, start, end, *, now, hour_rows, padded
     return [_to_datetime(moment) for moment in iter_slots(plan)]
 
 
-def open_slots(coach, session_type, start, end, *, now=None, busy=None, duration_minutes=None):
+@dataclass(frozen=True)
+class Fetched:
+    """What the engine fetched for one coach: the arguments of `compute_slots`."""
+
+    hour_rows: list
+    padded: list  # bookings, holds and other clients' open offers, their buffers included
+    blocked: list  # time off
+    day_counts: dict | None
+
+
+def fetch(coach, earliest, latest, *, now, for_client=None):
+    """Everything `compute_slots` needs for starts in [earliest, latest), in two queries."""
+    fetch_start, fetch_end = _fetch_window(earliest, latest)
+    hours, time_off = fetch_hours_and_time_off([coach.pk], fetch_start, fetch_end)
+    intervals, counts = booking_busy.live_busy([coach.pk], fetch_start, fetch_end, now=now, for_client=for_client)
+    day_counts = counts[coach.pk] if coach.daily_cap is not None else None
+    return Fetched(hour_rows=hours[coach.pk], padded=intervals[coach.pk], blocked=time_off[coach.pk], day_counts=day_counts)
+
+
+def open_slots(coach, session_type, start, end, *, now=None, busy=None, duration_minutes=None, for_client=None):
     """Every bookable start in [start, end) for `session_type` with `coach`, as sorted
     UTC datetimes, on the coach's grid (wall-clock minutes that are a multiple of
     `slot_step_minutes`), such that the session plus buffers fits in working hours,
@@ -354,8 +374,10 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None, duration
 
     `busy`, when given, is every (start, end) UTC interval the coach is taken and
     replaces what the engine would fetch; the session plus buffers must not touch
-    any of it. When None, the engine fetches time off (buffers applied) and live
-    bookings from `bookings.availability.busy` (buffers already included).
+    any of it. When None, the engine fetches time off (buffers applied), live
+    bookings and open waitlist offers from `bookings.availability.busy` (buffers
+    already included). A waitlist offer holds its time for its client alone: pass
+    `for_client` to see the times held for that client.
 
     `duration_minutes`, when given, replaces the session type's length: a booking keeps
     the length it was made with, even if the coach has changed the type since."""
@@ -363,33 +385,37 @@ def open_slots(coach, session_type, start, end, *, now=None, busy=None, duration
     earliest, latest = _window(coach, start, end, now)
     if earliest >= latest:
         return []
-    fetch_start, fetch_end = _fetch_window(earliest, latest)
-    hours, time_off = fetch_hours_and_time_off([coach.pk], fetch_start, fetch_end)
-    intervals, counts = booking_busy.live_busy([coach.pk], fetch_start, fetch_end, now=now)
-    if busy is None:
-        padded = intervals[coach.pk]
-        blocked = time_off[coach.pk]
-    else:
+    fetched = fetch(coach, earliest, latest, now=now, for_client=for_client)
+    padded, blocked = fetched.padded, fetched.blocked
+    if busy is not None:
         padded, blocked = [], list(busy)
         if any(timezone.is_naive(moment) for interval in blocked for moment in interval):
             raise ValueError("Busy intervals must be aware datetimes (UTC).")
-    day_counts = counts[coach.pk] if coach.daily_cap is not None else None
     return compute_slots(
         coach,
         duration_minutes or session_type.duration_minutes,
         start,
         end,
         now=now,
-        hour_rows=hours[coach.pk],
+        hour_rows=fetched.hour_rows,
         padded=padded,
         blocked=blocked,
-        day_counts=day_counts,
+        day_counts=fetched.day_counts,
     )
 
 
-def is_open_slot(coach, session_type, starts_at, *, now=None, duration_minutes=None):
-    """Whether `starts_at` is still bookable: the booking flow's re-check of a chosen slot."""
-    slots = open_slots(coach, session_type, starts_at, starts_at + timedelta(seconds=1), now=now, duration_minutes=duration_minutes)
+def is_open_slot(coach, session_type, starts_at, *, now=None, duration_minutes=None, for_client=None):
+    """Whether `starts_at` is still bookable (by `for_client`, for whom a waitlist offer
+    may hold it): the booking flow's re-check of a chosen slot."""
+    slots = open_slots(
+        coach,
+        session_type,
+        starts_at,
+        starts_at + timedelta(seconds=1),
+        now=now,
+        duration_minutes=duration_minutes,
+        for_client=for_client,
+    )
     return slots == [starts_at]
 
 

@@ -1,7 +1,7 @@
 """Busy time that comes from bookings, for the slot engine and the coach's calendar and feed.
 
 The engine (`bookings/availability/`) asks this module for the instants a coach or a
-client is already taken. It returns intervals in one query for many coaches at once.
+client is already taken (or held for one waiting client by a waitlist offer). It returns intervals in one query for many coaches at once.
 """
 
 from collections import defaultdict
@@ -14,30 +14,44 @@ from django.utils import timezone
 from coaching.feed import session_title
 from coaching.models import CoachProfile
 
-from ..models import SHOWN_STATUSES, Booking, Status
+from ..models import SHOWN_STATUSES, Booking, OfferStatus, Status, WaitlistOffer
 
 
-def live_busy(coach_ids, start, end, *, now=None):
+def live_busy(coach_ids, start, end, *, now=None, for_client=None):
     """What the slot engine needs from bookings, in ONE query for any number of coaches:
 
-    - {coach_id: [(blocked_from, blocked_until), ...]}: live bookings and unexpired holds
-      overlapping [start, end), the coach's buffers included, in time order;
+    - {coach_id: [(blocked_from, blocked_until), ...]}: live bookings, unexpired holds and
+      open waitlist offers overlapping [start, end), the coach's buffers included, in time
+      order;
     - {coach_id: {"YYYY-MM-DD": n}}: those starting in [start, end), counted per local
-      date in the coach's own zone (for the daily cap)."""
+      date in the coach's own zone (for the daily cap).
+
+    An open offer holds its time for the client it was offered to: it blocks everyone
+    but `for_client`."""
     now = now or timezone.now()
     intervals = {coach_id: [] for coach_id in coach_ids}
     counts = {coach_id: defaultdict(int) for coach_id in coach_ids}
     if coach_ids:
+        local_date = (
+            "CASE WHEN {t}.starts_at >= %s AND {t}.starts_at < %s "
+            "THEN to_char({t}.starts_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD') END"
+        )
         sql = (
-            f"SELECT b.coach_id, b.blocked_from, b.blocked_until, "
-            f"CASE WHEN b.starts_at >= %s AND b.starts_at < %s "
-            f"THEN to_char(b.starts_at AT TIME ZONE c.time_zone, 'YYYY-MM-DD') END "
+            f"SELECT b.coach_id, b.blocked_from, b.blocked_until, {local_date.format(t='b')} "
             f"FROM {Booking._meta.db_table} b JOIN {CoachProfile._meta.db_table} c ON c.id = b.coach_id "
             f"WHERE b.coach_id = ANY(%s) AND b.blocked_from < %s AND b.blocked_until > %s "
             f"AND (b.status = %s OR (b.status = %s AND b.hold_expires_at > %s)) "
-            f"ORDER BY b.blocked_from"
+            f"UNION ALL "
+            f"SELECT o.coach_id, o.blocked_from, o.blocked_until, {local_date.format(t='o')} "
+            f"FROM {WaitlistOffer._meta.db_table} o JOIN {CoachProfile._meta.db_table} c ON c.id = o.coach_id "
+            f"WHERE o.coach_id = ANY(%s) AND o.blocked_from < %s AND o.blocked_until > %s "
+            f"AND o.status = %s AND o.expires_at > %s AND o.client_id IS DISTINCT FROM %s "
+            f"ORDER BY 2"
         )
-        params = [start, end, list(coach_ids), end, start, Status.CONFIRMED, Status.PENDING_PAYMENT, now]
+        ids = list(coach_ids)
+        client_id = getattr(for_client, "pk", for_client)
+        params = [start, end, ids, end, start, Status.CONFIRMED, Status.PENDING_PAYMENT, now]
+        params += [start, end, ids, end, start, OfferStatus.OPEN, now, client_id]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for coach_id, blocked_from, blocked_until, local_date in cursor.fetchall():

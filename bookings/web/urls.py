@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reminder_views, views
+from . import reminder_views, views, waitlist_views
 
 app_name = "bookings"
 urlpatterns = [
@@ -19,4 +19,8 @@ urlpatterns = [
     path("manage/payments/<int:pk>/", views.manage_payment, name="manage_payment"),
     path("stripe/webhook/", views.stripe_webhook, name="stripe_webhook"),
     path("reminders/", reminder_views.reminder_settings, name="reminder_settings"),
+    path("waitlist/join/<int:coach_pk>/", waitlist_views.join, name="waitlist_join"),
+    path("waitlist/<int:pk>/leave/", waitlist_views.leave, name="waitlist_leave"),
+    path("waitlist/offers/<int:pk>/", waitlist_views.offer, name="waitlist_offer"),
+    path("waitlist/offers/<int:pk>/decline/", waitlist_views.decline, name="waitlist_decline"),
 ]

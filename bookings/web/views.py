@@ -24,7 +24,7 @@ from coaching.forms import zone_context
 from coaching.models import CoachProfile
 from coaching.slot_days import group_by_day, start_param, viewer_week
 
-from .. import availability, cancellation, eligibility, payments, policy, transitions
+from .. import availability, cancellation, eligibility, payments, policy, transitions, waitlist
 from ..errors import BookingRefused, LimitReached, SlotTaken
 from .forms import CancelAllForm, CoachCancelForm, RefundForm
 from .limits import limited
@@ -55,11 +55,11 @@ def _slot_start(slot):
     return getattr(slot, "start", None) or getattr(slot, "starts_at", None) or slot
 
 
-def fresh_slots(coach, session_type, *, around=None, count=8, days=14):
+def fresh_slots(coach, session_type, *, around=None, count=8, days=14, for_client=None):
     """The next open times, for the page that says a time was just taken."""
     now = timezone.now()
     start = max(now, (around or now) - timedelta(days=1))
-    slots = availability.open_slots(coach, session_type, start, start + timedelta(days=days), now=now)
+    slots = availability.open_slots(coach, session_type, start, start + timedelta(days=days), now=now, for_client=for_client)
     return [_slot_start(slot) for slot in slots][:count]
 
 
@@ -127,7 +127,7 @@ def new(request):
                 messages.success(request, "Your session is booked. We have sent you the details.")
                 return redirect("bookings:detail", pk=booking.pk)
             return redirect("bookings:pay", pk=booking.pk)
-    elif start is None or not availability.is_open_slot(coach, session_type, start):
+    elif start is None or not availability.is_open_slot(coach, session_type, start, for_client=request.user):
         problem = SlotTaken("That time is no longer open. Here are the times that are still open.").args[0]
     context = {
         "coach": coach,
@@ -143,7 +143,10 @@ def new(request):
             else {}
         ),
         "problem": problem,
-        "fresh": [(slot, new_booking_url(coach, session_type, slot)) for slot in fresh_slots(coach, session_type, around=start)]
+        "fresh": [
+            (slot, new_booking_url(coach, session_type, slot))
+            for slot in fresh_slots(coach, session_type, around=start, for_client=request.user)
+        ]
         if problem
         else [],
     }
@@ -401,7 +404,9 @@ def reschedule(request, pk):
 def open_times_for_move(booking, start, end):
     """Open times in [start, end) for a session of this booking's own length, but its own time."""
     length = int((booking.ends_at - booking.starts_at).total_seconds() // 60)
-    slots = availability.open_slots(booking.coach, booking.session_type, start, end, duration_minutes=length)
+    slots = availability.open_slots(
+        booking.coach, booking.session_type, start, end, duration_minutes=length, for_client=booking.client_id
+    )
     return [slot for slot in slots if slot != booking.starts_at]
 
 
@@ -420,7 +425,10 @@ def mine(request):
     past = bookings.filter(
         Q(ends_at__lte=now, status=Status.CONFIRMED) | Q(status__in=(Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED))
     ).order_by("-starts_at")[:50]
-    return render(request, "bookings/mine.html", {"upcoming": upcoming, "past": past})
+    context = {"upcoming": upcoming, "past": past}
+    if request.user.role == Role.CLIENT:
+        context.update(waitlist_entries=waitlist.entries_of(request.user), waitlist_offers=waitlist.live_offers_of(request.user, now=now))
+    return render(request, "bookings/mine.html", context)
 
 
 @admin_required
@@ -445,6 +453,7 @@ def manage(request):
             "status": status,
             "statuses": Status.choices,
             "problems": problems,
+            "waitlists": waitlist.lengths_by_coach(timezone.now().date()),
         },
     )
 
