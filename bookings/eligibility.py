@@ -5,7 +5,9 @@ calls or unpaid holds and shut everyone else out."""
 from django.conf import settings
 from django.db.models import Q
 
+from clients.models import Intake
 from families.eligibility import approvals
+from families.models import FamilyIntake
 from core.wording import when_in_words
 from core.zones import UTC
 
@@ -20,6 +22,15 @@ def may_book(client, session_type):
     the client's intake (for a family session, their family intake). The booking function
     asks this before it holds any time."""
     return approvals(client).cover(session_type)
+
+
+def waits_for_review(client, session_type):
+    """A paid session the client may not book yet only because the intake it needs (their
+    own, or the family one) is sent and waiting for our team: nothing for them to do."""
+    if session_type.is_free or not getattr(client, "is_authenticated", False):
+        return False
+    intakes = FamilyIntake.objects if session_type.for_families else Intake.objects
+    return intakes.filter(client=client, status=Intake.Status.SUBMITTED).exists()
 
 
 def _sessions(count, what="session"):

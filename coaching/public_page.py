@@ -48,10 +48,11 @@ def listed_coach(pk):
     return card
 
 
-def open_times_html(version, coach, session_type, zone, start, week, draw, *, bookable=True):
+def open_times_html(version, coach, session_type, zone, start, week, draw, *, bookable=True, after_review=False):
     """The open-times fragment for everyone in `zone` (as links for those who may book, as
-    text for staff); `draw()` makes it when not cached."""
-    key = f"coaching:open:{coach.pk}:{version}:{session_type.pk}:{zone}:{start:%Y%m%d%H%M}:{week}:{int(bookable)}"
+    text for staff, or as text marked for clients whose intake waits for review); `draw()`
+    makes it when not cached."""
+    key = f"coaching:open:{coach.pk}:{version}:{session_type.pk}:{zone}:{start:%Y%m%d%H%M}:{week}:{int(bookable)}{int(after_review)}"
     html = cache.get(key)
     if html is None:
         html = draw()

@@ -19,6 +19,7 @@ from bookings.availability import busy as booking_busy
 from bookings import cancellation
 from bookings.availability import open_slots
 from bookings.errors import BookingRefused
+from bookings.eligibility import waits_for_review
 from families.eligibility import approvals
 from bookings.waitlist import time_opened, waiting_by_part_of_week
 
@@ -82,6 +83,10 @@ def coach_page(request, pk):
     # Only clients book (visitors are asked to sign in first): staff see the times as text,
     # never links to a page that would refuse them.
     bookable = not request.user.is_authenticated or request.user.role == Role.CLIENT
+    # A client whose intake is with our team sees the paid times marked as opening after
+    # its review, as text: a link would only lead to a page saying the same.
+    after_review = bool(chosen) and request.user.is_authenticated and bookable and waits_for_review(request.user, chosen)
+    bookable = bookable and not after_review
     open_times = ""
     if chosen is not None:
 
@@ -95,10 +100,11 @@ def coach_page(request, pk):
                 "week_start": start,
                 "week_last_day": end - timedelta(seconds=1),
                 "bookable": bookable,
+                "after_review": after_review,
             }
             return render_to_string("coaching/_open_times.html", context)
 
-        open_times = draw() if version is None else public_page.open_times_html(version, coach, chosen, request.zone, start, week, draw, bookable=bookable)
+        open_times = draw() if version is None else public_page.open_times_html(version, coach, chosen, request.zone, start, week, draw, bookable=bookable, after_review=after_review)
     if request.htmx and not request.htmx.history_restore_request:
         # The week or session type changed on the page: only the times are drawn again.
         response = HttpResponse(render_to_string("coaching/_open_times_swap.html", {"open_times": open_times, "request": request}))
@@ -115,7 +121,8 @@ def coach_page(request, pk):
                 **zone_context(request.zone, coach.time_zone),
                 "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
                 "bookable": bookable,
-                "paid_waits_for_intake": paid and bookable and not all(approvals(request.user).cover(t) for t in types),
+                "after_review": after_review,
+                "paid_waits_for_intake": paid and (bookable or after_review) and not all(approvals(request.user).cover(t) for t in types),
             },
         )
     patch_vary_headers(response, ["HX-Request"])

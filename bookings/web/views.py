@@ -28,7 +28,7 @@ from .. import availability, cancellation, eligibility, payments, policy, transi
 from ..errors import BookingRefused, LimitReached, SlotTaken
 from .forms import CancelAllForm, CoachCancelForm, RefundForm
 from .limits import limited
-from ..models import Booking, Payment, PaymentStatus, RefundStatus, Status
+from ..models import LIVE_STATUSES, Booking, Payment, PaymentStatus, RefundStatus, Status
 from core.wording import money
 
 UTC = ZoneInfo("UTC")
@@ -102,8 +102,11 @@ def new(request):
     start = _parse_start(source.get("start"))
     problem = None
     if not eligibility.may_book(request.user, session_type):
-        # Paid sessions wait for an approved intake; the page says why and where to go.
-        return render(request, "bookings/needs_intake.html", {"coach": coach, "session_type": session_type}, status=403)
+        # Paid sessions wait for an approved intake; the page says why and where to go. A
+        # link we offered answers with that explanation; only an attempt to hold is refused.
+        context = {"coach": coach, "session_type": session_type, "start": start,
+                   "waits_for_review": eligibility.waits_for_review(request.user, session_type)}
+        return render(request, "bookings/needs_intake.html", context, status=403 if request.method == "POST" else 200)
     if start is not None:
         # A second click on "Hold" finds the hold the first click made, and Back after
         # paying finds the booking: never a page offering to hold the time again.
@@ -309,6 +312,8 @@ def detail(request, pk):
         "paid": paid,
         **_payments_shown(booking, request.user),
         "payment_under_review": booking.payments.exclude(mismatch="").exists(),
+        # What happens if plans change matters only while the session can still change.
+        "plans_may_change": booking.status in LIVE_STATUSES and booking.ends_at > now,
     }
     return render(request, "bookings/detail.html", context)
 
@@ -423,9 +428,13 @@ def mine(request):
         return redirect("bookings:manage")
     upcoming = bookings.filter(ends_at__gt=now).live_now(now)
     past = bookings.filter(
-        Q(ends_at__lte=now, status=Status.CONFIRMED) | Q(status__in=(Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED))
+        Q(ends_at__lte=now, status=Status.CONFIRMED)
+        | Q(status__in=(Status.COMPLETED, Status.NO_SHOW))
+        | Q(status=Status.CANCELLED, starts_at__lte=now)
     ).order_by("-starts_at")[:50]
-    context = {"upcoming": upcoming, "past": past}
+    # A cancelled session whose time is still to come did not happen "before".
+    called_off = bookings.filter(status=Status.CANCELLED, starts_at__gt=now).order_by("starts_at")[:50]
+    context = {"upcoming": upcoming, "past": past, "called_off": called_off}
     if request.user.role == Role.CLIENT:
         context.update(waitlist_entries=waitlist.entries_of(request.user), waitlist_offers=waitlist.live_offers_of(request.user, now=now))
     return render(request, "bookings/mine.html", context)
