@@ -22,7 +22,7 @@ def test_alices_sessions_and_a_coach_page_while_her_intake_waits(live_server, pa
 
     page.goto(live_server.url + "/bookings/")
     headings = page.locator("main h2").all_inner_texts()
-    assert headings == ["Coming up", "Cancelled", "Before"]
+    assert headings == ["Coming up", "Waitlists", "Cancelled", "Before"]
     assert page.locator("main ul.booking-list").nth(0).inner_text().endswith("Cancelled by you")
     assert page.locator("main").inner_text().endswith("No past sessions.")
     assert axe_violations(page) == []
