@@ -6,4 +6,4 @@ class ClientsConfig(AppConfig):
 
     def ready(self):
         # Django's app loading is where the outbox learns how to deliver the intake's e-mails.
-        from . import emails  # noqa: F401
+        from . import emails, urgent_case  # noqa: F401

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -25,8 +26,9 @@ REVIEW_SUBJECTS = {
     IntakeReview.Action.MORE_INFO: "a quick question about your sign-up",
     IntakeReview.Action.DECLINED: "an update about your sign-up",
 }
-URGENT_SUBJECT = "a new sign-up would like a prompt look"
-URGENT_SUBJECT_MANY = "new sign-ups would like a prompt look"
+# Plain to an admin that it is urgent, without naming why (an inbox is not private).
+URGENT_SUBJECT = "An intake is waiting for an urgent look"
+URGENT_SUBJECT_MANY = "Intakes are waiting for an urgent look"
 
 
 def absolute(path):
@@ -91,7 +93,10 @@ def _intakes_for(work, admin):
         # One admin's alerts choose one after the other: two never list the same intake.
         User.objects.select_for_update(no_key=True).filter(pk=admin.pk).first()
         listed = _already_listed(admin.pk, work)
-        waiting = Intake.objects.filter(is_urgent=True, status=Intake.Status.SUBMITTED).order_by("submitted_at", "pk")
+        # Sent urgent intakes, and drafts with a "yes" left unsent too long (urgent_case.py).
+        waiting = Intake.objects.filter(is_urgent=True).filter(
+            Q(status=Intake.Status.SUBMITTED) | Q(status=Intake.Status.DRAFT, urgent_draft_flagged_at__isnull=False)
+        ).order_by("submitted_at", "urgent_draft_flagged_at", "pk")
         chosen = [pk for pk in waiting.values_list("pk", flat=True) if pk not in listed]
         if chosen:
             OwedWork.objects.filter(pk=work.pk).update(payload={**work.payload, "intake_ids": chosen})
@@ -104,7 +109,7 @@ def urgent_intakes_message(admin, intake_ids):
         "review_urls": [absolute(reverse("clients:review_detail", args=[pk])) for pk in intake_ids],
     }
     return EmailMessage(
-        subject=SUBJECT_PREFIX + (URGENT_SUBJECT if len(intake_ids) == 1 else URGENT_SUBJECT_MANY),
+        subject=URGENT_SUBJECT if len(intake_ids) == 1 else URGENT_SUBJECT_MANY,
         body=render_to_string("clients/email/urgent_intake.txt", context),
         to=[admin.email],
     )

@@ -297,3 +297,12 @@ class ApproveForm(forms.Form):
         self.fields["coaches"].queryset = coach_choices
 
 
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(
+        label="What was done",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text='For example "Called, left a voicemail". Kept sealed, and only admins read it.',
+    )

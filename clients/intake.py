@@ -17,6 +17,7 @@ from core.encryption import reveal
 from . import consents, scoring
 from .emails import owe_urgent_alerts
 from .models import Intake
+from .urgent_case import owe_draft_check, withdraw_draft_check
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,9 @@ def rescore(intake):
 
 # What a client's step may write. The status and review times belong to submission and
 # review alone: a draft saved from a page opened before an admin decided must not undo it.
-NOT_WRITTEN_BY_A_STEP = {"id", "client", "status", "submitted_at", "reviewed_at", "urgent_alert_sent_at", "created_at"}
+NOT_WRITTEN_BY_A_STEP = {
+    "id", "client", "status", "submitted_at", "reviewed_at", "urgent_alert_sent_at", "urgent_draft_flagged_at", "created_at"
+}
 
 
 def step_fields():
@@ -133,6 +136,9 @@ def save_step(intake, slug, form, *, complete, request=None):
         if slug == "safety" and reveal(intake.thoughts_of_self_harm):
             # Stays set even if the answer later changes: an admin should still look first.
             intake.is_urgent = True
+            if intake.status == Intake.Status.DRAFT:
+                # Not lost if the draft is never sent: the admins hear of it all the same.
+                owe_draft_check(intake)
         rescore(intake)
         if complete:
             mark_done(intake, slug)
@@ -175,6 +181,7 @@ def submit(intake, *, request=None):
             request=request,
             urgent=intake.is_urgent,
         )
+        withdraw_draft_check(intake)
         if intake.is_urgent:
             # Bundled per admin; an intake an admin was already told of is not listed again.
             owe_urgent_alerts(intake.submitted_at)

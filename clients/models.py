@@ -104,6 +104,9 @@ class Intake(models.Model):
     overdose_past_year = EncryptedJSONField(default=None, blank=True)
     # Set by a "yes" to the question above; in clear so urgent intakes come first.
     is_urgent = models.BooleanField(default=False)
+    # Set when a draft with that "yes" was left unsent for URGENT_DRAFT_HOURS: admins are
+    # alerted as for a sent urgent intake, and may open the draft.
+    urgent_draft_flagged_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -165,6 +168,19 @@ class IntakeReview(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+
+class UrgentFollowUp(models.Model):
+    """What an admin did about an urgent intake ("called, left a voicemail"): the case's log.
+    Sealed like every note; each one written and each read is on the audit trail."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="follow_ups")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = EncryptedTextField(max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
 
 
 class CoachAssignment(models.Model):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("intakes/review/<int:pk>/approve/", views.review_approve, name="review_approve"),
     path("intakes/review/<int:pk>/ask-for-more/", views.review_ask_for_more, name="review_ask_for_more"),
     path("intakes/review/<int:pk>/decline/", views.review_decline, name="review_decline"),
+    path("intakes/review/<int:pk>/follow-up/", views.review_follow_up, name="review_follow_up"),
     path("intakes/coach/", views.coach_clients, name="coach_clients"),
     path("intakes/<int:pk>/", views.intake_detail, name="intake_detail"),
 ]

@@ -16,8 +16,9 @@ from families.access import read_family_review_queue
 from families.paths import paths_of
 
 from . import review as reviewing
+from . import urgent_case
 from .access import read_intake, read_review_queue
-from .forms import FORMS, ApproveForm, DeclineForm, ReviewMessageForm
+from .forms import FORMS, ApproveForm, DeclineForm, FollowUpForm, ReviewMessageForm
 from .models import CoachAssignment, Consent, Intake
 
 ACTIONS = {"next", "back", "later"}
@@ -210,9 +211,22 @@ def _review_page(request, intake, forms=None, status=200):
             "referrals": reviewing.REFERRAL_RESOURCES,
             "reviews": intake.reviews.select_related("reviewer"),
             "assignments": CoachAssignment.objects.filter(client=intake.client).select_related("coach"),
+            "case": _urgent_case(request, intake, forms.get("follow_up")),
         }
     )
     return render(request, "clients/review_detail.html", context, status=status)
+
+
+def _urgent_case(request, intake, form=None):
+    """An urgent intake is a case: how to reach the client, how long it has waited, and
+    the log of what was done."""
+    if not intake.is_urgent:
+        return None
+    return {
+        "waiting_since": urgent_case.waiting_since(intake),
+        "follow_ups": urgent_case.read_follow_ups(request.user, intake, request),
+        "form": form or FollowUpForm(),
+    }
 
 
 def _coach_choices():
@@ -274,6 +288,19 @@ def review_decline(request, pk):
     return _decide(request, intake, reviewing.decline,
                    "Declined, and the client has been sent other services that may suit them.",
                    message=form.cleaned_data["message"])
+
+
+@admin_required
+@require_POST
+def review_follow_up(request, pk):
+    intake = get_object_or_404(Intake.objects.filter(is_urgent=True).select_related("client"), pk=pk)
+    intake = read_intake(request.user, intake.pk, request)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        return _review_page(request, intake, {"follow_up": form}, status=400)
+    urgent_case.log_follow_up(intake, by=request.user, note=form.cleaned_data["note"], request=request)
+    messages.success(request, "Your note is saved in the case's log.")
+    return redirect("clients:review_detail", pk=intake.pk)
 
 
 # --- Coaches -------------------------------------------------------------------

@@ -54,7 +54,7 @@ def urgent_alert_for(work):
         raise outbox.Skip("the intake is no longer waiting")
     context = {"count": 1, "review_urls": [absolute(reverse("families:review_detail", args=[work.payload["intake_id"]]))]}
     return EmailMessage(
-        subject=SUBJECT_PREFIX + URGENT_SUBJECT,
+        subject=URGENT_SUBJECT,
         body=render_to_string("clients/email/urgent_intake.txt", context),
         to=[admin.email],
     )

@@ -109,7 +109,7 @@ def test_alice_fills_her_intake_on_a_phone_and_erin_approves_it(live_server, pag
     intake.refresh_from_db()
     assert intake.status == "approved"
     assert [(m.subject, m.to) for m in mailoutbox] == [
-        ("Waypoint: a new sign-up would like a prompt look", [erin.email]),
+        ("An intake is waiting for an urgent look", [erin.email]),
         ("Waypoint: your next step is ready", [alice.email]),
     ]
 

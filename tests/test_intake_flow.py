@@ -207,7 +207,7 @@ def test_an_urgent_intake_e_mails_the_admins_at_once(client, alice, erin, mailou
         post(client, "consents", CONSENTS)
     assert len(callbacks) == 1
     intake = Intake.objects.get(client=alice)
-    assert [(m.subject, m.to) for m in mailoutbox] == [("Waypoint: a new sign-up would like a prompt look", [erin.email])]
+    assert [(m.subject, m.to) for m in mailoutbox] == [("An intake is waiting for an urgent look", [erin.email])]
     assert f"/client/intakes/review/{intake.pk}/" in mailoutbox[0].body
     # This window's alert went at once; the next window's picks up any that follow (none did).
     assert list(

@@ -62,17 +62,17 @@ def test_three_urgent_intakes_in_ten_minutes_make_two_e_mails_per_admin(
         outbox.scan()
 
     assert told_at_once == [
-        (["erin@example.com"], "Waypoint: a new sign-up would like a prompt look"),
-        (["grace@example.com"], "Waypoint: a new sign-up would like a prompt look"),
+        (["erin@example.com"], "An intake is waiting for an urgent look"),
+        (["grace@example.com"], "An intake is waiting for an urgent look"),
     ]
     assert quiet_until_the_window_ends == 2
     assert sorted((m.to[0], m.subject) for m in mailoutbox[2:]) == [
-        ("erin@example.com", "Waypoint: new sign-ups would like a prompt look"),
-        ("grace@example.com", "Waypoint: new sign-ups would like a prompt look"),
+        ("erin@example.com", "Intakes are waiting for an urgent look"),
+        ("grace@example.com", "Intakes are waiting for an urgent look"),
     ]
     assert review_url(first) in mailoutbox[0].body and review_url(second) not in mailoutbox[0].body
     bundle = mailoutbox[2].body
-    assert "2 clients have just submitted sign-ups that ask for a prompt look." in bundle
+    assert "2 intakes are waiting for an urgent look." in bundle
     assert [review_url(i) in bundle for i in (first, second, third)] == [False, True, True]
     # Nothing else is owed: the window after next was never asked for.
     assert OwedWork.objects.filter(kind=emails.URGENT_ALERT, status=OwedStatus.PENDING).count() == 0
