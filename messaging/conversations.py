@@ -117,6 +117,7 @@ class ConversationView(HiddenText):
     other_name: str
     my_side: str
     may_write: bool
+    closed_reason: str  # why the two can no longer write, when they cannot
     coach_settings: MessagingSettings  # office hours and reply time, shown above the box
     messages: list = field(default_factory=list)  # oldest first
     older_than: int | None = None  # the id to page back from, when there are older messages
@@ -218,6 +219,7 @@ def _read(pair, request, now, *, before):
         other_id=pair.other.pk, other_name=display_name(pair.other),
         my_side=pair.my_side,
         may_write=pair.may_write,
+        closed_reason="" if pair.may_write else _closed_reason(pair),
         coach_settings=settings_of(pair.coach),
     )
     if pair.conversation is None:
@@ -265,11 +267,11 @@ def _clean_text(text):
 
 def _closed_reason(pair):
     if pair.my_side == "client":
-        return (
-            "You can no longer send messages here: it has been a while since your last session with "
-            f"{display_name(pair.coach)}. Book a session to write to them again."
-        )
-    return "You can no longer send messages here: it has been a while since your last session with this client."
+        return f"You can no longer send messages to {display_name(pair.coach)} here. Book a session to write to them again."
+    return (
+        "You can no longer send messages to this client here: you are not matched with them, and your last session "
+        f"was more than {settings.MESSAGING_DAYS_AFTER_LAST_SESSION} days ago."
+    )
 
 
 def _send(pair, request, now, text, *, urgent):
@@ -355,6 +357,11 @@ def unread_counts(user):
         .annotate(unread=Count("pk"))
     )
     return {row["conversation_id"]: row["unread"] for row in rows}
+
+
+def urgent_count(coach):
+    """How many of `coach`'s conversations a client marked urgent and the coach has not answered."""
+    return Conversation.objects.filter(coach=coach, urgent_at__isnull=False).count()
 
 
 @dataclass(frozen=True)

@@ -73,9 +73,9 @@ def conversation(request, other_id):
         form.add_error("text", str(refusal))
         return _page(request, other_id, form=form, status=400)
     url = reverse("messaging:conversation", args=[other_id])
+    messages.success(request, "Message sent.")
     if sent.urgent:
         return redirect(f"{url}?urgent=1#crisis-resources")
-    messages.success(request, "Message sent.")
     return redirect(f"{url}#message-{sent.message_id}")
 
 

@@ -124,6 +124,10 @@ def test_the_urgent_tick_shows_the_crisis_resources_at_once_and_puts_alice_first
     inbox = client.get(reverse("messaging:inbox")).content.decode()
     assert inbox.index("Alice Moreno") < inbox.index("Bob Lee")
     assert 'Alice Moreno</a>\n    <span class="badge urgent">Urgent</span>' in inbox
+    assert "<strong>1 marked urgent by a client.</strong>" in client.get(reverse("dashboard")).content.decode()
+    # Carol's answer takes it off the top.
+    send(carol, alice, "I have read it. Call 988 if you need someone now; I will write in the morning.")
+    assert "marked urgent" not in client.get(reverse("dashboard")).content.decode()
 
 
 def test_without_the_tick_no_crisis_panel_is_shown_after_sending(client, alice, carol, matched):

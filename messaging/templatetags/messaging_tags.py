@@ -1,6 +1,6 @@
 from django import template
 
-from messaging.conversations import unread_counts
+from messaging.conversations import unread_counts, urgent_count
 
 register = template.Library()
 
@@ -18,3 +18,10 @@ def unread_messages(context):
     if request is not None:
         request._unread_messages = total
     return total
+
+
+@register.simple_tag(takes_context=True)
+def urgent_conversations(context):
+    """For a coach: conversations a client marked urgent that wait for an answer."""
+    user = context.get("user")
+    return urgent_count(user) if user is not None and user.is_authenticated and user.is_coach else 0
