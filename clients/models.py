@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Role
@@ -42,8 +43,12 @@ class IntakeQuerySet(models.QuerySet):
         return self.filter(status=Intake.Status.SUBMITTED)
 
     def review_queue(self):
-        """Waiting for an admin: urgent first, then the longest waiting."""
-        return self.submitted().order_by("-is_urgent", "submitted_at", "pk")
+        """Waiting for an admin: urgent first, then the longest waiting. An unsent draft whose
+        "yes" to the safety question was flagged (clients/urgent_case.py) waits here too."""
+        return self.filter(
+            models.Q(status=Intake.Status.SUBMITTED)
+            | models.Q(status=Intake.Status.DRAFT, is_urgent=True, urgent_draft_flagged_at__isnull=False)
+        ).order_by("-is_urgent", Coalesce("submitted_at", "urgent_draft_flagged_at"), "pk")
 
 
 class Intake(models.Model):

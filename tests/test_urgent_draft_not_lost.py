@@ -60,8 +60,12 @@ def test_a_yes_left_in_a_draft_for_a_day_alerts_the_admins(
     assert f"/client/intakes/review/{intake.pk}/" in mailoutbox[0].body
     assert AuditEvent.objects.filter(action="intake.urgent_draft_flagged", object_id=str(intake.pk)).count() == 1
 
-    # Erin may open the unsent draft as a case; nothing to decide until it is sent.
+    # Erin finds it at the top of her queue, and may open the unsent draft as a case;
+    # nothing to decide until it is sent.
     client.force_login(erin)
+    queue = client.get("/client/intakes/review/")
+    assert [shown.pk for shown in queue.context["intakes"]] == [intake.pk]
+    assert "Not sent: flagged" in queue.content.decode()
     page = client.get(f"/client/intakes/review/{intake.pk}/").content.decode()
     assert "This intake has not been sent" in page
     assert "Approve and match" not in page
