@@ -5,6 +5,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("account/", views.account, name="account"),
+    path("accounts/send-the-link-again/", views.resend_verification, name="resend_verification"),
     path("team/", views.team_page, name="team"),
     path("team/people/<int:pk>/role/", views.team_role, name="team_role"),
     path("team/people/<int:pk>/access/", views.team_access, name="team_access"),

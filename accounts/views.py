@@ -1,6 +1,8 @@
 """The admins' Team page, the invitee's page, and the audit trail for admins. Thin:
 the rules are in accounts/team.py."""
 
+from allauth.account.internal import stagekit
+from allauth.account.internal.flows.email_verification import get_address_for_login, send_verification_email_to_address
 from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import login
@@ -102,6 +104,22 @@ def account(request):
         messages.success(request, "Saved.")
         return redirect("accounts:account")
     return render(request, "accounts/account.html", {"form": form, "emails": request.user.emailaddress_set.all()})
+
+
+@require_POST
+def resend_verification(request):
+    """"Send the link again" on the check-your-e-mail page: for the sign-up (or sign-in)
+    waiting in this browser's session only, so it never tells whether an address has an
+    account. allauth's own rate limit (one link per address every few minutes) applies."""
+    login = stagekit.unstash_login(request, peek=True)
+    address = get_address_for_login(login) if login is not None and login.user is not None else None
+    if address is None or address.verified:
+        messages.info(request, "Please sign in again: if your address still needs confirming, we will send a new link.")
+        return redirect("account_login")
+    # allauth adds its own "sent" message when it sends.
+    if not send_verification_email_to_address(request, address):
+        messages.info(request, "We sent a link a moment ago. Please wait a few minutes before asking for another.")
+    return redirect("account_email_verification_sent")
 
 
 @sensitive_post_parameters("password1", "password2")
