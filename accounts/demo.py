@@ -23,6 +23,7 @@ PEOPLE = [
     ("alice", "alice@waypoint.test", "Alice Moreno", Role.CLIENT, "America/Chicago"),
     ("bob", "bob@waypoint.test", "Bob Lee", Role.CLIENT, "Europe/London"),
     ("frank", "frank@waypoint.test", "Frank Novak", Role.CLIENT, "America/Denver"),
+    ("grace", "grace@waypoint.test", "Grace Whitfield", Role.CLIENT, "America/Los_Angeles"),
 ]
 
 

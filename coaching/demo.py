@@ -45,6 +45,8 @@ SESSION_TYPES = [
     ("Free intro call", 20, 0, "usd"),
     ("Coaching session", 50, 6000, "usd"),
 ]
+# Offered by coaches who work with families: for someone worried about a loved one.
+FAMILY_SESSION = ("Family session", 50, 6000, "usd")
 
 # (weekday, start, end) in each coach's own zone; Monday is 0.
 HOURS = {
@@ -65,6 +67,12 @@ def seed(people):
         for name, minutes, cents, currency in SESSION_TYPES:
             SessionType.objects.update_or_create(
                 coach=profile, name=name, defaults={"duration_minutes": minutes, "price_cents": cents, "currency": currency, "is_active": True}
+            )
+        if Specialty.FAMILIES in profile.specialties:
+            name, minutes, cents, currency = FAMILY_SESSION
+            SessionType.objects.update_or_create(
+                coach=profile, name=name,
+                defaults={"duration_minutes": minutes, "price_cents": cents, "currency": currency, "is_active": True, "for_families": True},
             )
         WeeklyHours.objects.filter(coach=profile).delete()
         WeeklyHours.objects.bulk_create(

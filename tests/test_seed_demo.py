@@ -17,6 +17,7 @@ def test_seed_demo_is_idempotent_and_gives_staff_mfa():
         ("dave@waypoint.test", Role.COACH),
         ("erin@waypoint.test", Role.ADMIN),
         ("frank@waypoint.test", Role.CLIENT),
+        ("grace@waypoint.test", Role.CLIENT),
     ]
     staff_with_totp = Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user__email", flat=True)
     assert sorted(staff_with_totp) == ["carol@waypoint.test", "dave@waypoint.test", "erin@waypoint.test"]

@@ -5,6 +5,7 @@ from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, refusal, seed
 from bookings import demo as bookings_demo
 from clients import demo as clients_demo
 from coaching import demo as coaching_demo
+from families import demo as families_demo
 from messaging import demo as messaging_demo
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             people = seed_people()
             clients_demo.seed(people)
+            families_demo.seed(people)
             coaching_demo.seed(people)
             bookings_demo.seed(people)
             messaging_demo.seed(people)
