@@ -31,14 +31,21 @@ class CountryLines:
     name: str
     emergency: str  # as dialled; "" where we do not know it
     lines: tuple
+    violence_lines: tuple = ()  # for someone afraid of a person close to them (the family intake)
 
 
-def _country(code, block):
-    lines = tuple(Line(line["name"], line["how"], line["href"], line.get("text_href", "")) for line in block["lines"])
+def _lines(code, blocks):
+    lines = tuple(Line(line["name"], line["how"], line["href"], line.get("text_href", "")) for line in blocks)
     for line in lines:
         if not line.href.startswith(HREF_SCHEMES):
             raise ImproperlyConfigured(f"crisis line {line.name!r} ({code}): href must start with one of {HREF_SCHEMES}")
-    return CountryLines(code, block.get("name", ""), block.get("emergency", ""), lines)
+    return lines
+
+
+def _country(code, block):
+    return CountryLines(
+        code, block.get("name", ""), block.get("emergency", ""), _lines(code, block["lines"]), _lines(code, block.get("violence_lines", []))
+    )
 
 
 @lru_cache(maxsize=4)
@@ -57,8 +64,12 @@ def load(path):
 
 def lines_for_zone(zone_name):
     """The crisis lines for someone whose time zone is `zone_name`."""
+    return lines_for_country(country_of(zone_name))
+
+
+def lines_for_country(code):
+    """The crisis lines of a country (ISO code): the default country's for no code, 'elsewhere' for one not listed."""
     default, countries = load(str(settings.CRISIS_LINES_FILE))
-    code = country_of(zone_name)
     if not code:
         return countries[default]
     return countries.get(code) or countries["elsewhere"]

@@ -7,6 +7,7 @@ from clients import scoring
 from clients.forms import YES_NO, AboutForm, ConsentsForm, StepForm, bool_to_yes_no, yes_no_to_bool
 from clients.models import Substance
 from core.encryption import reveal
+from core.zones import country_of
 
 from . import agreements
 from .arrival import arrived
@@ -48,7 +49,8 @@ class FamilyAboutForm(AboutForm):
         return {
             "preferred_name": reveal(intake.preferred_name) or intake.client.name,
             "pronouns": reveal(intake.pronouns),
-            "country": reveal(intake.country),
+            # Until they say, the country their time zone is in, when it is one we list.
+            "country": reveal(intake.country) or (code if (code := country_of(intake.client.time_zone)) in Country.values else ""),
             "time_zone": reveal(intake.time_zone) or intake.client.time_zone,
             "language": reveal(intake.language) or "English",
             "phone": reveal(intake.phone),

@@ -53,6 +53,8 @@ def _safety_context(intake):
     said = flow.said_yes(intake)
     return {
         "help": resources.help_for(country),
+        "emergency": resources.emergency_number(country),
+        "naloxone_where": resources.naloxone_where(country),
         "overdose_steps": resources.overdose_steps(country),
         "show_violence_help": said["afraid_of_loved_one"],
         "show_crisis": said["thoughts_of_self_harm"],

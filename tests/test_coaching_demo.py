@@ -19,11 +19,13 @@ def demo():
 
 def test_both_demo_coaches_have_sessions_hours_and_time_off(demo):
     assert sorted(demo) == ["carol", "dave"]
-    for profile in demo.values():
-        types = SessionType.objects.filter(coach=profile).order_by("price_cents")
-        assert [(t.name, t.duration_minutes, t.price_cents, t.currency, t.is_free) for t in types] == [
-            ("Free intro call", 20, 0, "usd", True),
-            ("Coaching session", 50, 6000, "usd", False),
+    for key, profile in demo.items():
+        types = SessionType.objects.filter(coach=profile).order_by("price_cents", "name")
+        # Dave works with families, so he also offers a family session.
+        assert [(t.name, t.duration_minutes, t.price_cents, t.currency, t.is_free, t.for_families) for t in types] == [
+            ("Free intro call", 20, 0, "usd", True, False),
+            ("Coaching session", 50, 6000, "usd", False, False),
+            *([("Family session", 50, 6000, "usd", False, True)] if key == "dave" else []),
         ]
         assert TimeOff.objects.filter(coach=profile).count() == 1
     assert WeeklyHours.objects.filter(coach=demo["carol"]).count() == 11
