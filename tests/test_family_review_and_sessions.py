@@ -173,5 +173,8 @@ def test_the_page_for_a_family_session_fiona_may_not_book_yet_links_to_her_famil
     client.force_login(fiona)
     start = local_time(family_session.coach, 3, 10)
     response = client.get(reverse("bookings:new"), {"coach": family_session.coach.pk, "type": family_session.pk, "start": start.isoformat()})
+    assert response.status_code == 200
+    assert 'href="/family/intake/"' in response.content.decode()
+    response = client.post(reverse("bookings:new"), {"coach": family_session.coach.pk, "type": family_session.pk, "start": start.isoformat()})
     assert response.status_code == 403
     assert 'href="/family/intake/"' in response.content.decode()
