@@ -36,6 +36,14 @@ def short_date(day):
     return f"{day.day} {day:%b}"
 
 
+def goal_days(target):
+    """The goal line's words: the days a week that fit the goal, never a bare number that
+    reads as drinks ("At most 2 drinks a day" is met on every day, not "7")."""
+    if target >= Y_MAX:
+        return "every day"
+    return f"{target} day{'' if target == 1 else 's'}"
+
+
 def weekly_chart(results):
     """Geometry for the bars of `results` (WeekResults, oldest first) and the goal line."""
     count = max(len(results), 1)
@@ -74,6 +82,7 @@ def weekly_chart(results):
         "goal_label_y": _y(target) + 4,
         "goal_label_x": WIDTH - RIGHT + 6,
         "target": target,
+        "goal_days": goal_days(target),
         "y_max": Y_MAX,
         "y_max_y": _y(Y_MAX) + 4,
         "zero_y": _y(0) + 4,

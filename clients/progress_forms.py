@@ -76,7 +76,7 @@ class CheckInForm(forms.Form):
 class GoalForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of goal", choices=GoalKind.choices)
     substance = forms.ChoiceField(
-        label="TrackedSubstance (for goals about days without a substance or weekdays)",
+        label="Which substance (for days without one, or weekdays without it)",
         choices=[("", "—"), *[(value, label) for value, label in TrackedSubstance.choices if value != TrackedSubstance.ALCOHOL]],
         required=False,
     )
