@@ -91,3 +91,22 @@ def test_erins_pages_and_the_settings_pass_axe(live_server, page, alice, carol, 
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("Saved.").is_visible()
     assert axe_violations(page) == []
+
+
+def test_after_a_sign_out_elsewhere_the_poll_stops_and_draws_nothing(live_server, page, alice, carol, erin):
+    from importlib import import_module
+
+    CoachAssignment.objects.create(client=alice, coach=carol, assigned_by=erin)
+    door.use_conversation(carol, alice.pk, door.SEND, text="Hello Alice")
+    log_in_as(page, live_server, alice)
+    page.goto(f"{live_server.url}/messages/with/{carol.pk}/")
+    assert page.locator("#poller").count() == 1
+    forms_before = page.locator("form").count()
+
+    [cookie] = [c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME]
+    import_module(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"]).delete()
+    # The next poll is answered with the sign-in page, which holds no new messages: the
+    # poller goes, and nothing of the sign-in page is drawn into the conversation.
+    page.locator("#poller").wait_for(state="detached", timeout=25000)
+    assert page.locator("form").count() == forms_before
+    assert page.get_by_text("Hello Alice").is_visible()
