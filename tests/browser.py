@@ -62,3 +62,18 @@ def main_menu(page):
             folded.locator("summary").click()
         return page.get_by_role("navigation", name="Main menu")
     return page.get_by_role("navigation", name="Main", exact=True)
+
+
+def sign_in_with_form(page, base_url, email, password, *, totp_secret=None):
+    """Sign in as a person would: the log-in form, then (for staff) the current two-step code."""
+    from tests.totp import totp_now
+
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    if totp_secret:
+        page.wait_for_url("**/accounts/2fa/authenticate/")
+        page.get_by_label("Code").fill(totp_now(totp_secret))
+        page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(base_url + "/me/")

@@ -20,8 +20,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from tests.browser import AXE_JS
-from tests.totp import totp_now
+from tests.browser import AXE_JS, sign_in_with_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.intake_gate, pytest.mark.django_db(transaction=True)]
 
@@ -62,18 +61,6 @@ def quick_axe(page):
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}, resultTypes: ['violations']})"
     )
     return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-
-
-def sign_in(page, base, email, *, staff):
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    if staff:
-        page.wait_for_url("**/accounts/2fa/authenticate/")
-        page.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
-        page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/me/")
 
 
 def crawl(page, base, *, signed_in):
@@ -136,7 +123,7 @@ def test_every_link_opens_fits_a_phone_and_passes_axe(live_server, page, role):
     started = time.monotonic()
     email = PEOPLE[role]
     if email:
-        sign_in(page, live_server.url, email, staff=role in STAFF)
+        sign_in_with_form(page, live_server.url, email, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET if role in STAFF else None)
     opened, problems = crawl(page, live_server.url, signed_in=email is not None)
     print(f"crawl as {role}: {opened} pages in {time.monotonic() - started:.1f} s")
     assert not problems, "\n".join(problems)
