@@ -235,7 +235,7 @@ def test_an_approved_client_pays_moves_cancels_keeps_a_log_takes_her_data_and_le
     assert CheckIn.objects.filter(client=alice).count() == 1
 
     # Her data, as a file, holds her sessions and her log.
-    page.goto(live_server.url + "/me/")
+    main_menu(page).get_by_role("link", name="Account").click()
     page.get_by_role("link", name="See and download your data").click()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download it as a file (JSON)").click()
