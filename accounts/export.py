@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import autodiscover_modules
 
+from core.encryption import reveal
+
 from . import audit
 
 
@@ -119,6 +121,8 @@ def profile(user):
         {
             "email": user.email,
             "name": user.name,
+            "preferred_name": reveal(user.preferred_name) or "",
+            "pronouns": reveal(user.pronouns) or "",
             "role": user.role,
             "time_zone": user.time_zone,
             "joined": iso(user.date_joined),
@@ -171,6 +175,8 @@ def delete_account(user, *, request=None):
         Authenticator.objects.filter(user=user).delete()
         user.email = anonymised_email(user)
         user.name = ""
+        user.preferred_name = None
+        user.pronouns = None
         user.time_zone = ""
         user.is_active = False
         # A new unusable hash also ends every session the person had open elsewhere.

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core.encryption import EncryptedTextField, reveal
 from core.zones import zone_named
 
 
@@ -43,6 +44,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField("name", max_length=150, blank=True)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.CLIENT)
     time_zone = models.CharField(max_length=64, blank=True, help_text="IANA zone, e.g. America/New_York")
+    # What a client asks to be called, and their pronouns: a copy of the intake's answers
+    # that the client keeps by answering it, so staff pages show them without opening
+    # (and auditing) the intake. Sealed like the intake itself; NULL until given (that a
+    # client gave a preferred name tells nothing about their health).
+    preferred_name = EncryptedTextField(max_length=80, blank=True, null=True, default=None)
+    pronouns = EncryptedTextField(max_length=40, blank=True, null=True, default=None)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, editable=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -93,6 +100,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def zone(self):
         return zone_named(self.time_zone, default=None)
+
+    @property
+    def known_as(self):
+        """The name to use for this person: the one they asked for, else their account's."""
+        return reveal(self.preferred_name) or self.name or self.email
+
+    @property
+    def known_as_with_pronouns(self):
+        """How staff see a client: "Ali (she/her)"."""
+        pronouns = reveal(self.pronouns) or ""
+        return f"{self.known_as} ({pronouns})" if pronouns else self.known_as
 
 
 class AuditEvent(models.Model):

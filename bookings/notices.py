@@ -173,7 +173,7 @@ def coach_message_for(work):
     ctx = {
         **context_for(NoticeKind.CONFIRMATION, booking, work.payload, zone),
         "kind": kind.removeprefix("booking.coach_"),
-        "client_name": booking.client.name or booking.client.email,
+        "client_name": booking.client.known_as,
         "session_kind": booking.session_type.name,
         "cancelled_by": booking.cancelled_by,
         "hold_minutes": settings.BOOKING_HOLD_MINUTES,

@@ -64,10 +64,13 @@ class AboutForm(StepForm):
         for name in ["preferred_name", "pronouns", "time_zone", "language", "phone", "emergency_contact"]:
             if name in self.cleaned_data:
                 setattr(intake, name, self.cleaned_data[name] or "")
-        time_zone = reveal(intake.time_zone)
-        if time_zone and intake.client.time_zone != time_zone:
-            intake.client.time_zone = time_zone
-            intake.client.save(update_fields=["time_zone"])
+        client = intake.client
+        # The account keeps the zone (one setting) and a copy of the name and pronouns
+        # that staff pages show (no intake read needed there).
+        client.time_zone = reveal(intake.time_zone) or client.time_zone
+        client.preferred_name = reveal(intake.preferred_name) or None
+        client.pronouns = reveal(intake.pronouns) or None
+        client.save(update_fields=["time_zone", "preferred_name", "pronouns"])
 
 
 class ReasonsForm(StepForm):

@@ -9,11 +9,29 @@ from .models import WeeklyHours
 from core.wording import clock_in_words, day_in_words, end_of_hours_in_words
 
 
+MINUTES_A_DAY = 24 * 60
+ROW_MINUTES = 30  # one row of the time grid
+GRID_DAY = (8, 18)  # hours always shown, when nothing falls outside them
+
+
 @dataclass
 class Entry:
     kind: str  # "hours", "away" or "session"
     label: str  # what a person reads: "9:00 am – 12:00 pm"
     summary: str = ""
+    url: str = ""  # a session's page
+    start_minute: int = 0  # on the day's wall clock, 0 to 1440
+    end_minute: int = MINUTES_A_DAY
+    row: int = 0  # where the time grid draws it (see place_on_grid)
+    span: int = 1
+
+
+
+def _minute_of_day(moment, day, zone):
+    local = moment.astimezone(zone)
+    if local.date() > day:
+        return MINUTES_A_DAY
+    return local.hour * 60 + local.minute
 
 
 @dataclass
@@ -22,6 +40,7 @@ class Day:
     title: str
     is_today: bool
     entries: list = field(default_factory=list)
+    column: int = 0  # the time grid's column
 
 
 def week_start(today, week=0):
@@ -66,16 +85,42 @@ def week_grid(coach, monday, *, today, session_events=()):
         entries = []
         for row in hours:
             if row.weekday == day.weekday():
-                entries.append((datetime.combine(day, row.start_time), Entry("hours", f"{clock_in_words(row.start_time)} – {end_of_hours_in_words(row.end_time)}")))
+                end_minute = (row.end_time.hour * 60 + row.end_time.minute) or MINUTES_A_DAY
+                label = f"{clock_in_words(row.start_time)} – {end_of_hours_in_words(row.end_time)}"
+                start_minute = row.start_time.hour * 60 + row.start_time.minute
+                entries.append((datetime.combine(day, row.start_time), Entry("hours", label, "", "", start_minute, end_minute)))
         for item in list(away) + list(session_events):
             if item["start"] < day_end and item["end"] > day_start:
                 kind = "away" if item["uid"].startswith("time-off-") else "session"
                 label = _range_label(item["start"], item["end"], day_start, day_end, zone)
                 local_start = max(item["start"], day_start).astimezone(zone).replace(tzinfo=None)
-                entries.append((local_start, Entry(kind, label, item["summary"])))
+                start_minute = _minute_of_day(max(item["start"], day_start), day, zone)
+                end_minute = _minute_of_day(min(item["end"], day_end), day, zone) if item["end"] < day_end else MINUTES_A_DAY
+                entries.append(
+                    (local_start, Entry(kind, label, item["summary"], item.get("url", ""), start_minute, end_minute))
+                )
         if any(entry.kind == "away" and entry.label == "All day" for _, entry in entries):
             # Away all day is not a working day, whatever the weekly hours say.
             entries = [pair for pair in entries if pair[1].kind != "hours"]
         entries.sort(key=lambda pair: (pair[0], pair[1].kind))
-        days.append(Day(date=day, title=day_in_words(day), is_today=day == today, entries=[e for _, e in entries]))
+        days.append(
+            Day(date=day, title=day_in_words(day), is_today=day == today, entries=[e for _, e in entries], column=offset + 2)
+        )
     return days
+
+
+def place_on_grid(days):
+    """Give every entry its row and height on the time grid (30-minute rows after a row of
+    day names), over the hours from GRID_DAY widened to whatever the days hold. Returns
+    the hour labels, [(row, "9:00 am"), ...], and the number of rows below the day names."""
+    timed = [e for day in days for e in day.entries if not (e.start_minute == 0 and e.end_minute == MINUTES_A_DAY)]
+    first = min([GRID_DAY[0] * 60, *(e.start_minute for e in timed)]) // 60
+    last = -(-max([GRID_DAY[1] * 60, *(e.end_minute for e in timed)]) // 60)
+    top, bottom = first * 60, last * 60
+    for day in days:
+        for entry in day.entries:
+            start, end = max(entry.start_minute, top), min(max(entry.end_minute, entry.start_minute + 1), bottom)
+            entry.row = 2 + (start - top) // ROW_MINUTES
+            entry.span = max(1, -(-(end - start) // ROW_MINUTES))
+    return [(2 + (hour - first) * 60 // ROW_MINUTES, clock_in_words(time(hour))) for hour in range(first, last)], (last - first) * 2
+

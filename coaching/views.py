@@ -195,6 +195,7 @@ def calendar(request):
     start = datetime.combine(monday, time(0), tzinfo=zone)
     sessions = booking_busy.calendar_events(coach, start, start + timedelta(days=week_calendar.days_shown(monday)))
     days = week_calendar.week_grid(coach, monday, today=today, session_events=sessions)
+    hour_labels, grid_rows = week_calendar.place_on_grid(days)
     feed_url = request.build_absolute_uri(f"/coaches/feed/{coach.feed_token}.ics")
     return render(
         request,
@@ -202,6 +203,8 @@ def calendar(request):
         {
             "coach": coach,
             "days": days,
+            "hour_labels": hour_labels,
+            "grid_rows": grid_rows,
             "week": week,
             "monday": monday,
             "zone_name": coach.time_zone.replace("_", " "),

@@ -134,7 +134,10 @@ def test_busy_time_has_buffers_counts_per_local_day_and_a_discreet_calendar(alic
         }
     }
     assert events == [
-        {"uid": f"booking-{paid.pk}@waypoint", "start": paid.starts_at, "end": paid.ends_at, "summary": "Waypoint session with Bob Lee"}
+        {
+            "uid": f"booking-{paid.pk}@waypoint", "start": paid.starts_at, "end": paid.ends_at,
+            "summary": "Session with Bob Lee", "url": f"/bookings/{paid.pk}/",
+        }
     ]
 
 

@@ -62,6 +62,8 @@ def test_the_export_holds_every_record_of_alice_and_nothing_of_bob(two_logs):
         {
             "email": "alice@example.com",
             "name": "Alice Moreno",
+            "preferred_name": "",
+            "pronouns": "",
             "role": "client",
             "time_zone": "America/Chicago",
             "joined": alice.date_joined.isoformat(),

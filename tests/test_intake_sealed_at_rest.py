@@ -111,7 +111,7 @@ def test_a_review_message_is_sealed(erin, bobs_intake):
 def test_erin_reads_every_answer_in_the_queue_and_on_the_review_page(client, erin, bobs_intake):
     client.force_login(erin)
     queue = client.get(reverse("clients:review_queue")).content.decode()
-    assert '<span class="badge urgent">Urgent</span> <a href="/client/intakes/review/%d/">Bobby</a>' % bobs_intake.pk in queue
+    assert '<span class="badge urgent">Urgent</span> <a href="/client/intakes/review/%d/">Bobby (he/they)</a>' % bobs_intake.pk in queue
     assert "Stay on track with my medication-assisted treatment" in queue
     assert "Opioids, Benzodiazepines, pregabalin" in queue
     assert "6 (Substantial level)" in queue

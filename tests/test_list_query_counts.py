@@ -172,3 +172,19 @@ def test_the_directory_costs_the_same_for_one_or_five_coaches(client):
         client, reverse("coaching:directory"), lambda n: [CoachProfileFactory(user=CoachUserFactory()) for _ in range(n)]
     )
     assert one == five
+
+
+def test_carols_calendar_costs_the_same_for_one_or_five_sessions(client, carol, carols):
+    coach, session_type = carols
+    client.force_login(carol)
+    made = []
+
+    def add(count):
+        from bookings import transitions
+
+        for _ in range(count):
+            made.append(local_time(coach, 1, 9 + len(made)))
+            demo_paid(transitions.place_hold(ClientFactory(), session_type, made[-1]))
+
+    one, five = one_then_five(client, reverse("coaching:calendar"), add)
+    assert one == five

@@ -94,7 +94,8 @@ def calendar_events(coach, start, end):
             "uid": booking_uid(booking),
             "start": booking.starts_at,
             "end": booking.ends_at,
-            "summary": f"Waypoint session with {booking.client.name or 'a client'}",
+            "summary": f"Session with {booking.client.known_as_with_pronouns}",
+            "url": reverse("bookings:detail", args=[booking.pk]),
         }
         for booking in rows
     ]

@@ -118,7 +118,7 @@ def agenda_context(coach, day, sessions, *, now):
             {
                 "time": clock_in_words(booking.starts_at, zone),
                 "until": clock_in_words(booking.ends_at, zone),
-                "client": booking.client.name or booking.client.email,
+                "client": booking.client.known_as,
                 "kind": booking.session_type.name,
                 "meeting_link": booking.meeting_link,
                 "url": _url("bookings:detail", booking.pk),
