@@ -74,3 +74,14 @@ def test_carol_sees_ali_among_her_matched_clients(client, carol, erin, ali):
 
 def test_a_client_who_gave_no_preferred_name_is_shown_by_his_name(bob):
     assert (bob.known_as, bob.known_as_with_pronouns) == ("Bob Lee", "Bob Lee")
+
+
+def test_the_upgrade_copies_names_from_intakes_written_before(bob):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    Intake.objects.create(client=bob, preferred_name="Bobby", pronouns="he/they")
+    import_module("clients.migrations.0008_copy_preferred_names_to_accounts").copy_names(apps, None)
+    bob.refresh_from_db()
+    assert bob.known_as_with_pronouns == "Bobby (he/they)"

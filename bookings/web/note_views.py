@@ -184,7 +184,8 @@ def admin_notes(request):
     """Every note's existence and state, for admins: no text (so no door, no audit)."""
     rows = SessionNote.objects.select_related("booking__coach", "booking__client").only(
         "id", "signed_at", "signed_by_name", "created_at", "booking__id", "booking__starts_at",
-        "booking__coach__display_name", "booking__client__email",
+        "booking__coach__display_name", "booking__client__email", "booking__client__name",
+        "booking__client__preferred_name", "booking__client__pronouns",
     ).order_by("-created_at")[:200]
     return render(request, "coaching/notes/admin_list.html", {"rows": rows})
 

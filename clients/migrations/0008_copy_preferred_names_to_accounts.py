@@ -17,7 +17,7 @@ def copy_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0006_family_coaching_consent"),
+        ("clients", "0007_urgent_case"),
         ("accounts", "0006_preferred_name_and_pronouns"),
     ]
 
