@@ -68,7 +68,7 @@ def test_fiona_signs_up_worried_about_her_son_and_books_a_family_session(live_se
     page.get_by_label("Have better conversations with them", exact=True).check()
     # 4. Her own wellbeing: PSS-4 and the ruler
     next_step(page, "wellbeing")
-    for group, option in zip(page.locator("main").get_by_role("group").all(), ["Fairly often", "Almost never", "Sometimes", "Sometimes"]):
+    for group, option in zip(page.locator("main").get_by_role("group").all(), ["Fairly often", "Almost never", "Sometimes", "Sometimes"], strict=True):
         group.get_by_label(option, exact=True).check()
     page.get_by_label("How important is it to you to change how things are going for you right now?").fill("9")
     page.get_by_label("How confident are you that you could make that change?").fill("4")

@@ -59,7 +59,7 @@ def test_the_chart_is_drawn_like_the_clients_with_the_goal_line(client, fiona):
     progress.save_check_in(fiona, day=today, today=today, stress=2, positive_moment=True, conversation_tried=False)
     client.force_login(fiona)
     page = client.get(reverse("families:progress")).content.decode()
-    assert 'class="chart-goal"' in page and "goal 3" in page
+    assert 'class="chart-goal"' in page and "Goal: 3 days a week." in page
     assert "In your words: \u201cCoffee together\u201d" in page
     assert FamilyGoal.objects.get(pk=goal.pk).own_words.reveal() == "Coffee together"
 
