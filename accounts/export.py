@@ -21,9 +21,13 @@ else. An eraser runs inside the deletion's transaction, before the account itsel
 anonymised here.
 """
 
+import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
 from typing import Callable
 
+from django.apps import apps
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
@@ -33,6 +37,8 @@ from django.utils.crypto import get_random_string
 from django.utils.module_loading import autodiscover_modules
 
 from core.encryption import reveal
+from core.wording import day_in_words, when_in_words
+from core.zones import UTC
 
 from . import audit
 
@@ -188,25 +194,60 @@ def delete_account(user, *, request=None):
         return audit.record("account.deleted", actor=user, obj=user, request=request, erased=[e.name for e in erasers()])
 
 
-def readable(value):
-    """A record's value as one line of text for the HTML page."""
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+CODE = re.compile(r"[a-z]+(?:_[a-z0-9]+)+")
+
+
+@lru_cache(maxsize=1)
+def _choice_words():
+    """{field name: {stored code: its words}} from every model's choices, so the page says
+    "Cut down / controlled drinking or use" where the file says `cut_down`."""
+    words = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            for value, label in getattr(field, "flatchoices", None) or ():
+                if isinstance(value, str) and value:
+                    words.setdefault(field.name, {}).setdefault(value, str(label))
+    return words
+
+
+def readable(value, key="", zone=None):
+    """A record's value as one line of words for the HTML page: dates and times as people
+    say them (in the person's zone), codes as the words the forms showed."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
-        return ", ".join(f"{key.replace('_', ' ')}: {readable(item)}" for key, item in value.items())
+        return ", ".join(f"{name.replace('_', ' ')}: {readable(item, name, zone)}" for name, item in value.items())
     if isinstance(value, list):
-        return "; ".join(readable(item) for item in value) if value else "—"
+        return "; ".join(readable(item, key, zone) for item in value) if value else "—"
+    if isinstance(value, str):
+        if ISO_MOMENT.match(value):
+            try:
+                return when_in_words(datetime.fromisoformat(value), zone or UTC)
+            except ValueError:
+                return value
+        if ISO_DAY.fullmatch(value):
+            try:
+                return day_in_words(date.fromisoformat(value))
+            except ValueError:
+                return value
+        words = _choice_words().get(key, {}).get(value)
+        if words:
+            return words
+        if CODE.fullmatch(value):
+            return value.replace("_", " ")
     return str(value)
 
 
-def readable_sections(export):
+def readable_sections(export, zone=None):
     """The export as [(title, [[(label, text), ...] per record])] for the HTML page."""
     return [
         (
             section["title"],
-            [[(key.replace("_", " ").capitalize(), readable(value)) for key, value in record.items()] for record in section["records"]],
+            [[(key.replace("_", " ").capitalize(), readable(value, key, zone)) for key, value in record.items()] for record in section["records"]],
         )
         for section in export["sections"]
     ]

@@ -12,6 +12,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core.wording import how_many_times
+
 from .models import PaymentStatus, Status
 
 
@@ -24,7 +26,7 @@ def _hours(hours):
 
 def policy_in_words(*, notice_hours, max_reschedules, is_free):
     """The policy as a client reads it before paying and on the booking page."""
-    moves = "once" if max_reschedules == 1 else ("twice" if max_reschedules == 2 else f"{max_reschedules} times")
+    moves = how_many_times(max_reschedules)
     lines = []
     if is_free:
         lines.append(f"You can cancel up to {_hours(notice_hours)} before the session starts.")

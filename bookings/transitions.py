@@ -19,6 +19,7 @@ from coaching.models import CoachProfile
 from coaching.rooms import meeting_link_for
 
 from core import outbox
+from core.wording import how_many_times
 
 from . import availability, eligibility, notices, reminders, waitlist
 from .errors import LimitReached, NotAllowed, SlotTaken
@@ -315,7 +316,7 @@ def reschedule(booking, new_start, *, actor=None, now=None, request=None):
         return booking
     if booking.reschedule_count >= booking.max_reschedules:
         raise NotAllowed(
-            f"This session has already been moved {booking.reschedule_count} times, the most we allow. "
+            f"This session has already been moved {how_many_times(booking.reschedule_count)}, the most we allow. "
             "You can still cancel it under the policy."
         )
     _expire_stale(Booking.objects.filter(coach=coach), now)

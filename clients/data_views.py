@@ -20,7 +20,7 @@ from accounts.export import DeletionRefused, delete_account, export_for, readabl
 def my_data(request):
     export = export_for(request.user)
     record_export(request.user, request=request, form="html")
-    return render(request, "clients/data/my_data.html", {"sections": readable_sections(export), "exported_at": timezone.now()})
+    return render(request, "clients/data/my_data.html", {"sections": readable_sections(export, request.user.zone), "exported_at": timezone.now()})
 
 
 @never_cache

@@ -3,6 +3,8 @@
 
 from datetime import datetime
 
+from django.utils import timezone
+
 from .zones import zone_label
 
 
@@ -14,9 +16,22 @@ def _local(moment, zone):
     return moment
 
 
+def _this_year(zone):
+    now = timezone.now()
+    return (now.astimezone(zone) if zone is not None else now).year
+
+
 def day_in_words(moment, zone=None):
+    """"Tuesday 3 March"; with the year when it is not this year ("Tuesday 5 January 2027"),
+    so a date in December's list of what is coming is never read as last January."""
     local = _local(moment, zone)
-    return f"{local:%A} {local.day} {local:%B}"
+    text = f"{local:%A} {local.day} {local:%B}"
+    return text if local.year == _this_year(zone) else f"{text} {local.year}"
+
+
+def how_many_times(count):
+    """"once", "twice", "3 times"."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def clock_in_words(moment, zone=None):

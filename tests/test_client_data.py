@@ -120,7 +120,7 @@ def test_the_readable_page_shows_the_same_records(client, two_logs):
     client.force_login(alice)
     html = client.get(reverse("clients:my_data")).content.decode()
     assert "<dt>Note</dt><dd>alice-words 0</dd>" in html
-    assert "<dt>Use</dt><dd>substance: alcohol, used: yes, standard drinks: 2</dd>" in html
+    assert "<dt>Use</dt><dd>substance: Alcohol, used: yes, standard drinks: 2</dd>" in html
     assert "bob-words" not in html
     assert AuditEvent.objects.filter(action="data.exported", details={"format": "html"}).count() == 1
 
