@@ -69,7 +69,7 @@ def directory_state():
     return state
 
 
-def directory_html(state, filters, draw):
+def directory_html(state, filters, draw, zone=""):
     """The directory's filters and coaches, drawn by `draw(coaches)` when not cached.
 
     `filters` is (specialty, language) when the form is valid, else None (drawn each time,
@@ -78,7 +78,8 @@ def directory_html(state, filters, draw):
     version, languages = state
     specialty, language = filters or ("", "")
     # Only choices the form offers get an entry: made-up filters must not fill the cache.
-    key = f"coaching:directory:{version}:{specialty}:{language}" if filters is not None else None
+    # Per zone: each card shows the coach's next open time on the viewer's clock.
+    key = f"coaching:directory:{version}:{specialty}:{language}:{zone}" if filters is not None else None
     html = cache.get(key) if key else None
     if html is None:
         coaches = directory(AnonymousUser(), specialty=specialty, language=language).only(*PUBLIC_FIELDS)

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -15,9 +16,10 @@ from accounts.access import coach_required, get_visible_or_404
 from accounts.audit import record
 from accounts.middleware import TZ_COOKIE
 from accounts.models import Role
+from core.wording import price as price_words
 from bookings.availability import busy as booking_busy
 from bookings import cancellation
-from bookings.availability import open_slots
+from bookings.availability import next_openings, open_slots
 from bookings.errors import BookingRefused
 from bookings.eligibility import waits_for_review
 from families.eligibility import approvals
@@ -64,10 +66,61 @@ def directory(request):
         filters = (form.cleaned_data["specialty"], form.cleaned_data["language"])
 
     def draw(coaches):
-        context = {"form": form, "coaches": coaches, "specialty_labels": dict(Specialty.choices)}
+        context = {"form": form, "coaches": directory_cards(list(coaches)), "specialty_labels": dict(Specialty.choices)}
         return render_to_string("coaching/_directory.html", context)
 
-    return render(request, "coaching/directory.html", {"listing": public_page.directory_html(state, filters, draw)})
+    listing = public_page.directory_html(state, filters, draw, zone=str(request.zone))
+    return render(request, "coaching/directory.html", {"listing": listing})
+
+
+# How far ahead the directory looks for each coach's next open time.
+NEXT_OPEN_DAYS = 14
+
+
+@dataclass(frozen=True)
+class DirectoryCard:
+    coach: CoachProfile
+    initials: str
+    prices: str
+    next_open: datetime | None
+    next_type: SessionType | None
+
+
+def _initials(name):
+    words = name.split()
+    return "".join(word[0] for word in (words[:1] + words[1:][-1:])).upper()
+
+
+def _prices(types):
+    paid = sorted(t.price_cents for t in types if not t.is_free)
+    currency = next((t.currency for t in types if not t.is_free), "usd")
+    parts = ["Free intro call"] if any(t.is_free for t in types) else []
+    if paid:
+        low, high = price_words(paid[0], currency), price_words(paid[-1], currency)
+        parts.append(f"sessions {low}" if low == high else f"sessions {low} to {high}")
+    return "; ".join(parts) or "No sessions offered yet"
+
+
+def directory_cards(coaches, now=None):
+    """Each listed coach with initials, price range and next open time: one query for the
+    session types and three for every coach's next opening, whatever the number of coaches."""
+    now = now or timezone.now()
+    types = {}
+    for session_type in SessionType.objects.filter(coach__in=coaches, is_active=True).select_related("coach"):
+        types.setdefault(session_type.coach_id, []).append(session_type)
+    # Types come in the coach page's order (cheapest first): the first is what it shows first.
+    firsts = [kinds[0] for kinds in types.values()]
+    opens = next_openings(firsts, now, now + timedelta(days=NEXT_OPEN_DAYS), now=now)
+    return [
+        DirectoryCard(
+            coach=coach,
+            initials=_initials(coach.display_name),
+            prices=_prices(types.get(coach.pk, [])),
+            next_open=opens.get(coach.pk),
+            next_type=types[coach.pk][0] if coach.pk in opens else None,
+        )
+        for coach in coaches
+    ]
 
 
 def coach_page(request, pk):

@@ -103,3 +103,18 @@ def test_alice_changes_her_name_and_time_zone_on_the_account_page(live_server, p
         link = page.locator("main").get_by_role("link", name=name)
         assert link.get_attribute("href") == path
         assert page.request.get(live_server.url + path).status == 200, path
+
+
+def test_a_visitor_finds_a_coach_from_the_home_page_on_a_phone(live_server, page, carol):
+    from tests.factories import bookable_coach
+
+    bookable_coach(carol)
+    page.goto(live_server.url + "/")
+    page.locator("main").get_by_role("link", name="Find a coach").click()
+    page.wait_for_url(live_server.url + "/coaches/")
+    card = page.locator(".coach-card").first
+    assert card.locator(".avatar").inner_text() == "CR"
+    facts = card.locator(".coach-facts").inner_text()
+    assert facts.startswith("Price: sessions $60\nNext open time: ") and "(One-to-one session)" in facts
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []

@@ -115,7 +115,7 @@ def test_an_unknown_zone_or_an_outside_address_is_refused(client, alice):
 def test_the_directory_filters_by_specialty_and_language(client, carol_profile, dave):
     CoachProfileFactory(user=dave, display_name="Dave Okafor", specialties=[Specialty.STIMULANTS], languages=["English"])
     url = reverse("coaching:directory")
-    names = lambda response: [coach.display_name for coach in response.context["coaches"]]  # noqa: E731
+    names = lambda response: [card.coach.display_name for card in response.context["coaches"]]  # noqa: E731
     assert names(client.get(url)) == ["Carol Rivera", "Dave Okafor"]
     assert names(client.get(url, {"specialty": Specialty.ALCOHOL})) == ["Carol Rivera"]
     assert names(client.get(url, {"language": "English", "specialty": Specialty.STIMULANTS})) == ["Dave Okafor"]

@@ -451,34 +451,57 @@ def first_available(session_type_or_duration, start, end, specialty=None, *, now
     chosen = {}
     for session_type in types.select_related("coach").order_by("coach_id", "price_cents", "pk"):
         chosen.setdefault(session_type.coach_id, session_type)
+    streams = {
+        coach_id: _tagged(slots, chosen[coach_id].coach.display_name, coach_id)
+        for coach_id, slots in _slot_streams(chosen, start, end, now).items()
+    }
+    return [
+        Opening(starts_at=_to_datetime(moment), coach=chosen[coach_id].coach, session_type=chosen[coach_id])
+        for moment, _name, coach_id in islice(heapq.merge(*streams.values()), limit)
+    ]
+
+
+def _slot_streams(chosen, start, end, now):
+    """{coach id: lazy slots} for {coach id: session type}, in three queries: hours and
+    time off, and bookings with their daily counts."""
     windows = {}
     for coach_id, session_type in chosen.items():
         earliest, latest = _window(session_type.coach, start, end, now)
         if earliest < latest:
             windows[coach_id] = (earliest, latest)
     if not windows:
-        return []
+        return {}
     ids = list(windows)
     lo = min(w[0] for w in windows.values())
     hi = max(w[1] for w in windows.values())
     fetch_start, fetch_end = _fetch_window(lo, hi)
     hours, time_off = fetch_hours_and_time_off(ids, fetch_start, fetch_end)
     padded, counts = booking_busy.live_busy(ids, fetch_start, fetch_end, now=now)
-    streams = []
+    streams = {}
     for coach_id in ids:
-        coach = chosen[coach_id].coach
         plan = make_plan(
-            coach,
-            duration,
+            chosen[coach_id].coach,
+            chosen[coach_id].duration_minutes,
             *windows[coach_id],
             hour_rows=hours[coach_id],
             padded=padded.get(coach_id, []),
             blocked=time_off[coach_id],
             day_counts=counts.get(coach_id, {}),
         )
-        # Slots are generated lazily: each coach computes only as far as the merge needs.
-        streams.append(_tagged(iter_slots(plan), coach.display_name, coach_id))
-    return [
-        Opening(starts_at=_to_datetime(moment), coach=chosen[coach_id].coach, session_type=chosen[coach_id])
-        for moment, _name, coach_id in islice(heapq.merge(*streams), limit)
-    ]
+        # Slots are generated lazily: each coach computes only as far as it is asked.
+        streams[coach_id] = iter_slots(plan)
+    return streams
+
+
+def next_openings(session_types, start, end, *, now=None):
+    """{coach id: the first start of that coach's session type} for one session type per
+    coach (the directory's "next open time"), within `start`..`end`; a coach with none is
+    left out. Three queries whatever the number of coaches."""
+    now = now or timezone.now()
+    chosen = {session_type.coach_id: session_type for session_type in session_types}
+    found = {}
+    for coach_id, slots in _slot_streams(chosen, start, end, now).items():
+        first = next(iter(slots), None)
+        if first is not None:
+            found[coach_id] = _to_datetime(first)
+    return found
