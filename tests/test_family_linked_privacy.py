@@ -14,11 +14,13 @@ from clients.models import GoalKind, ProgressSettings
 from families import invitations, paths
 from families import progress as family_progress
 from families.models import LovedOneInvitation
+from clients.models import CoachAssignment
+from tests.messaging_setup import send
 from tests.factories import ClientFactory, FamilyIntakeFactory, IntakeFactory, bookable_coach, local_time, sign_all_consents
 
 pytestmark = pytest.mark.django_db
 
-SAMS_WORDS = ["sam-secret-goal", "sam-note", "Sam Reyes", "sam@example.com"]
+SAMS_WORDS = ["sam-secret-goal", "sam-note", "sam-message-words", "Sam Reyes", "sam@example.com"]
 FIONAS_WORDS = ["fiona-secret-noticed", "fiona-goal-words", "fiona-note", "Fiona Reyes", "fiona@example.com", "Mum"]
 
 
@@ -43,12 +45,15 @@ def linked(fiona, carol):
     fionas_goal = family_progress.add_goal(fiona, kind="positive_moments", days_a_week=3, own_words="fiona-goal-words")
     family_progress.save_check_in(fiona, day=today, today=today, stress=6, positive_moment=True, conversation_tried=False, note="fiona-note")
 
+    CoachAssignment.objects.create(client=sam, coach=carol)
+    send(sam, carol, "sam-message-words")
+
     coach, session_type = bookable_coach(carol)
     sams_booking = place_hold(sam, session_type, local_time(coach, 3, 10))
     fionas_booking = place_hold(fiona, session_type, local_time(coach, 4, 10))
     return {
         "fiona": fiona, "sam": sam, "link": link, "invitation": invitation,
-        "sam_objects": {"intake": sams_intake, "goal": sams_goal, "booking": sams_booking},
+        "sam_objects": {"intake": sams_intake, "goal": sams_goal, "booking": sams_booking, "carol": carol},
         "fiona_objects": {"intake": fionas_intake, "goal": fionas_goal, "booking": fionas_booking},
     }
 
@@ -62,6 +67,7 @@ def sams_urls(objects):
         ("post", reverse("bookings:cancel", args=[objects["booking"].pk])),
         ("get", reverse("bookings:reschedule", args=[objects["booking"].pk])),
         ("post", reverse("clients:progress_stop_goal", args=[objects["goal"].pk])),
+        ("get", reverse("messaging:conversation", args=[objects["sam"].pk])),
     ]
 
 
@@ -81,13 +87,21 @@ def fionas_urls(objects, invitation):
 OWN_PAGES = [
     "/me/", "/family/links/", "/family/progress/", "/family/invitations/", "/client/progress/", "/client/intake/yours/",
     "/family/intake/yours/", "/bookings/", "/client/my-data/", "/client/my-data/download.json", "/coaches/summaries/",
+    "/messages/",
 ]
 
 
 def test_every_object_of_sam_answers_fiona_with_a_404(client, linked):
     client.force_login(linked["fiona"])
-    answers = [(method, url, getattr(client, method)(url).status_code) for method, url in sams_urls(linked["sam_objects"])]
+    answers = [(method, url, getattr(client, method)(url).status_code) for method, url in sams_urls({**linked["sam_objects"], "sam": linked["sam"]})]
     assert [a for a in answers if a[2] != 404] == []
+
+
+def test_fionas_own_conversation_with_sams_coach_holds_nothing_of_his(client, linked):
+    client.force_login(linked["fiona"])
+    response = client.get(reverse("messaging:conversation", args=[linked["sam_objects"]["carol"].pk]))
+    assert response.status_code in (200, 404)
+    assert "sam-message-words" not in response.content.decode()
 
 
 def test_every_object_of_fiona_answers_sam_with_a_404(client, linked):
