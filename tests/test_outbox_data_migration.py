@@ -31,12 +31,13 @@ def back_to_latest():
 
 @pytest.mark.django_db(transaction=True)
 def test_pending_and_sent_work_moves_into_the_outbox_once_each(back_to_latest):
-    old = migrate(BEFORE)
-    now = timezone.now().replace(microsecond=0)
-    # People and coaches are made with today's models (their tables are not part of the
-    # move); the rows being moved, with the models as they were.
+    # People and coaches are made with today's models before going back (their tables are
+    # not part of the move, and rolling back drops only later columns); the rows being
+    # moved, with the models as they were.
     alice = ClientFactory(email="alice@example.com")
     coach, kind = bookable_coach(CoachUserFactory(email="carol@example.com"), price_cents=0)
+    old = migrate(BEFORE)
+    now = timezone.now().replace(microsecond=0)
     starts = now + timedelta(days=3)
     booking = old.get_model("bookings", "Booking").objects.create(
         coach_id=coach.pk, client_id=alice.pk, session_type_id=kind.pk, starts_at=starts, ends_at=starts + timedelta(minutes=50),
