@@ -1,5 +1,6 @@
 """Demo bookings for `manage.py seed_demo` (idempotent): alice has a confirmed, paid
-session coming up with carol and a past one.
+session coming up with carol and a past one, and frank waits for a free intro call with
+carol on weekday evenings.
 
 The bookings go through the real rules (hold, confirm, complete). The money is real
 Stripe records only when localstripe is answering at seeding time; otherwise (as in
@@ -18,12 +19,13 @@ from django.utils import timezone
 
 from coaching.models import SessionType
 
-from . import availability, payments, transitions
+from . import availability, payments, transitions, waitlist
 from core.models import OwedStatus, OwedWork
 
 from .models import Booking, Payment, PaymentStatus, Status
 
 DEMO_SESSION = "Coaching session"
+DEMO_WAIT_SESSION = "Free intro call"
 
 
 def localstripe_answers():
@@ -96,6 +98,8 @@ def seed(people):
             past = transitions.complete(past, now=now)
     seeded["past"] = past
 
+    seeded["waiting"] = _waitlist(people, coach, now)
+
     # Demo data e-mails nobody: what the seed owed until now counts as sent. The clock is
     # read again here, since the rows were owed after `now` was taken.
     abouts = [f"booking:{pk}" for pk in Booking.objects.filter(client=alice).values_list("pk", flat=True)]
@@ -104,3 +108,21 @@ def seed(people):
         status=OwedStatus.DONE, finished_at=sent_at
     )
     return seeded
+
+
+def _waitlist(people, coach, now):
+    """Frank (whose intake is a draft, so free calls only) waits for Carol's intro call."""
+    frank = people.get("frank")
+    intro = coach.session_types.filter(name=DEMO_WAIT_SESSION, is_active=True).first()
+    if frank is None or intro is None:
+        return None
+    zone = frank.zone
+    return waitlist.join(
+        frank,
+        intro,
+        weekdays=range(5),
+        parts_of_day=["evening"],
+        until=waitlist.default_until(now, zone),
+        zone=zone,
+        now=now,
+    )

@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from bookings.models import Booking, Status
+from bookings.models import Booking, Status, WaitlistEntry
 from bookings.notices import NoticeKind
 from core import outbox
 from core.models import OwedStatus, OwedWork
@@ -58,3 +58,13 @@ def test_with_localstripe_running_the_upcoming_session_is_paid_through_stripe(lo
     ]
     upcoming = Booking.objects.get(client__email="alice@waypoint.test", status=Status.CONFIRMED)
     assert upcoming.payments.get().stripe_payment_intent_id.startswith("pi_")
+
+
+def test_seeding_twice_puts_frank_once_on_carols_waitlist_for_weekday_evenings(settings):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    assert list(
+        WaitlistEntry.objects.values_list("client__email", "coach__display_name", "session_type__name", "weekdays", "parts_of_day", "time_zone")
+    ) == [("frank@waypoint.test", "Carol Rivera", "Free intro call", [0, 1, 2, 3, 4], ["evening"], "America/Denver")]

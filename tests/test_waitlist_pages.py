@@ -160,7 +160,7 @@ def test_carol_sees_who_waits_for_which_part_of_her_week(client, carol, carols, 
     client.force_login(carol)
     page = client.get(reverse("coaching:calendar")).content.decode()
     assert "2 people are waiting for a time with you." in page
-    assert '<tr><th scope="row">Tuesdays</th><td>1</td><td>1</td><td>–</td></tr>' in page
+    assert "<li><strong>Tuesdays</strong>: mornings (1), afternoons (1)</li>" in page
 
 
 def test_alices_waitlists_and_offers_cost_the_same_queries_for_one_or_five(client, alice, settings):

@@ -39,6 +39,7 @@ from core.zones import UTC
 from .. import availability, eligibility
 from ..errors import NotAllowed
 from ..models import (
+    PART_NAMES,
     PART_OF_DAY_HOURS,
     WEEKDAY_NAMES,
     Booking,
@@ -395,7 +396,7 @@ def lengths_by_coach(today):
 
 
 def waiting_by_part_of_week(coach, *, now=None):
-    """(how many wait, [(day, [how many for each part of the day])]) for a coach's calendar,
+    """(how many wait, [(day, [(part of the day, how many)])]) for a coach's calendar,
     the clients' choices turned into the coach's own clock (roughly: each part of the day
     is placed at its middle). Days nobody waits for are left out."""
     now = now or timezone.now()
@@ -414,12 +415,8 @@ def waiting_by_part_of_week(coach, *, now=None):
                 theirs = datetime.combine(day, time(*PART_MIDDLE[part]), zone).astimezone(coach_zone)
                 seen.add((theirs.weekday(), part_of_day(theirs.hour)))
         grid.update(seen)
-    days = [
-        (WEEKDAY_NAMES[weekday], [grid[(weekday, part)] for part in PartOfDay.values])
-        for weekday in range(7)
-        if any(grid[(weekday, part)] for part in PartOfDay.values)
-    ]
-    return count, days
+    days = [(WEEKDAY_NAMES[weekday], [(PART_NAMES[part], grid[(weekday, part)]) for part in PartOfDay.values]) for weekday in range(7)]
+    return count, [(day, [(part, n) for part, n in parts if n]) for day, parts in days if any(n for _part, n in parts)]
 
 
 def default_until(now, zone):
