@@ -26,6 +26,7 @@ from coaching.slot_days import group_by_day, start_param, viewer_week
 
 from .. import availability, cancellation, eligibility, payments, policy, transitions, waitlist
 from ..errors import BookingRefused, LimitReached, SlotTaken
+from . import picked
 from .forms import CancelAllForm, CoachCancelForm, RefundForm
 from .limits import limited
 from ..models import LIVE_STATUSES, Booking, Payment, PaymentStatus, RefundStatus, Status
@@ -92,6 +93,7 @@ def _id(value):
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0
 
 
+@picked.kept_for_visitors(_parse_start, _id)
 @client_required
 @limited("book")
 def new(request):
@@ -104,6 +106,9 @@ def new(request):
     if not eligibility.may_book(request.user, session_type):
         # Paid sessions wait for an approved intake; the page says why and where to go. A
         # link we offered answers with that explanation; only an attempt to hold is refused.
+        if start is not None and request.method == "GET":
+            # Kept through the intake, and offered again when it is sent.
+            picked.remember(request, coach.pk, session_type.pk, start)
         context = {"coach": coach, "session_type": session_type, "start": start,
                    "waits_for_review": eligibility.waits_for_review(request.user, session_type)}
         return render(request, "bookings/needs_intake.html", context, status=403 if request.method == "POST" else 200)
@@ -126,6 +131,7 @@ def new(request):
         except BookingRefused as exc:
             problem = str(exc)
         else:
+            picked.forget(request)
             if booking.status == Status.CONFIRMED:
                 messages.success(request, "Your session is booked. We have sent you the details.")
                 return redirect("bookings:detail", pk=booking.pk)
