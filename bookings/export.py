@@ -7,9 +7,9 @@ from accounts.export import DeletionRefused, iso, register_eraser, register_sect
 from core.encryption import reveal
 from core.models import OwedWork
 
-from . import notes
+from . import notes, waitlist
 
-from .models import Booking, Payment, Refund, ReminderPreference, StripeEvent
+from .models import Booking, Payment, Refund, ReminderPreference, StripeEvent, WaitlistEntry
 from .payments.customers import owe_customer_deletions
 
 
@@ -32,6 +32,40 @@ def bookings(user):
         }
         for b in rows
     ]
+
+
+@register_section("waitlists", "Your waitlists", order=32)
+def waitlists(user):
+    rows = (
+        WaitlistEntry.objects.filter(client=user)
+        .select_related("coach", "session_type")
+        .prefetch_related("offers")
+        .order_by("joined_at", "id")
+    )
+    return [
+        {
+            "coach": e.coach.display_name,
+            "session": e.session_type.name,
+            "days": e.get_weekdays_display(),
+            "times_of_day": e.get_parts_display(),
+            "time_zone": e.time_zone,
+            "until": e.until.isoformat(),
+            "joined_at": iso(e.joined_at),
+            "ended_at": iso(e.ended_at),
+            "ended_because": e.get_end_reason_display(),
+            "offers": [
+                {"starts_at": iso(o.starts_at), "offered_at": iso(o.created_at), "answer": o.get_status_display()}
+                for o in sorted(e.offers.all(), key=lambda o: o.created_at)
+            ],
+        }
+        for e in rows
+    ]
+
+
+@register_eraser("waitlists", order=31)
+def erase_waitlists(user):
+    """Entries and offers go; an offer the person held is passed on first."""
+    waitlist.forget_client(user)
 
 
 @register_section("payments", "Your payments", order=35)

@@ -109,7 +109,7 @@ def test_the_json_download_is_a_file_and_is_audited(client, two_logs):
     response = client.get(reverse("clients:my_data_json"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="waypoint-my-data-')
-    assert [s["name"] for s in json.loads(response.content)["sections"]] == ["profile", "intake", "family", "bookings", "payments", "shared_summaries", "messages", "progress_log"]
+    assert [s["name"] for s in json.loads(response.content)["sections"]] == ["profile", "intake", "family", "bookings", "waitlists", "payments", "shared_summaries", "messages", "progress_log"]
     assert list(AuditEvent.objects.filter(action="data.exported").values_list("actor_email", "object_id", "details")) == [
         ("alice@example.com", str(alice.pk), {"format": "json"})
     ]
@@ -163,7 +163,7 @@ def test_deleting_leaves_no_personal_data_of_alice_and_all_of_bobs(client, two_l
     assert (gone.name, gone.time_zone, gone.is_active, gone.has_usable_password()) == ("", "", False, False)
     assert gone.email.startswith(f"deleted-{alice.pk}-") and gone.email.endswith("@deleted.invalid")
     deleted = AuditEvent.objects.get(action="account.deleted")
-    assert (deleted.actor_email, deleted.object_id, deleted.details) == (gone.email, str(alice.pk), {"erased": ["intake", "session_notes", "family", "messages", "bookings", "progress_log"]})
+    assert (deleted.actor_email, deleted.object_id, deleted.details) == (gone.email, str(alice.pk), {"erased": ["intake", "session_notes", "family", "messages", "bookings", "waitlists", "progress_log"]})
 
     assert CheckIn.objects.filter(client=bob).count() == 3
     bobs = {section["name"]: section["records"] for section in export_for(bob)["sections"]}

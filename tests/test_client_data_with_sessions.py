@@ -58,7 +58,7 @@ def history(alice, bob, carol):
 def test_the_export_has_alices_sessions_payments_and_summaries_only(history, alice):
     alices, bobs, alice_payment, _ = history
     sections = {s["name"]: s["records"] for s in export_for(alice)["sections"]}
-    assert [s for s in sections] == ["profile", "intake", "family", "bookings", "payments", "shared_summaries", "messages", "progress_log"]
+    assert [s for s in sections] == ["profile", "intake", "family", "bookings", "waitlists", "payments", "shared_summaries", "messages", "progress_log"]
     assert [(b["id"], b["coach"], b["status"], b["price"]) for b in sections["bookings"]] == [(alices.pk, "Carol Rivera", "Completed", "60.00 USD")]
     assert sections["payments"] == [
         {
@@ -107,7 +107,7 @@ def test_deleting_alice_keeps_her_payments_anonymised_and_removes_everything_per
     assert Payment.objects.get(pk=bob_payment.pk).card_last4 == "1881"
     assert notes.use_note(bob, bobs, notes.READ_SHARED).parts == [("Summary", "bob shared words")]
     assert AuditEvent.objects.filter(action="note.erased").count() == 1
-    assert AuditEvent.objects.get(action="account.deleted").details == {"erased": ["intake", "session_notes", "family", "messages", "bookings", "progress_log"]}
+    assert AuditEvent.objects.get(action="account.deleted").details == {"erased": ["intake", "session_notes", "family", "messages", "bookings", "waitlists", "progress_log"]}
 
 
 def test_an_upcoming_session_must_be_cancelled_before_deleting(history, alice, carol):

@@ -34,6 +34,7 @@ from accounts import audit
 from coaching import public_page
 from coaching.models import CoachProfile
 from core import outbox
+from core.models import OwedWork
 from core.zones import UTC
 
 from .. import availability, eligibility
@@ -137,7 +138,20 @@ def _withdraw(offers, now):
         offer.status, offer.answered_at = OfferStatus.WITHDRAWN, now
         offer.save(update_fields=["status", "answered_at"])
         outbox.withdraw(about=_about_offer(offer.pk), kind=OFFER_EXPIRY)
+        public_page.forget(offer.coach_id)
         time_opened(offer.coach_id, offer.blocked_from, offer.blocked_until, cause="offer_withdrawn")
+
+
+def forget_client(client, *, now=None):
+    """Delete my account: the client's entries end (offers they hold are passed on), then
+    their entries, offers and the work owed about the offers go."""
+    now = now or timezone.now()
+    for entry in WaitlistEntry.objects.waiting().filter(client=client):
+        leave(entry, actor=None, now=now)
+    offer_ids = list(WaitlistOffer.objects.filter(client=client).values_list("pk", flat=True))
+    OwedWork.objects.filter(about__in=[_about_offer(pk) for pk in offer_ids]).delete()
+    WaitlistOffer.objects.filter(pk__in=offer_ids).delete()
+    WaitlistEntry.objects.filter(client=client).delete()
 
 
 # --- what bookings tell the waitlist ------------------------------------------------------
@@ -332,6 +346,7 @@ def decline(offer, *, actor, now=None, request=None):
     offer.status, offer.answered_at = OfferStatus.DECLINED, now
     offer.save(update_fields=["status", "answered_at"])
     audit.record("waitlist.declined", actor=actor, obj=offer, request=request)
+    public_page.forget(coach.pk)
     outbox.withdraw(about=_about_offer(offer.pk), kind=OFFER_EXPIRY)
     _offer_locked(coach, offer.blocked_from, offer.blocked_until, now)
     return offer
@@ -352,6 +367,7 @@ def expire_offer(offer_id, *, now=None):
         offer.status, offer.answered_at = OfferStatus.EXPIRED, now
         offer.save(update_fields=["status", "answered_at"])
         audit.record("waitlist.offer_expired", obj=offer)
+        public_page.forget(coach.pk)
     if offer.status != OfferStatus.EXPIRED:
         return []
     # Also when a pass already closed it: the pass hands out only open times, so again is harmless.
