@@ -148,49 +148,70 @@ def save_step(intake, slug, form, *, complete, request=None):
     return intake
 
 
-def missing_for_submission(intake):
-    """What still stands between this intake and submission, in the client's words."""
-    missing = [f"Please complete \u201c{step.title}\u201d." for step in STEPS[:-1] if step.slug not in intake.steps_done]
-    signed = consents.current(intake.client)
-    for document in consents.DOCUMENTS:
+def missing_before_sending(intake, flow, documents):
+    """What still stands between a questionnaire (this intake, or a family intake) and
+    submission, in the person's words: its steps before the last, and the required agreements."""
+    missing = [f"Please complete \u201c{step.title}\u201d." for step in flow.steps[:-1] if step.slug not in intake.steps_done]
+    signed = consents.current(intake.client, documents)
+    for document in documents:
         if document.required and consents.needs_signature(signed[document.kind], document):
             missing.append(f"Please read and sign \u201c{document.title}\u201d.")
     return missing
 
 
-def submit(intake, *, request=None):
-    """Send the intake to the review queue. Urgent ones alert the admins at once."""
+def send_for_review(intake, *, flow, documents, audit_prefix, when_sent, request=None):
+    """Send a questionnaire to the admins' review queue; `when_sent(intake)` runs in the same
+    transaction (the urgent alerts). Sending twice changes nothing; a reviewed one is refused."""
+    model = type(intake)
     with transaction.atomic():
-        intake = Intake.objects.select_for_update().get(pk=intake.pk)
+        intake = model.objects.select_for_update().get(pk=intake.pk)
         if intake.status == Intake.Status.SUBMITTED:
             return intake
         if not intake.is_editable:
             raise ValidationError("This intake has already been reviewed.")
-        missing = missing_for_submission(intake)
+        missing = missing_before_sending(intake, flow, documents)
         if missing:
             raise ValidationError(missing)
         resubmission = intake.status == Intake.Status.MORE_INFO
         intake.status = Intake.Status.SUBMITTED
         intake.submitted_at = timezone.now()
-        mark_done(intake, "consents")
+        flow.mark_done(intake, "consents")
         intake.save(update_fields=["status", "submitted_at", "steps_done", "updated_at"])
         record(
-            "intake.resubmitted" if resubmission else "intake.submitted",
+            f"{audit_prefix}.resubmitted" if resubmission else f"{audit_prefix}.submitted",
             actor=intake.client,
             obj=intake,
             request=request,
             urgent=intake.is_urgent,
         )
-        withdraw_draft_check(intake)
-        if intake.is_urgent:
-            # Bundled per admin; an intake an admin was already told of is not listed again.
-            owe_urgent_alerts(intake.submitted_at)
+        when_sent(intake)
     return intake
+
+
+def sign_and_send(intake, *, documents, signed_name, send, request=None):
+    """Sign the agreements ticked and send the questionnaire with `send`: all of it, or none."""
+    with transaction.atomic():
+        for document in documents:
+            consents.sign(intake.client, document, signed_name=signed_name, request=request)
+        return send(intake, request=request)
+
+
+def missing_for_submission(intake):
+    return missing_before_sending(intake, FLOW, consents.DOCUMENTS)
+
+
+def _sent(intake):
+    withdraw_draft_check(intake)
+    if intake.is_urgent:
+        # Bundled per admin; an intake an admin was already told of is not listed again.
+        owe_urgent_alerts(intake.submitted_at)
+
+
+def submit(intake, *, request=None):
+    """Send the intake to the review queue. Urgent ones alert the admins at once."""
+    return send_for_review(intake, flow=FLOW, documents=consents.DOCUMENTS, audit_prefix="intake", when_sent=_sent, request=request)
 
 
 def sign_and_submit(intake, *, documents, signed_name, request=None):
     """Sign the agreements the client ticked and send the intake: all of it, or none."""
-    with transaction.atomic():
-        for document in documents:
-            consents.sign(intake.client, document, signed_name=signed_name, request=request)
-        return submit(intake, request=request)
+    return sign_and_send(intake, documents=documents, signed_name=signed_name, send=submit, request=request)

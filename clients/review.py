@@ -44,36 +44,52 @@ def wanted_specialties(intake):
     return list(dict.fromkeys(wanted))
 
 
-def _locked_waiting(intake):
-    intake = Intake.objects.select_for_update().select_related("client").get(pk=intake.pk)
+STATUS_AFTER = {
+    IntakeReview.Action.APPROVED: Intake.Status.APPROVED,
+    IntakeReview.Action.MORE_INFO: Intake.Status.MORE_INFO,
+    IntakeReview.Action.DECLINED: Intake.Status.DECLINED,
+}
+
+
+def locked_waiting(intake):
+    """The intake (a client's or a family one) locked, if it is waiting for review."""
+    intake = type(intake).objects.select_for_update().select_related("client").get(pk=intake.pk)
     if intake.status != Intake.Status.SUBMITTED:
         raise ValidationError("This intake is not waiting for review.")
     return intake
 
 
-def _decide(intake, action, *, by, message="", request=None, **details):
-    intake.status = {
-        IntakeReview.Action.APPROVED: Intake.Status.APPROVED,
-        IntakeReview.Action.MORE_INFO: Intake.Status.MORE_INFO,
-        IntakeReview.Action.DECLINED: Intake.Status.DECLINED,
-    }[action]
+def coaches_to_match(coaches):
+    coaches = list(coaches)
+    if not coaches:
+        raise ValidationError("Choose at least one coach.")
+    if any(coach.role != Role.COACH for coach in coaches):
+        raise ValidationError("Only coaches can be matched with a client.")
+    return coaches
+
+
+def record_decision(intake, action, *, by, message="", request=None, audit_prefix="intake", **details):
+    """Move a locked intake to the status `action` leads to, keep the decision among its
+    `reviews`, and audit it. Returns the review (the caller owes its e-mail)."""
+    intake.status = STATUS_AFTER[action]
     intake.reviewed_at = timezone.now()
     intake.save(update_fields=["status", "reviewed_at", "updated_at"])
-    review = IntakeReview.objects.create(intake=intake, action=action, message=message, reviewer=by)
-    record(f"intake.{action}", actor=by, obj=intake, request=request, review_id=review.pk, **details)
+    review = intake.reviews.create(action=action, message=message, reviewer=by)
+    record(f"{audit_prefix}.{action}", actor=by, obj=intake, request=request, review_id=review.pk, **details)
+    return review
+
+
+def _decide(intake, action, *, by, message="", request=None, **details):
+    review = record_decision(intake, action, by=by, message=message, request=request, **details)
     outbox.owe(REVIEW_DECISION, key=f"{REVIEW_DECISION}:{review.pk}", about=f"intake:{intake.pk}", review_id=review.pk)
     return review
 
 
 def approve(intake, *, coaches, by, request=None):
     """Approve the intake and match the client with one or more coaches."""
-    coaches = list(coaches)
-    if not coaches:
-        raise ValidationError("Choose at least one coach.")
-    if any(coach.role != Role.COACH for coach in coaches):
-        raise ValidationError("Only coaches can be matched with a client.")
+    coaches = coaches_to_match(coaches)
     with transaction.atomic():
-        intake = _locked_waiting(intake)
+        intake = locked_waiting(intake)
         for coach in coaches:
             CoachAssignment.objects.get_or_create(client=intake.client, coach=coach, defaults={"assigned_by": by})
         return _decide(
@@ -86,12 +102,12 @@ def ask_for_more(intake, *, message, by, request=None):
     if not message.strip():
         raise ValidationError("Please write what you would like to know.")
     with transaction.atomic():
-        intake = _locked_waiting(intake)
+        intake = locked_waiting(intake)
         return _decide(intake, IntakeReview.Action.MORE_INFO, by=by, message=message.strip(), request=request)
 
 
 def decline(intake, *, message="", by, request=None):
     """Decline with referral resources, for needs beyond what coaching can safely offer."""
     with transaction.atomic():
-        intake = _locked_waiting(intake)
+        intake = locked_waiting(intake)
         return _decide(intake, IntakeReview.Action.DECLINED, by=by, message=message.strip(), request=request)

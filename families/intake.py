@@ -4,11 +4,10 @@ person moves on, goes back or stops for now."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.audit import record
-from clients import consents, scoring
-from clients.intake import Step, StepFlow, all_answered
+from clients import scoring
+from clients.intake import Step, StepFlow, all_answered, send_for_review, sign_and_send
 from core.encryption import reveal
 
 from . import agreements
@@ -70,46 +69,16 @@ def save_step(intake, slug, form, *, complete, request=None):
     return intake
 
 
-def missing_for_submission(intake):
-    missing = [f"Please complete \u201c{step.title}\u201d." for step in FLOW.steps[:-1] if step.slug not in intake.steps_done]
-    signed = consents.current(intake.client, agreements.DOCUMENTS)
-    for document in agreements.DOCUMENTS:
-        if document.required and consents.needs_signature(signed[document.kind], document):
-            missing.append(f"Please read and sign \u201c{document.title}\u201d.")
-    return missing
+def _sent(intake):
+    if intake.is_urgent:
+        owe_urgent_alerts(intake)
 
 
 def submit(intake, *, request=None):
     """Send the family intake to the review queue. Urgent ones alert the admins at once."""
-    with transaction.atomic():
-        intake = FamilyIntake.objects.select_for_update().get(pk=intake.pk)
-        if intake.status == FamilyIntake.Status.SUBMITTED:
-            return intake
-        if not intake.is_editable:
-            raise ValidationError("This intake has already been reviewed.")
-        missing = missing_for_submission(intake)
-        if missing:
-            raise ValidationError(missing)
-        resubmission = intake.status == FamilyIntake.Status.MORE_INFO
-        intake.status = FamilyIntake.Status.SUBMITTED
-        intake.submitted_at = timezone.now()
-        FLOW.mark_done(intake, "consents")
-        intake.save(update_fields=["status", "submitted_at", "steps_done", "updated_at"])
-        record(
-            "family_intake.resubmitted" if resubmission else "family_intake.submitted",
-            actor=intake.client,
-            obj=intake,
-            request=request,
-            urgent=intake.is_urgent,
-        )
-        if intake.is_urgent:
-            owe_urgent_alerts(intake)
-    return intake
+    return send_for_review(intake, flow=FLOW, documents=agreements.DOCUMENTS, audit_prefix="family_intake", when_sent=_sent, request=request)
 
 
 def sign_and_submit(intake, *, documents, signed_name, request=None):
     """Sign the agreements ticked and send the intake: all of it, or none."""
-    with transaction.atomic():
-        for document in documents:
-            consents.sign(intake.client, document, signed_name=signed_name, request=request)
-        return submit(intake, request=request)
+    return sign_and_send(intake, documents=documents, signed_name=signed_name, send=submit, request=request)

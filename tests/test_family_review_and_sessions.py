@@ -127,7 +127,7 @@ def test_the_urgent_alert_names_the_family_review_page_and_nothing_else(erin, fi
 # --- Coaches who work with families, and family sessions --------------------------------
 
 def test_the_directory_filters_coaches_who_work_with_families(client, coaches):
-    names = [coach.display_name for coach in client.get(reverse("coaching:directory"), {"specialty": Specialty.FAMILIES}).context["coaches"]]
+    names = [card.coach.display_name for card in client.get(reverse("coaching:directory"), {"specialty": Specialty.FAMILIES}).context["coaches"]]
     assert names == ["Carol Rivera"]
 
 
