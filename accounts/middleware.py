@@ -38,7 +38,7 @@ class StaffIdleTimeoutMiddleware:
         # session is written at most once a minute, not on every request.
         let_in = request.user.is_authenticated and not getattr(request, REFUSED, False) and response.status_code != 403
         if let_in:
-            mark_seen(request, LAST_SEEN_KEY, now, idle)
+            mark_seen(request, LAST_SEEN_KEY, now, idle, settings.STAFF_IDLE_TIMEOUT)
         return response
 
 

@@ -36,12 +36,13 @@ def idle_for(request, key, now):
     return now - datetime.fromisoformat(last_seen) if last_seen else None
 
 
-def mark_seen(request, key, now, idle):
-    """Move the idle timer, writing the session at most once a minute. A request the page
+def mark_seen(request, key, now, idle, limit):
+    """Move the idle timer, writing the session at most once a minute (or a tenth of a
+    shorter `limit`, so that a session never ends much before its time). A request the page
     makes by itself (see `is_background`) is not the person, and moves nothing."""
     if is_background(request):
         return
-    if idle is None or idle >= LAST_SEEN_EVERY:
+    if idle is None or idle >= min(LAST_SEEN_EVERY, limit / 10):
         request.session[key] = now.isoformat()
 
 
@@ -83,5 +84,5 @@ class ClientIdleTimeoutMiddleware:
                     request, "You were signed out after a while without activity, to keep your information private. Please sign in again."
                 )
                 return redirect(f"{reverse('account_login')}?next={request.get_full_path()}")
-            mark_seen(request, CLIENT_LAST_SEEN_KEY, now, idle)
+            mark_seen(request, CLIENT_LAST_SEEN_KEY, now, idle, settings.CLIENT_IDLE_TIMEOUT)
         return self.get_response(request)
