@@ -32,6 +32,7 @@ def test_erin_confirms_a_partial_refund_and_the_payment_reads_partly_refunded(li
     # Nothing is refunded until she says yes to the amount, shown with its symbol.
     assert page.get_by_role("heading", level=1).inner_text() == "Refund $15.00?"
     assert not payment.refunds.exists()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(page) == []
     page.get_by_role("link", name="No, go back").click()
     assert not payment.refunds.exists()

@@ -36,6 +36,7 @@ def test_erin_follows_up_an_urgent_intake_as_a_case(live_server, page, bob, erin
     assert case.get_by_role("link", name="+44 7700 900123").get_attribute("href") == "tel:+44 7700 900123"
     assert "Sam Lee, brother, +44 7700 900456" in case.inner_text()
     assert "Nothing logged yet." in case.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(page) == []
 
     case.get_by_label("What was done").fill("Called, left a voicemail")

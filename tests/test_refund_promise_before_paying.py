@@ -49,6 +49,7 @@ def test_alice_sees_the_exact_refund_deadline_or_that_there_is_none_before_payin
     page.get_by_role("button", name="Hold this time and pay").click()
     page.wait_for_url("**/pay/")
     assert page.locator("#refund-promise").inner_text().startswith("This session starts in less than 1 day")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Choose another time").click()
 
