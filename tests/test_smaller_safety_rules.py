@@ -96,7 +96,7 @@ def test_a_coach_who_became_an_admin_leaves_the_directory_and_her_feed_stops(cli
     coach, session_type = carols
     feed = reverse("coaching:feed", args=[coach.feed_token])
     assert client.get(feed).status_code == 200
-    assert [c.pk for c in Client().get(reverse("coaching:directory")).context["coaches"]] == [coach.pk]
+    assert [card.coach.pk for card in Client().get(reverse("coaching:directory")).context["coaches"]] == [coach.pk]
 
     carol.role = Role.ADMIN
     carol.save()
