@@ -163,6 +163,10 @@ def coach_page(request, pk):
         response = HttpResponse(render_to_string("coaching/_open_times_swap.html", {"open_times": open_times, "request": request}))
     else:
         paid = any(not t.is_free for t in types)
+        waits = False
+        if paid and (bookable or after_review):
+            granted = approvals(request.user)  # asked once, not once per session type
+            waits = not all(granted.cover(t) for t in types)
         response = render(
             request,
             "coaching/coach_page.html",
@@ -175,7 +179,7 @@ def coach_page(request, pk):
                 "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
                 "bookable": bookable,
                 "after_review": after_review,
-                "paid_waits_for_intake": paid and (bookable or after_review) and not all(approvals(request.user).cover(t) for t in types),
+                "paid_waits_for_intake": waits,
             },
         )
     patch_vary_headers(response, ["HX-Request"])

@@ -160,3 +160,31 @@ def test_htmx_asks_for_the_times_only(client, carol_profile, session, frozen_now
     assert "HX-Request" in response["Vary"]
     full = client.get(page, {"type": session.pk, "week": 1})
     assert "<h1>Carol Rivera" in full.content.decode() and "HX-Request" in full["Vary"]
+
+
+@pytest.mark.intake_gate
+def test_a_signed_in_clients_coach_page_costs_the_same_for_one_or_five_session_types(client, alice, carol):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clients.models import Intake
+    from coaching.models import SessionType
+    from tests.factories import IntakeFactory, bookable_coach
+
+    IntakeFactory(client=alice, status=Intake.Status.APPROVED)  # every type is open to her
+    coach, _ = bookable_coach(carol)
+    client.force_login(alice)
+    url = reverse("coaching:coach", args=[coach.pk])
+
+    def queries():
+        client.get(url)
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for n in range(4):
+        SessionType.objects.create(coach=coach, name=f"Longer session {n}", duration_minutes=80, price_cents=9000, currency="usd")
+    assert queries() == one
