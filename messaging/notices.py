@@ -1,8 +1,8 @@
 """The e-mail that says only "You have a new message on Waypoint", as owed work.
 
 Each side of a conversation is told at most once per MESSAGE_NOTICE_MINUTES: the first
-message after a quiet spell is told at once; messages within the window share one
-notice, due when the window ends. The notice reads the conversation again when it is
+message after a quiet spell is told MESSAGE_NOTICE_DELAY_SECONDS later (a minute); messages
+within the window share one notice, due when the window ends. The notice reads the conversation again when it is
 sent: a person who has read their messages meanwhile, or turned notices off, gets none.
 """
 
@@ -40,7 +40,10 @@ def owe_notice(conversation, recipient, now):
     if last is not None and last > now:
         return None  # a notice is already owed for the end of this window; it will tell of this one too
     window = timedelta(minutes=settings.MESSAGE_NOTICE_MINUTES)
-    due = now if last is None or now >= last + window else last + window
+    # A short wait first: someone who has the conversation open reads it by the page's
+    # poll, and is not e-mailed about what they have just read.
+    earliest = now + timedelta(seconds=settings.MESSAGE_NOTICE_DELAY_SECONDS)
+    due = earliest if last is None or earliest >= last + window else last + window
     setattr(conversation, field, due)
     return outbox.owe(
         NEW_MESSAGE,

@@ -11,7 +11,7 @@ from core import outbox
 from core.discretion import indiscreet_words
 from core.models import OwedStatus, OwedWork
 from messaging import conversations as door
-from messaging.models import MessagingSettings
+from messaging.models import Message, MessagingSettings
 from messaging.notices import NEW_MESSAGE
 from tests.messaging_setup import send
 
@@ -33,9 +33,9 @@ def test_messages_within_fifteen_minutes_share_one_notice(alice, carol, matched,
     start = timezone.now()
     for minutes in (0, 2, 9, 20):
         send(alice, carol, f"Message at {minutes}", now=start + timedelta(minutes=minutes))
-    # The first at once; 2 and 9 wait for the end of its window; 20 for the end of the next.
+    # The first a minute later; 2 and 9 wait for the end of its window; 20 for the end of the next.
     assert [(w.payload["recipient_id"], w.due_at - start) for w in owed()] == [
-        (carol.pk, timedelta(0)), (carol.pk, timedelta(minutes=15)), (carol.pk, timedelta(minutes=30))
+        (carol.pk, timedelta(minutes=1)), (carol.pk, timedelta(minutes=16)), (carol.pk, timedelta(minutes=31))
     ]
 
     assert deliver_all(mailoutbox) == [(["carol@example.com"], "You have a new message on Waypoint")] * 3
@@ -49,7 +49,18 @@ def test_a_notice_is_never_sent_twice_within_fifteen_minutes(alice, carol, match
     for seconds in range(0, 3600, 45):
         send(alice, carol, "again", now=start + timedelta(seconds=seconds))
     dues = [w.due_at for w in owed()]
-    assert [due - start for due in dues] == [timedelta(minutes=m) for m in (0, 15, 30, 45, 60)]
+    assert [due - start for due in dues] == [timedelta(minutes=m) for m in (1, 16, 31, 46, 61)]
+
+
+def test_carol_with_the_conversation_open_is_not_e_mailed(alice, carol, matched, mailoutbox):
+    now = timezone.now()
+    send(alice, carol, "Are you there?", now=now)
+    [work] = owed()
+    assert work.due_at == now + timedelta(minutes=1)
+    after = Message.objects.get().pk - 1
+    door.use_conversation(carol, alice.pk, door.POLL, after=after, now=now + timedelta(seconds=10))
+    assert outbox.deliver(work.pk, now=work.due_at) == OwedStatus.SKIPPED
+    assert mailoutbox == []
 
 
 def test_the_other_side_has_its_own_window(alice, carol, matched):
@@ -78,7 +89,7 @@ def test_alice_turned_notices_off(alice, carol, matched, mailoutbox):
     send(alice, carol, "Hello Carol")
     MessagingSettings.objects.create(user=carol, email_on_new_message=False)
     [work] = owed()
-    assert outbox.deliver(work.pk) == OwedStatus.SKIPPED
+    assert outbox.deliver(work.pk, now=work.due_at) == OwedStatus.SKIPPED
     assert mailoutbox == []
 
 
