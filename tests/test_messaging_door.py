@@ -154,3 +154,16 @@ def test_erin_sees_times_and_counts_never_the_text(alice, carol, erin, matched):
     assert AuditEvent.objects.filter(action="conversation.inspected", actor=erin).count() == 1
     with pytest.raises(Http404):
         door.inspect(carol, Conversation.objects.get().pk)
+
+
+def test_erins_audit_trail_about_alice_lists_carols_reads_of_their_messages(client, alice, bob, carol, erin, matched):
+    from django.urls import reverse
+
+    send(alice, carol, "Hello")
+    door.use_conversation(carol, alice.pk, door.READ)
+    client.force_login(erin)
+    page = client.get(reverse("accounts:audit"), {"client": "alice@example.com", "kind": "message."})
+    assert [(e.action, e.actor_email) for e in page.context["page"]] == [
+        ("message.read", "carol@example.com"), ("message.sent", "alice@example.com")
+    ]
+    assert list(client.get(reverse("accounts:audit"), {"client": "bob@example.com", "kind": "message."}).context["page"]) == []
