@@ -58,10 +58,11 @@ def _range_label(start, end, day_start, day_end, zone):
 
 def first_shown_day(today, week=0):
     """The first day of the calendar's page `week`: that week's Monday, except that on a
-    Sunday "this week" starts today, so the coming week shows too."""
-    if week == 0 and today.weekday() == 6:
-        return today
-    return week_start(today, week)
+    Sunday "this week" starts today, so the coming week shows too. "Next week" then
+    starts the day after those eight, and "Previous week" is the week ending today."""
+    if today.weekday() != 6:
+        return week_start(today, week)
+    return today if week == 0 else week_start(today, week + 1)
 
 
 def days_shown(first_day):

@@ -127,3 +127,12 @@ def test_this_week_on_a_sunday_shows_the_coming_week_too(client, carol, carol_pr
     ]
     assert [day.is_today for day in response.context["days"]][:2] == [True, False]
     assert dict(grid(response))["Monday 9 March"] == [("hours", "9:00 am – 12:00 pm"), ("hours", "1:00 pm – 5:00 pm")]
+
+
+def test_on_a_sunday_next_week_starts_after_the_eight_days_and_last_week_is_the_one_ending_today(client, carol, carol_profile, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 3, 8, 15, 0, tzinfo=UTC))  # Sunday 8 March
+    client.force_login(carol)
+    titles = {week: [title for title, _ in grid(client.get(reverse("coaching:calendar"), {"week": week}))] for week in (-1, 0, 1)}
+    assert (titles[-1][0], titles[-1][-1]) == ("Monday 2 March", "Sunday 8 March")
+    assert (titles[0][0], titles[0][-1]) == ("Sunday 8 March", "Sunday 15 March")
+    assert (titles[1][0], titles[1][-1]) == ("Monday 16 March", "Sunday 22 March")
