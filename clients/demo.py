@@ -97,6 +97,10 @@ def seed(people):
             intake.save(update_fields=["submitted_at"])
         if submitted:
             _sign_all(clients[key])
+        # The copy on the account that staff pages show, as the intake's first step writes it.
+        client = clients[key]
+        client.preferred_name, client.pronouns = fields.get("preferred_name") or None, fields.get("pronouns") or None
+        client.save(update_fields=["preferred_name", "pronouns"])
     alice_intake = clients["alice"].intake
     CoachAssignment.objects.get_or_create(client=people["alice"], coach=people["carol"], defaults={"assigned_by": people["erin"]})
     if not alice_intake.reviews.exists():

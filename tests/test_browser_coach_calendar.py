@@ -86,3 +86,22 @@ def test_time_off_over_alis_session_asks_first_then_keeps_it(live_server, page, 
     assert page.get_by_text("Time off added. You kept 1 session in it.").is_visible()
     assert TimeOff.objects.count() == 1
     assert Booking.objects.get(pk=alis_session.pk).status == Status.CONFIRMED
+
+
+def test_carol_turns_off_the_e_mails_about_holds_on_her_e_mails_page(live_server, page, carol):
+    from bookings.models import ReminderPreference
+    from bookings.notices import CoachNoticeKind
+
+    sign_in(page, live_server, carol)
+    page.goto(f"{live_server.url}/bookings/reminders/")
+    assert page.get_by_role("heading", name="Your e-mails").is_visible()
+    assert page.get_by_role("group", name="E-mail me when…").get_by_role("checkbox").count() == 4
+    assert axe_violations(page) == []
+    page.get_by_label("A client starts booking a paid session").uncheck()
+    page.get_by_role("button", name="Save").click()
+
+    assert page.get_by_text("Saved.").is_visible()
+    assert not page.get_by_label("A client starts booking a paid session").is_checked()
+    assert page.get_by_label("A session is moved to another time").is_checked()
+    assert ReminderPreference.objects.get(user=carol).coach_notices_off == [CoachNoticeKind.HELD]
+    assert page.evaluate(FITS)
