@@ -33,7 +33,8 @@ class NoticeKind(models.TextChoices):
 
 
 def owe(booking, kind, *, key="", **ids):
-    """Owe `booking`'s client the e-mail `kind`, once per `key`; call it in the change's transaction."""
+    """Owe the e-mail `kind` about `booking` (to its client, or to its coach for a
+    CoachNoticeKind), once per `key`; call it in the change's transaction."""
     return outbox.owe(kind, key=f"{kind}:{booking.pk}:{key}", about=f"booking:{booking.pk}", booking_id=booking.pk, **ids)
 
 
@@ -127,19 +128,14 @@ for _kind in NoticeKind:
 
 
 class CoachNoticeKind(models.TextChoices):
-    """What a coach is told of; each can be turned off (ReminderPreference.coach_notices_off).
-    The labels finish "E-mail me when…" on the coach's e-mail settings."""
+    """What a coach is told of; each can be turned off (ReminderPreference.coach_notices_off),
+    which is asked when the e-mail is sent. The labels finish "E-mail me when…" on the
+    coach's e-mail settings."""
 
     HELD = "booking.coach_held", "a client starts booking a paid session (the time is held while they pay)"
     BOOKED = "booking.coach_booked", "a session is booked: paid for, or free"
     MOVED = "booking.coach_moved", "a session is moved to another time"
     CANCELLED = "booking.coach_cancelled", "a client, or our team, cancels a session"
-
-
-def owe_coach(booking, kind, *, key="", **ids):
-    """Owe `booking`'s coach the e-mail `kind`, once per `key`, in the change's transaction.
-    Whether the coach still wants it is asked when it is sent."""
-    return outbox.owe(kind, key=f"{kind}:{booking.pk}:{key}", about=f"booking:{booking.pk}", booking_id=booking.pk, **ids)
 
 
 def coach_wants(user, kind):

@@ -129,7 +129,7 @@ def place_hold(client, session_type, starts_at, *, now=None, request=None):
             if session_type.is_free:
                 booking = confirm(booking, now=now)
             else:
-                notices.owe_coach(booking, CoachNoticeKind.HELD)
+                notices.owe(booking, CoachNoticeKind.HELD)
             return booking
     except LimitReached as refusal:
         # Written after the rollback, so the refusal stays in the trail.
@@ -191,9 +191,9 @@ def confirm(booking, *, payment=None, now=None):
     waitlist.booked(booking, now=now)
     if payment is not None:
         notices.owe(booking, NoticeKind.RECEIPT, key=f"payment-{payment.pk}", payment_id=payment.pk)
-        notices.owe_coach(booking, CoachNoticeKind.BOOKED, payment_id=payment.pk)
+        notices.owe(booking, CoachNoticeKind.BOOKED, payment_id=payment.pk)
     else:
-        notices.owe_coach(booking, CoachNoticeKind.BOOKED)
+        notices.owe(booking, CoachNoticeKind.BOOKED)
     return booking
 
 
@@ -269,7 +269,7 @@ def _cancel_locked(booking, *, by, actor, reason, now, request):
     audit.record("booking.cancelled", actor=actor, obj=booking, request=request, by=by)
     reminders.drop(booking)
     if by != CancelledBy.COACH:
-        notices.owe_coach(booking, CoachNoticeKind.CANCELLED)
+        notices.owe(booking, CoachNoticeKind.CANCELLED)
     _freed(booking, cause="cancelled")
     return booking
 
@@ -363,7 +363,7 @@ def reschedule(booking, new_start, *, actor=None, now=None, request=None):
         key=f"{booking.reschedule_count}",
         old_start=old_start.isoformat(),
     )
-    notices.owe_coach(booking, CoachNoticeKind.MOVED, key=f"{booking.reschedule_count}", old_start=old_start.isoformat())
+    notices.owe(booking, CoachNoticeKind.MOVED, key=f"{booking.reschedule_count}", old_start=old_start.isoformat())
     return booking
 
 

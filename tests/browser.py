@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -77,3 +79,11 @@ def sign_in_with_form(page, base_url, email, password, *, totp_secret=None):
         page.get_by_label("Code").fill(totp_now(totp_secret))
         page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(base_url + "/me/")
+
+
+def sign_in(page, live_server, user):
+    """`user` signed in for `page` without the form (the form and its second step are tested elsewhere)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])

@@ -5,25 +5,16 @@ without sideways scrolling; and time off over a session asks first. Checked with
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from bookings import transitions
 from bookings.models import Booking, Status
 from coaching.models import TimeOff
-from tests.browser import axe_violations
+from tests.browser import axe_violations, sign_in
 from tests.factories import bookable_coach, demo_paid, local_time
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.fixture

@@ -93,3 +93,18 @@ def test_the_client_record_shared_log_and_admin_note_pages_pass_axe(live_server,
     assert page.get_by_role("cell", name="note.signed").is_visible()
     assert page.get_by_text("Private words.").count() == 0 and page.get_by_text("Shared words.").count() == 0
     assert axe_violations(page) == []
+
+
+def test_carol_records_a_no_show_days_after_the_clock_completed_the_session(live_server, page, alice, carol):
+    from bookings.tasks import complete_past_sessions
+
+    booking = past_session(*bookable_coach(carol), alice, days_ago=3)
+    complete_past_sessions()
+    log_in_as(page, live_server, carol)
+    page.goto(live_server.url + "/coaches/sessions/")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Missed").first.click()
+
+    assert page.get_by_text("Marked as missed.").is_visible()
+    booking.refresh_from_db()
+    assert booking.status == Status.NO_SHOW
