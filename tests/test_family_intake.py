@@ -203,3 +203,12 @@ def test_the_menus_your_intake_takes_fiona_to_her_family_intake(client, fiona):
     paths.choose(fiona, "worried")
     client.force_login(fiona)
     assert client.get("/client/intake/").url == "/family/intake/"
+
+
+def test_once_approved_fionas_dashboard_leads_to_coaches_who_work_with_families(client, fiona):
+    from tests.factories import FamilyIntakeFactory
+
+    paths.choose(fiona, "worried")
+    FamilyIntakeFactory(client=fiona, status=FamilyIntake.Status.APPROVED)
+    client.force_login(fiona)
+    assert 'href="/coaches/?specialty=families">Find a time with a coach who works with families' in client.get("/me/").content.decode()
