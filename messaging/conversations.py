@@ -88,10 +88,11 @@ def partners(user, *, now=None):
 
 
 def display_name(person):
-    """How the other side is named on the pages: a coach by their profile's name."""
+    """How the other side is named on the pages: a coach by their profile's name, a client
+    as they asked in the intake ("Ali (she/her)")."""
     if person.role == Role.COACH:
         return coach_name(person)
-    return person.name or person.email
+    return person.known_as_with_pronouns
 
 
 # --- what the door hands out -------------------------------------------------------------

@@ -18,4 +18,5 @@ def test_seed_demo_gives_alice_and_carol_one_conversation_with_an_unread_message
     assert door.unread_counts(carol) == {Conversation.objects.get().pk: 1}
     assert MessagingSettings.objects.get(user=carol).office_hours == "Weekdays, 9 am to 5 pm Eastern"
     view = door.use_conversation(carol, alice.pk, door.READ)
-    assert [m.author_name for m in view.messages] == ["Alice Moreno", "You", "Alice Moreno"]
+    # Carol sees Alice as Alice asked in her intake.
+    assert [m.author_name for m in view.messages] == ["Alice (she/her)", "You", "Alice (she/her)"]
