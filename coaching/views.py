@@ -317,6 +317,7 @@ def booking_rules(request):
     form = BookingRulesForm(request.POST or None, instance=coach)
     if request.method == "POST" and form.is_valid():
         form.save()
+        _hours_opened(coach)  # a shorter notice, a longer horizon or a higher cap opens time too
         messages.success(request, "Your booking rules are saved.")
         return redirect("coaching:booking_rules")
     return render(
@@ -363,7 +364,7 @@ def session_type_remove(request, pk):
 
 
 def _hours_opened(coach):
-    """New or longer hours: those waiting may get the times they open."""
+    """New or longer hours (or looser booking rules): those waiting may get the times they open."""
     now = timezone.now()
     time_opened(coach.pk, now, now + timedelta(days=coach.horizon_days), cause="new_hours")
 

@@ -275,4 +275,4 @@ def test_the_pass_costs_the_same_queries_whoever_waits(carols):
         assert len(made) == 1
         return len(queries)
 
-    assert counted(1, 10) == counted(4, 14)
+    assert counted(1, 10) == counted(4, 14)  # one waiting, then five

@@ -2,6 +2,7 @@
 /bookings/, the offer page, and what admins and coaches see of the waitlists."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -183,3 +184,28 @@ def test_alices_waitlists_and_offers_cost_the_same_queries_for_one_or_five(clien
     add(4)
     assert (WaitlistEntry.objects.filter(client=alice).count(), waitlist.live_offers_of(alice).count()) == (5, 5)
     assert one == counted()
+
+
+def test_new_hours_and_time_off_removed_offer_the_time_they_open(client, carol, alice):
+    from coaching.models import TimeOff, WeeklyHours
+    from core import outbox
+    from core.models import OwedWork
+
+    coach, session_type = bookable_coach(carol)
+    WeeklyHours.objects.filter(coach=coach).delete()
+    waitlist.join(alice, session_type, weekdays=range(7), parts_of_day=["morning", "afternoon", "evening"],
+                  until=timezone.localdate() + timedelta(days=30))
+    client.force_login(carol)
+
+    ten_am = local_time(coach, 3, 10)
+    weekday = ten_am.astimezone(ZoneInfo(coach.time_zone)).weekday()
+    assert client.post(reverse("coaching:hours"), {"weekday": weekday, "start_time": "10:00", "end_time": "11:00"}).status_code == 302
+    [owed] = OwedWork.objects.filter(kind=waitlist.OFFER_OPEN_TIMES, payload__cause="new_hours")
+    assert outbox.deliver(owed.pk) == "done"
+    [offer] = waitlist.live_offers_of(alice)
+    assert offer.starts_at == ten_am
+
+    away = TimeOff.objects.create(coach=coach, starts_at=local_time(coach, 4, 0), ends_at=local_time(coach, 5, 0))
+    assert client.post(reverse("coaching:time_off_remove", args=[away.pk])).status_code == 302
+    assert list(OwedWork.objects.filter(kind=waitlist.OFFER_OPEN_TIMES, payload__cause="time_off_removed").values_list(
+        "payload__start", "payload__end")) == [(away.starts_at.isoformat(), away.ends_at.isoformat())]
