@@ -3,7 +3,7 @@ import pytest
 from accounts.models import User
 from clients import progress
 from clients.models import GoalKind
-from tests.browser import axe_violations
+from tests.browser import axe_violations, main_menu
 from tests.factories import PASSWORD
 from tests.test_browser_progress_check_in import sign_in
 
@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_alice_reads_her_data_then_deletes_her_account(live_server, page, alice):
     progress.add_goal(alice, kind=GoalKind.MEDICATION_DAILY, own_words="morning dose with coffee")
     sign_in(page, live_server, alice)
+    main_menu(page).get_by_role("link", name="Account").click()
     page.get_by_role("link", name="See and download your data").click()
     assert page.get_by_role("heading", name="Your progress log").is_visible()
     assert page.get_by_text("morning dose with coffee").is_visible()
