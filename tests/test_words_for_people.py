@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.errors import NotAllowed
-from bookings.models import Status
 from bookings.transitions import reschedule
 from core.wording import day_in_words, how_many_times, when_in_words
 from tests.factories import IntakeFactory, bookable_coach, local_time, past_session
