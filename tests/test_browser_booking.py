@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from bookings import tasks, transitions
 from bookings.availability import is_open_slot
-from bookings.models import Booking, PaymentStatus, Status, StripeEvent
+from bookings.models import Booking, Payment, PaymentStatus, Status, StripeEvent
 from core import outbox
 from core.models import OwedWork
 from tests.factories import bookable_coach, demo_paid, local_time
@@ -143,10 +143,18 @@ def test_alice_pays_for_sessions_with_four_kinds_of_card(live_server, page, loca
     assert [is_open_slot(coach, session_type, moment) for moment in (third_time, fourth_time)] == [True, True]
 
     # localstripe's own signed webhooks reached the live server too, and were recorded once each.
+    # Only her two payments' events are counted: the fake Stripe is shared by the whole run,
+    # and an earlier test's late webhook may reach this server too.
+    hers = set(Payment.objects.filter(booking__client=alice, status=PaymentStatus.SUCCEEDED).values_list("stripe_payment_intent_id", flat=True))
+
+    def her_succeeded_events():
+        events = StripeEvent.objects.filter(type="payment_intent.succeeded", processed_at__isnull=False)
+        return [e for e in events if e.payload.get("data", {}).get("object", {}).get("id") in hers]
+
     deadline = time.monotonic() + 10
-    while StripeEvent.objects.filter(type="payment_intent.succeeded").count() < 2 and time.monotonic() < deadline:
+    while len(her_succeeded_events()) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert StripeEvent.objects.filter(type="payment_intent.succeeded", processed_at__isnull=False).count() == 2
+    assert len(hers) == 2 and len(her_succeeded_events()) == 2
 
 
 def test_the_change_and_admin_pages_pass_axe_on_a_phone(live_server, page, alice, bob, carol, erin):
