@@ -44,7 +44,9 @@ INTAKE_STEPS = {
 
 
 def for_client(user, now):
-    intake = Intake.objects.filter(client=user).first()
+    # Only what the page shows: the intake's other 20-odd answers are sealed, and opening
+    # them all was most of this page's cost.
+    intake = Intake.objects.filter(client=user).only("pk", "client_id", "status", "is_urgent", "preferred_name").first()
     upcoming = (
         Booking.objects.filter(client=user, ends_at__gt=now)
         .live_now(now)

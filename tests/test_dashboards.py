@@ -188,3 +188,16 @@ def test_erins_dashboard_costs_the_same_for_one_or_five(client, erin):
 
     one, five = one_then_five(client, reverse("dashboard"), add)
     assert one == five
+
+
+def test_alices_dashboard_opens_none_of_her_intakes_sealed_answers_but_her_name(client, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    IntakeFactory(client=alice, preferred_name="Ali", status=Intake.Status.APPROVED)
+    client.force_login(alice)
+    client.get(reverse("dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        assert "Ali" in client.get(reverse("dashboard")).content.decode()
+    intake_reads = [q["sql"] for q in queries.captured_queries if 'FROM "clients_intake"' in q["sql"]]
+    assert intake_reads and not any('"clients_intake"."pronouns"' in sql or '"clients_intake"."goal"' in sql for sql in intake_reads)
