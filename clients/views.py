@@ -39,11 +39,12 @@ def _answers_context(intake):
 
 # --- The client's intake -------------------------------------------------------
 
-def _after_step(request, action, previous, following):
+def after_step(request, action, previous, following, step_url="clients:intake_step"):
+    """Where an intake's step goes once saved (the family intake's steps too)."""
     if action == "back" and previous:
-        return redirect("clients:intake_step", slug=previous.slug)
+        return redirect(step_url, slug=previous.slug)
     if action == "next" and following:
-        return redirect("clients:intake_step", slug=following.slug)
+        return redirect(step_url, slug=following.slug)
     messages.success(request, "Your answers are saved. You can carry on whenever you are ready.")
     return redirect("dashboard")
 
@@ -114,7 +115,7 @@ def intake_step(request, slug):
             if just_said_yes:
                 form = form_class(initial=form_class.initial_from(intake), intake=intake)
             elif not errors:
-                return _after_step(request, action, previous, following)
+                return after_step(request, action, previous, following)
     else:
         form = form_class(initial=_prefilled(form_class.initial_from(intake), request), intake=intake)
 

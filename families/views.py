@@ -16,6 +16,7 @@ from clients import review as clients_review
 from clients.forms import ApproveForm, DeclineForm, ReviewMessageForm
 from clients.progress import CheckInError
 from clients.progress_chart import weekly_chart
+from clients.views import after_step
 from coaching import profiles
 from core.encryption import reveal
 from core.wording import day_in_words
@@ -75,15 +76,6 @@ def _answers_context(intake):
     }
 
 
-def _after_step(request, action, previous, following):
-    if action == "back" and previous:
-        return redirect("families:intake_step", slug=previous.slug)
-    if action == "next" and following:
-        return redirect("families:intake_step", slug=following.slug)
-    messages.success(request, "Your answers are saved. You can carry on whenever you are ready.")
-    return redirect("dashboard")
-
-
 @client_required
 def intake_start(request):
     intake = flow.intake_for(request.user)
@@ -133,7 +125,7 @@ def intake_step(request, slug):
             if just_said_yes:
                 form = form_class(initial=form_class.initial_from(intake), intake=intake)
             elif not errors:
-                return _after_step(request, action, previous, following)
+                return after_step(request, action, previous, following, "families:intake_step")
     else:
         form = form_class(initial=form_class.initial_from(intake), intake=intake)
 
