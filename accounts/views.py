@@ -141,7 +141,7 @@ def join(request, pk, token):
             user = team.accept(invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"], request=request)
         except team.TeamRefused as refusal:
             return render(request, "accounts/join_closed.html", {"problem": str(refusal)}, status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.PasswordBackend")
         # They typed their new password in this very request: it counts as the fresh
         # password check that setting up a device asks for.
         record_authentication(request, user, method="password", reauthenticated=True)

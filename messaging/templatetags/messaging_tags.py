@@ -1,6 +1,6 @@
 from django import template
 
-from messaging.conversations import unread_counts, urgent_count
+from messaging.conversations import unread_total, urgent_count
 
 register = template.Library()
 
@@ -14,7 +14,7 @@ def unread_messages(context):
         return 0
     if request is not None and hasattr(request, "_unread_messages"):
         return request._unread_messages
-    total = sum(unread_counts(user).values())
+    total = unread_total(user)
     if request is not None:
         request._unread_messages = total
     return total

@@ -1,0 +1,49 @@
+"""The two statements every signed-in page runs, written by hand for speed (issue 13), must
+answer exactly what the ORM would: who is asking, and how many messages they have not read."""
+
+from django.urls import reverse
+
+from accounts.backends import load_user
+from accounts.models import User
+from core.encryption import reveal
+from messaging import conversations as door
+from tests.messaging_setup import matched, send  # noqa: F401 (a fixture)
+
+
+def test_the_quick_load_is_the_orm_user_with_sealed_fields_open(alice):
+    alice.preferred_name = "Al"
+    alice.pronouns = "she/her"
+    alice.save()
+    quick, orm = load_user(alice.pk), User.objects.get(pk=alice.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(quick, field.attname) == getattr(orm, field.attname), field.name
+    assert reveal(quick.preferred_name) == "Al" and quick._state.adding is False
+    assert load_user(alice.pk + 1000) is None
+
+
+def test_a_deactivated_person_is_signed_out_at_their_next_request(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("dashboard")).status_code == 200
+    User.objects.filter(pk=alice.pk).update(is_active=False)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_the_unread_total_counts_what_the_inbox_counts(alice, bob, carol, matched):  # noqa: F811
+    from clients.models import CoachAssignment
+
+    CoachAssignment.objects.create(client=bob, coach=carol, assigned_by=matched.assigned_by)
+    send(carol, alice, "Carol's own message is not unread for her")  # (and writing marks her side read)
+    send(alice, carol, "One")
+    send(alice, carol, "Two")
+    deleted = send(alice, carol, "Gone soon")
+    send(bob, carol, "From Bob")
+    door.use_conversation(alice, carol.pk, door.DELETE, message_id=deleted.message_id)
+    for person in (alice, bob, carol):
+        assert door.unread_total(person) == sum(door.unread_counts(person).values())
+    assert door.unread_total(carol) == 3  # two of Alice's (one deleted) and Bob's
+    assert door.unread_total(alice) == 0  # she wrote after Carol
+    door.use_conversation(carol, alice.pk, door.READ)
+    assert door.unread_total(carol) == 1 == sum(door.unread_counts(carol).values())
+    send(carol, alice, "Later")
+    assert door.unread_total(alice) == 1 == sum(door.unread_counts(alice).values())
