@@ -81,9 +81,12 @@ def no_n_plus_one_in_tasks():
 @pytest.fixture(autouse=True)
 def fresh_cache():
     # allauth's rate limits and used-TOTP markers live in the Redis cache; tests start clean.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    # and the layout's fragments live in each process's own memory ("local"): a test drawing
+    # a page under changed settings must not meet an earlier test's drawing.
+    caches["default"].clear()
+    caches["local"].clear()
     yield
 
 

@@ -78,6 +78,28 @@ def test_the_phone_menu_works_without_javascript(live_server, chromium, alice):
         context.close()
 
 
+@pytest.mark.parametrize("width, javascript", [(1280, True), (390, False)])
+def test_sign_out_from_the_menu_signs_out_on_a_wide_screen_and_a_phone_without_javascript(live_server, chromium, alice, width, javascript):
+    # The menu is drawn once per role and kept; its "Sign out" buttons submit the page's one
+    # sign-out form, which carries this session's CSRF token.
+    context = chromium.new_context(viewport={"width": width, "height": 844}, java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, alice)
+        page.goto(live_server.url + "/me/")
+        if width < 600:
+            page.locator(".nav-phone > summary").click()
+            menu = page.locator(".nav-phone")
+        else:
+            menu = page.locator("nav.nav-wide")
+        menu.get_by_role("button", name="Sign out").click()
+        page.wait_for_load_state()
+        assert page.request.get(live_server.url + "/me/", max_redirects=0).status == 302
+        assert page.locator("nav.nav-wide a", has_text="Sign in").count() == 1  # the visitor's menu now
+    finally:
+        context.close()
+
+
 def test_a_visitor_sees_find_a_coach_in_the_menu(live_server, page):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(live_server.url + "/")

@@ -47,3 +47,22 @@ def test_the_unread_total_counts_what_the_inbox_counts(alice, bob, carol, matche
     assert door.unread_total(carol) == 1 == sum(door.unread_counts(carol).values())
     send(carol, alice, "Later")
     assert door.unread_total(alice) == 1 == sum(door.unread_counts(alice).values())
+
+
+def test_the_kept_layout_holds_nothing_of_one_person_for_another(alice, bob, carol, matched):  # noqa: F811
+    """The header is drawn once per role and unread count and kept in the process: each person
+    still sees their own badge and their own session's CSRF token in the sign-out form."""
+    import re
+
+    from django.test import Client
+
+    send(carol, alice, "Hello")
+    pages = {}
+    for person in (alice, bob):
+        browser = Client()
+        browser.force_login(person)
+        pages[person.email] = browser.get(reverse("dashboard")).content.decode()
+    assert 'Messages <span class="badge">1 new</span>' in pages[alice.email]
+    assert 'class="badge"' not in pages[bob.email].split("</header>")[0]
+    tokens = {email: re.search(r'id="sign-out" hidden><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1) for email, page in pages.items()}
+    assert tokens[alice.email] != tokens[bob.email]
