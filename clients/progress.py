@@ -7,15 +7,19 @@ words never scold: a week below the target is told as plainly as one above it.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import transaction
+from django.template.defaultfilters import linebreaksbr
 from django.http import Http404
 
 from accounts import audit
+from core.encryption import reveal
 from core.wording import day_in_words
 
-from .models import CheckIn, Goal, GoalKind, ProgressSettings, TrackedSubstance, SubstanceUse
+from .models import CheckIn, Goal, GoalKind, Mood, ProgressSettings, SubstanceUse, TrackedSubstance
+from .progress_chart import figure
 from .relations import coach_knows_client
 
 WEEK = datetime.timedelta(days=7)
@@ -28,6 +32,11 @@ COUNTED_KINDS = {GoalKind.MAX_DRINKS_PER_DAY, GoalKind.ALCOHOL_FREE_DAYS, GoalKi
 def week_start(day):
     """The Monday of `day`'s week."""
     return day - datetime.timedelta(days=day.weekday())
+
+
+def day_label(day):
+    """'Monday 2 November': a day of the log, in a table of recent weeks (no year)."""
+    return f"{day:%A} {day.day} {day:%B}"
 
 
 def plural(count, singular, many=None):
@@ -116,7 +125,7 @@ def day_meets(goal, check_in):
         return check_in.took_medication
     if goal.kind == GoalKind.NO_USE_ON_WEEKDAYS and check_in.day.weekday() >= 5:
         return None
-    use = next((u for u in check_in.uses.all() if u.substance == goal.substance), None)
+    use = next((u for u in check_in.uses if u.substance == goal.substance), None)
     if use is None:
         return None
     if goal.kind == GoalKind.MAX_DRINKS_PER_DAY:
@@ -188,12 +197,76 @@ def week_result(goal, check_ins, starts):
     return WeekResult(goal=goal, starts=starts, days_met=sum(answers), days_logged=len(answers), target=weekly_target(goal))
 
 
+@dataclass(frozen=True)
+class Use:
+    substance: str
+    used: bool
+    standard_drinks: int | None
+
+    def __str__(self):
+        said = f"{self.standard_drinks} drink{'' if self.standard_drinks == 1 else 's'}" if self.standard_drinks is not None else ("yes" if self.used else "no")
+        return f"{TrackedSubstance(self.substance).label}: {said}"
+
+
+@dataclass
+class LoggedDay:
+    """One check-in as the progress page reads it: plain values, and its note only where
+    the page shows it (each note is sealed, and opening the ones nobody reads costs time)."""
+
+    pk: int
+    day: datetime.date
+    cravings: int
+    mood: int
+    took_medication: bool | None
+    uses: list = field(default_factory=list)
+    note: str = ""
+
+    def get_mood_display(self):
+        return Mood(self.mood).label
+
+    @property
+    def day_label(self):
+        """'Monday 2 November', as the date filter's "l j F" says it, at a fraction of its cost."""
+        return day_label(self.day)
+
+    def cells(self, *, with_note):
+        """The row of the table of recent check-ins: day, use, cravings, mood (and the note)."""
+        cells = (self.day_label, self.uses_in_words, self.cravings, self.get_mood_display())
+        return (*cells, linebreaksbr(self.note or "—")) if with_note else cells
+
+    @property
+    def uses_in_words(self):
+        """'Alcohol: 2 drinks; Cannabis: no; medication: yes', or '—' for nothing said."""
+        said = "; ".join(str(use) for use in self.uses) or "—"
+        if self.took_medication is not None:
+            said += f"; medication: {'yes' if self.took_medication else 'no'}"
+        return said
+
+
 def log_for(client, *, since=None):
-    """The client's check-ins (with their substance answers) from `since` on, oldest first."""
-    queryset = CheckIn.objects.filter(client=client).prefetch_related("uses").order_by("day")
+    """The client's check-ins (with their substance answers) from `since` on, oldest first,
+    as LoggedDays without their notes (see `with_notes`). One query: a row per answer."""
+    rows = CheckIn.objects.filter(client=client)
     if since is not None:
-        queryset = queryset.filter(day__gte=since)
-    return list(queryset)
+        rows = rows.filter(day__gte=since)
+    days = {}
+    for pk, day, cravings, mood, took_medication, substance, used, drinks in rows.order_by("day", "uses__substance").values_list(
+        "pk", "day", "cravings", "mood", "took_medication", "uses__substance", "uses__used", "uses__standard_drinks"
+    ):
+        logged = days.get(pk)
+        if logged is None:
+            logged = days[pk] = LoggedDay(pk=pk, day=day, cravings=cravings, mood=mood, took_medication=took_medication)
+        if substance is not None:
+            logged.uses.append(Use(substance=substance, used=used, standard_drinks=drinks))
+    return list(days.values())
+
+
+def with_notes(days, model=CheckIn):
+    """`days` (LoggedDays of one person's log) with their notes opened, in one query."""
+    notes = dict(model.objects.filter(pk__in=[d.pk for d in days]).values_list("pk", "note"))
+    for logged in days:
+        logged.note = reveal(notes.get(logged.pk)) or ""
+    return days
 
 
 def chart_weeks(check_ins, today):
@@ -211,32 +284,53 @@ def chart_weeks(check_ins, today):
 
 @dataclass
 class GoalProgress:
-    goal: Goal
+    goal: object
     description: str
     this_week: WeekResult
     sentence: str
     weeks: list
 
+    @cached_property
+    def figure(self):
+        """The weeks as a chart with the same numbers as a table (clients/progress_chart.py)."""
+        return figure(self.weeks, description=self.description, key=self.goal.pk)
 
-def overview(client, today):
-    """Everything the progress page shows, for the client or a coach they share with."""
-    since = week_start(today) - (MAX_CHART_WEEKS - 1) * WEEK
-    check_ins = log_for(client, since=since)
-    weeks = chart_weeks(check_ins, today)
-    goals = list(Goal.objects.filter(client=client, is_active=True))
+
+def weekly_progress(goals, days, today, *, describe, week_result, sentence):
+    """Each goal against each week of `days` (a log, oldest first), up to this week. The
+    client's log and the family member's log (families/progress.py) differ only in their
+    rules: what a goal says (`describe`), which days meet it (`week_result`), and the
+    week's words (`sentence`)."""
+    weeks = chart_weeks(days, today)
+    by_week = {}
+    for logged in days:
+        by_week.setdefault(week_start(logged.day), []).append(logged)
     progress = []
     for goal in goals:
-        results = [week_result(goal, check_ins, starts) for starts in weeks]
+        results = [week_result(goal, by_week.get(starts, ()), starts) for starts in weeks]
         progress.append(
-            GoalProgress(
-                goal=goal,
-                description=describe_goal(goal),
-                this_week=results[-1],
-                sentence=summary_sentence(results[-1]),
-                weeks=results,
-            )
+            GoalProgress(goal=goal, description=describe(goal), this_week=results[-1], sentence=sentence(results[-1]), weeks=results)
         )
-    return {"check_ins": check_ins, "goals": progress, "weeks": weeks}
+    return progress
+
+
+def first_weeks_shown(today):
+    return week_start(today) - (MAX_CHART_WEEKS - 1) * WEEK
+
+
+RECENT_DAYS = 14  # the table of recent check-ins under the charts
+
+
+def overview(client, today, *, with_notes_of_recent=True):
+    """Everything the progress page shows, for the client or a coach they share with
+    (who never sees the daily notes: `with_notes_of_recent=False`)."""
+    days = log_for(client, since=first_weeks_shown(today))
+    goals = Goal.objects.filter(client=client, is_active=True).only("pk", "kind", "substance", "amount", "own_words")
+    progress = weekly_progress(goals, days, today, describe=describe_goal, week_result=week_result, sentence=summary_sentence)
+    recent = list(reversed(days))[:RECENT_DAYS]
+    if with_notes_of_recent:
+        with_notes(recent)
+    return {"check_ins": days, "goals": progress, "recent": recent}
 
 
 # Check-ins ------------------------------------------------------------------------------

@@ -13,16 +13,14 @@ from families.paths import paths_of
 
 from . import progress
 from .models import CheckIn, Goal, ProgressSettings
-from .progress_chart import weekly_chart
+from .progress_chart import table_rows
 from .progress_forms import CheckInForm, GoalForm, ProgressSettingsForm
 
 
-def _overview_context(client, today):
-    data = progress.overview(client, today)
-    for item in data["goals"]:
-        item.chart = weekly_chart(item.weeks)
-    recent = list(reversed(data["check_ins"]))[:14]
-    return {"log_owner": client, "goals": data["goals"], "recent": recent, "has_entries": bool(data["check_ins"])}
+def _overview_context(client, today, *, is_owner):
+    data = progress.overview(client, today, with_notes_of_recent=is_owner)
+    recent_rows = table_rows((entry.cells(with_note=is_owner) for entry in data["recent"]), indent="          ")
+    return {"log_owner": client, "goals": data["goals"], "recent": recent_rows, "has_entries": bool(data["check_ins"]), "is_owner": is_owner}
 
 
 @client_required
@@ -30,11 +28,11 @@ def overview(request):
     if not paths_of(request.user).about_me:
         # The menu is one per role: for someone here only for a loved one, "Progress" is their own log.
         return redirect("families:progress")
-    if not ProgressSettings.objects.filter(client=request.user).exists():
+    settings = ProgressSettings.objects.filter(client=request.user).first()
+    if settings is None:
         return redirect("clients:progress_settings")
-    context = _overview_context(request.user, timezone.localdate())
-    context["settings"] = progress.settings_for(request.user)
-    return render(request, "clients/progress/overview.html", {**context, "is_owner": True})
+    context = _overview_context(request.user, timezone.localdate(), is_owner=True)
+    return render(request, "clients/progress/overview.html", {**context, "settings": settings})
 
 
 @sensitive_post_parameters()
@@ -120,5 +118,5 @@ def settings(request):
 def shared(request, client_id):
     client = get_object_or_404(User, pk=client_id, role=Role.CLIENT)
     progress.shared_log_for(request.user, client, request=request)
-    context = _overview_context(client, timezone.localdate())
-    return render(request, "clients/progress/overview.html", {**context, "is_owner": False})
+    context = _overview_context(client, timezone.localdate(), is_owner=False)
+    return render(request, "clients/progress/overview.html", context)

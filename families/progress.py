@@ -7,8 +7,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.template.defaultfilters import linebreaksbr
 
-from clients.progress import CHECK_IN_DAYS_BACK, MAX_CHART_WEEKS, WEEK, CheckInError, WeekResult, chart_weeks, plural, week_start
+from clients.progress import (
+    CHECK_IN_DAYS_BACK, RECENT_DAYS, CheckInError, WeekResult, day_label, first_weeks_shown, plural, weekly_progress, with_notes,
+)
 from core.wording import day_in_words
 
 from .models import FamilyCheckIn, FamilyGoal, FamilyGoalKind
@@ -73,22 +76,33 @@ def summary_sentence(result, *, this_week=True):
 
 
 @dataclass
-class GoalProgress:
-    goal: FamilyGoal
-    description: str
-    sentence: str
-    weeks: list
+class LoggedDay:
+    """One day of the log as the page reads it; its note only where the page shows it."""
+
+    pk: int
+    day: datetime.date
+    stress: int
+    positive_moment: bool
+    conversation_tried: bool
+    note: str = ""
+
+    @property
+    def day_label(self):
+        return day_label(self.day)
+
+    def cells(self):
+        """The row of the table of recent check-ins: day, stress, positive moment, conversation, note."""
+        said = ("yes" if self.positive_moment else "no", "yes" if self.conversation_tried else "no")
+        return (self.day_label, self.stress, *said, linebreaksbr(self.note or "—"))
 
 
 def overview(client, today):
-    since = week_start(today) - (MAX_CHART_WEEKS - 1) * WEEK
-    check_ins = list(FamilyCheckIn.objects.filter(client=client, day__gte=since).order_by("day"))
-    weeks = chart_weeks(check_ins, today)
-    progress = []
-    for goal in FamilyGoal.objects.filter(client=client, is_active=True):
-        results = [week_result(goal, check_ins, starts) for starts in weeks]
-        progress.append(GoalProgress(goal=goal, description=describe_goal(goal), sentence=summary_sentence(results[-1]), weeks=results))
-    return {"check_ins": check_ins, "goals": progress}
+    rows = FamilyCheckIn.objects.filter(client=client, day__gte=first_weeks_shown(today)).order_by("day")
+    days = [LoggedDay(*row) for row in rows.values_list("pk", "day", "stress", "positive_moment", "conversation_tried")]
+    goals = FamilyGoal.objects.filter(client=client, is_active=True).only("pk", "kind", "days_a_week", "stress_at_most", "own_words")
+    progress = weekly_progress(goals, days, today, describe=describe_goal, week_result=week_result, sentence=summary_sentence)
+    recent = with_notes(list(reversed(days))[:RECENT_DAYS], model=FamilyCheckIn)
+    return {"check_ins": days, "goals": progress, "recent": recent}
 
 
 def save_check_in(client, *, day, today, stress, positive_moment, conversation_tried, note=""):

@@ -14,8 +14,8 @@ from accounts.models import Role, User
 from clients import consents, scoring
 from clients import review as clients_review
 from clients.forms import ApproveForm, DeclineForm, ReviewMessageForm
+from clients.progress_chart import table_rows
 from clients.progress import CheckInError
-from clients.progress_chart import weekly_chart
 from clients.views import after_step
 from coaching import profiles
 from core.encryption import reveal
@@ -361,10 +361,8 @@ def link_end(request, pk):
 @client_required
 def progress_overview(request):
     data = family_progress.overview(request.user, timezone.localdate())
-    for item in data["goals"]:
-        item.chart = weekly_chart(item.weeks)
-    recent = list(reversed(data["check_ins"]))[:14]
-    return render(request, "families/progress/overview.html", {"goals": data["goals"], "recent": recent, "has_entries": bool(data["check_ins"])})
+    recent_rows = table_rows(entry.cells() for entry in data["recent"])
+    return render(request, "families/progress/overview.html", {"goals": data["goals"], "recent": recent_rows, "has_entries": bool(data["check_ins"])})
 
 
 @sensitive_post_parameters()
