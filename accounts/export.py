@@ -33,7 +33,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.template.defaultfilters import linebreaksbr
 from django.utils.crypto import get_random_string
+from django.utils.html import format_html_join
 from django.utils.module_loading import autodiscover_modules
 
 from core.encryption import reveal
@@ -242,12 +244,24 @@ def readable(value, key="", zone=None):
     return str(value)
 
 
+def _lines(text):
+    """Escaped text with its line breaks kept, as the linebreaksbr filter writes it."""
+    return linebreaksbr(text) if "\n" in text or "\r" in text else text
+
+
 def readable_sections(export, zone=None):
-    """The export as [(title, [[(label, text), ...] per record])] for the HTML page."""
+    """The export as [(title, [record as a <dl>'s terms and descriptions])] for the HTML page.
+    Each record's terms are written here: a full export is hundreds of values, and the
+    template engine took longer to print them than the queries took to find them."""
     return [
         (
             section["title"],
-            [[(key.replace("_", " ").capitalize(), readable(value, key, zone)) for key, value in record.items()] for record in section["records"]],
+            [
+                format_html_join(
+                    "", "<dt>{}</dt><dd>{}</dd>", ((key.replace("_", " ").capitalize(), _lines(readable(value, key, zone))) for key, value in record.items())
+                )
+                for record in section["records"]
+            ],
         )
         for section in export["sections"]
     ]

@@ -6,9 +6,9 @@ The intake (with its consents and reviews) and the progress log.
 from accounts.export import iso, register_eraser, register_section
 from core.encryption import reveal
 
-from .access import read_intake
+from .access import read_intake_of
 from .models import CheckIn, CoachAssignment, Consent, Goal, Intake, ProgressSettings
-from .progress import describe_goal
+from .progress import MOODS, describe_goal
 
 
 @register_section("progress_log", "Your progress log", order=50)
@@ -34,21 +34,27 @@ def progress_log(user):
                 "set_on": iso(goal.created_at),
             }
         )
-    for entry in CheckIn.objects.filter(client=user).prefetch_related("uses").order_by("day"):
-        records.append(
-            {
+    # A row per substance answer (or one with none): one query for the whole log.
+    days = {}
+    for pk, day, cravings, mood, took_medication, note, substance, used, drinks in (
+        CheckIn.objects.filter(client=user)
+        .order_by("day", "uses__substance")
+        .values_list("pk", "day", "cravings", "mood", "took_medication", "note", "uses__substance", "uses__used", "uses__standard_drinks")
+    ):
+        record = days.get(pk)
+        if record is None:
+            record = days[pk] = {
                 "kind": "check_in",
-                "day": iso(entry.day),
-                "use": [
-                    {"substance": use.substance, "used": use.used, "standard_drinks": use.standard_drinks}
-                    for use in entry.uses.all()
-                ],
-                "cravings": entry.cravings,
-                "mood": entry.get_mood_display(),
-                "took_medication": entry.took_medication,
-                "note": reveal(entry.note),
+                "day": iso(day),
+                "use": [],
+                "cravings": cravings,
+                "mood": MOODS.get(mood, mood),
+                "took_medication": took_medication,
+                "note": reveal(note),
             }
-        )
+        if substance is not None:
+            record["use"].append({"substance": substance, "used": used, "standard_drinks": drinks})
+    records += days.values()
     return records
 
 
@@ -70,10 +76,9 @@ INTAKE_FIELDS = [
 @register_section("intake", "Your intake", order=20)
 def intake(user):
     records = []
-    intake_id = Intake.objects.filter(client=user).values_list("pk", flat=True).first()
-    if intake_id is not None:
-        # Through the one audited door, like every other read of an intake.
-        answers = read_intake(user, intake_id)
+    # Through the one audited door, like every other read of an intake.
+    answers = read_intake_of(user, user)
+    if answers is not None:
         record = {field: reveal(getattr(answers, field)) for field in INTAKE_FIELDS}
         record.update(kind="intake", started=iso(answers.created_at), sent=iso(answers.submitted_at))
         records.append(record)

@@ -23,6 +23,7 @@ from .progress_chart import figure
 from .relations import coach_knows_client
 
 WEEK = datetime.timedelta(days=7)
+MOODS = dict(Mood.choices)
 MAX_CHART_WEEKS = 12
 CHECK_IN_DAYS_BACK = 6  # a check-in may be caught up for the past week, never the future
 SUBSTANCE_KINDS = {GoalKind.USE_FREE_DAYS, GoalKind.NO_USE_ON_WEEKDAYS}
@@ -222,7 +223,7 @@ class LoggedDay:
     note: str = ""
 
     def get_mood_display(self):
-        return Mood(self.mood).label
+        return MOODS.get(self.mood, self.mood)
 
     @property
     def day_label(self):

@@ -39,6 +39,19 @@ def read_family_intake(user, intake_id, request=None):
     return intake
 
 
+def read_family_intake_of(user, client, request=None):
+    """`client`'s family intake when `user` may read it (the read audited), else None: for
+    pages that show it beside other things (like clients.access.read_intake_of)."""
+    intake = FamilyIntake.objects.filter(client=client).first()
+    if intake is None:
+        return None
+    intake.client = client  # the page has them already: no second fetch
+    if not may_read(user, intake):
+        return None
+    record("family_intake.read", actor=user, obj=intake, request=request, client_id=intake.client_id)
+    return intake
+
+
 REVIEW_QUEUE_PAGE_SIZE = 25
 
 

@@ -5,13 +5,14 @@ reviews and matches, the invitations they made, their side of any link, and thei
 Nothing of the other person of a link is ever in it: no name, address, id or answer.
 """
 
+from django.db.models import Q
+
 from accounts.export import iso, register_eraser, register_section
 from clients import scoring
 from core.encryption import reveal
 
-from .access import read_family_intake
+from .access import read_family_intake_of
 from .models import FamilyCheckIn, FamilyGoal, FamilyIntake, FamilyLink, FamilyMatch, LovedOneInvitation, PathChoice
-from .paths import paths_of
 from .progress import describe_goal
 
 INTAKE_FIELDS = [
@@ -25,12 +26,12 @@ INTAKE_FIELDS = [
 @register_section("family", "Your family path", order=25)
 def family(user):
     records = []
-    if PathChoice.objects.filter(person=user).exists():
-        ways = paths_of(user)
+    ways = PathChoice.objects.filter(person=user).first()
+    if ways is not None:
         records.append({"kind": "ways_in", "about_me": ways.about_me, "worried_about_someone": ways.worried})
-    intake_id = FamilyIntake.objects.filter(client=user).values_list("pk", flat=True).first()
-    if intake_id is not None:
-        answers = read_family_intake(user, intake_id)
+    # Through the one audited door, like every other read of a family intake.
+    answers = read_family_intake_of(user, user)
+    if answers is not None:
         record = {field: reveal(getattr(answers, field)) for field in INTAKE_FIELDS}
         record.update(kind="family_intake", pss_scale_max=scoring.PSS_4_MAX, started=iso(answers.created_at), sent=iso(answers.submitted_at))
         records.append(record)
@@ -38,13 +39,15 @@ def family(user):
             records.append({"kind": "family_review", "decision": review.get_action_display(), "message": reveal(review.message), "on": iso(review.created_at)})
     for match in FamilyMatch.objects.filter(client=user).select_related("coach").order_by("assigned_at", "pk"):
         records.append({"kind": "family_coach_match", "coach": match.coach.name, "since": iso(match.assigned_at)})
-    for invitation in LovedOneInvitation.objects.filter(family_member=user).order_by("created_at", "pk"):
+    # The invitations they made and the one they came through, in one query.
+    invitations = list(LovedOneInvitation.objects.filter(Q(family_member=user) | Q(used_by=user)))
+    for invitation in sorted((i for i in invitations if i.family_member_id == user.pk), key=lambda i: (i.created_at, i.pk)):
         # Whether it was used is the other person's to tell, by agreeing to link; it is not here.
         records.append({
             "kind": "invitation_made", "your_name_on_it": reveal(invitation.from_name), "made": iso(invitation.created_at),
             "expires": iso(invitation.expires_at), "withdrawn": iso(invitation.withdrawn_at),
         })
-    for invitation in LovedOneInvitation.objects.filter(used_by=user).order_by("used_at", "pk"):
+    for invitation in sorted((i for i in invitations if i.used_by_id == user.pk), key=lambda i: (i.used_at, i.pk)):
         records.append({"kind": "joined_through_an_invitation", "on": iso(invitation.used_at), "said_no_to_linking": iso(invitation.declined_at)})
     for link in FamilyLink.objects.involving(user).order_by("loved_one_agreed_at", "pk"):
         records.append({
