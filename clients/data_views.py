@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.access import client_required
 from accounts.export import DeletionRefused, delete_account, export_for, readable_sections, record_export
+from core.form_rendering import FORM_RENDERER
 
 
 @never_cache
@@ -34,6 +35,7 @@ def my_data_json(request):
 
 
 class ConfirmDeletionForm(forms.Form):
+    default_renderer = FORM_RENDERER
     password = forms.CharField(label="Your password, to confirm it is you", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
     understood = forms.BooleanField(label="I understand this cannot be undone")
 

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from core.form_rendering import FORM_RENDERER
+
 from .models import GoalKind, Mood, ProgressSettings, TrackedSubstance
 from .progress import goal_problem, substance_name
 
@@ -9,6 +11,7 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 class CheckInForm(forms.Form):
+    default_renderer = FORM_RENDERER
     day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
     cravings = forms.IntegerField(
         label="Cravings today, from 0 (none) to 10 (very strong)",
@@ -74,6 +77,7 @@ class CheckInForm(forms.Form):
 
 
 class GoalForm(forms.Form):
+    default_renderer = FORM_RENDERER
     kind = forms.ChoiceField(label="Kind of goal", choices=GoalKind.choices)
     substance = forms.ChoiceField(
         label="Which substance (for days without one, or weekdays without it)",
@@ -104,6 +108,7 @@ class GoalForm(forms.Form):
 
 
 class ProgressSettingsForm(forms.ModelForm):
+    default_renderer = FORM_RENDERER
     substances = forms.MultipleChoiceField(
         label="What would you like to track?",
         choices=TrackedSubstance.choices,

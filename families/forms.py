@@ -7,6 +7,7 @@ from clients import scoring
 from clients.forms import YES_NO, AboutForm, ConsentsForm, StepForm, bool_to_yes_no, yes_no_to_bool
 from clients.models import Substance
 from core.encryption import reveal
+from core.form_rendering import FORM_RENDERER
 from core.zones import country_of
 
 from . import agreements
@@ -209,6 +210,7 @@ class InvitationForm(forms.Form):
 
 
 class FamilyGoalForm(forms.Form):
+    default_renderer = FORM_RENDERER
     kind = forms.ChoiceField(label="What would you like to work toward?", choices=FamilyGoalKind.choices, widget=forms.RadioSelect)
     days_a_week = forms.IntegerField(label="How many days a week?", min_value=1, max_value=7, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     stress_at_most = forms.IntegerField(
@@ -225,6 +227,7 @@ class FamilyGoalForm(forms.Form):
 
 
 class FamilyCheckInForm(forms.Form):
+    default_renderer = FORM_RENDERER
     day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
     stress = forms.IntegerField(label="Your own stress today, from 0 (none) to 10 (the most)", min_value=0, max_value=10, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     positive_moment = forms.ChoiceField(label="Did you have a positive moment with your loved one today?", choices=YES_NO, widget=forms.RadioSelect)
