@@ -90,15 +90,20 @@ def within_notice(booking, now=None):
     return (now or timezone.now()) <= change_deadline(booking)
 
 
-def paid_payment(booking):
+def paid_payment(booking, payments=None):
     """The payment that paid for `booking`, or None (free sessions, unpaid holds). A payment
-    that did not match the booking paid for nothing: admins settle it by hand."""
-    return booking.payments.filter(status=PaymentStatus.SUCCEEDED, mismatch="").order_by("succeeded_at", "pk").first()
+    that did not match the booking paid for nothing: admins settle it by hand. `payments`:
+    all of the booking's payments when the caller has them already (no query then)."""
+    if payments is None:
+        return booking.payments.filter(status=PaymentStatus.SUCCEEDED, mismatch="").order_by("succeeded_at", "pk").first()
+    paid = [p for p in payments if p.status == PaymentStatus.SUCCEEDED and p.mismatch == ""]
+    # As the query orders: by when it succeeded (PostgreSQL puts NULL last), then by id.
+    return min(paid, key=lambda p: (0, p.succeeded_at, p.pk) if p.succeeded_at else (1, p.pk), default=None)
 
 
-def client_refund_cents(booking, now=None):
+def client_refund_cents(booking, now=None, payments=None):
     """What a client's cancellation gives back now: everything paid, or nothing."""
-    payment = paid_payment(booking)
+    payment = paid_payment(booking, payments)
     if payment is None or not within_notice(booking, now):
         return 0
     return payment.refundable_cents

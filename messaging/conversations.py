@@ -360,6 +360,10 @@ def unread_counts(user):
     return {row["conversation_id"]: row["unread"] for row in rows}
 
 
+# Where a request keeps the menu's count once known (the inbox knows it already).
+UNREAD_ON_REQUEST = "_unread_messages"
+
+
 def unread_total(user):
     """How many messages from the other side `user` has not read, in all their conversations:
     the menu's badge, asked on every page, so one plain SQL statement (the same rows as

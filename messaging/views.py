@@ -35,6 +35,8 @@ def inbox(request):
     if request.user.role == Role.ADMIN:
         return redirect("messaging:overview")
     rows = door.inbox(request.user)
+    # The menu's badge is the sum of the rows' counts: no second count for it.
+    setattr(request, door.UNREAD_ON_REQUEST, sum(row.unread for row in rows))
     return render(request, "messaging/inbox.html", {"rows": rows})
 
 

@@ -66,3 +66,39 @@ def test_the_kept_layout_holds_nothing_of_one_person_for_another(alice, bob, car
     assert 'class="badge"' not in pages[bob.email].split("</header>")[0]
     tokens = {email: re.search(r'id="sign-out" hidden><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1) for email, page in pages.items()}
     assert tokens[alice.email] != tokens[bob.email]
+
+
+def test_the_paid_payment_picked_from_a_list_is_the_one_the_query_picks(alice, carol):
+    """A booking's page loads its payments once and picks the one that paid from that list."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bookings import policy
+    from bookings.models import Payment, PaymentStatus
+    from tests.factories import bookable_coach, past_session
+
+    coach, session_type = bookable_coach(carol)
+    booking = past_session(coach, session_type, alice, days_ago=-3)
+    now = timezone.now()
+
+    def pay(status, *, minutes_ago=None, mismatch=""):
+        succeeded_at = now - timedelta(minutes=minutes_ago) if minutes_ago is not None else None
+        return Payment.objects.create(
+            booking=booking, amount_cents=6000, currency="usd", status=status, mismatch=mismatch,
+            captured_cents=6000 if status == PaymentStatus.SUCCEEDED else 0, succeeded_at=succeeded_at,
+        )
+
+    def both():
+        return policy.paid_payment(booking), policy.paid_payment(booking, list(booking.payments.all()))
+
+    assert both() == (None, None)
+    pay(PaymentStatus.FAILED)
+    pay(PaymentStatus.SUCCEEDED, minutes_ago=90, mismatch="amount")  # paid for nothing
+    assert both() == (None, None)
+    later = pay(PaymentStatus.SUCCEEDED, minutes_ago=10)
+    assert both() == (later, later)
+    earlier = pay(PaymentStatus.SUCCEEDED, minutes_ago=60)
+    assert both() == (earlier, earlier)
+    pay(PaymentStatus.SUCCEEDED)  # no time: last, as PostgreSQL orders NULL
+    assert both() == (earlier, earlier)

@@ -286,15 +286,14 @@ def pay_finish(request, pk, payment_pk):
     return _payment_answer(request, booking, payment)
 
 
-def _payments_shown(booking, user):
+def _payments_shown(attempts, user):
     """Admins see every attempt. A client sees what took money; attempts that did not
     (declined, abandoned in the bank's check, replaced) are one line saying so, never a
     list of amounts that look like charges."""
     if user.role == Role.ADMIN:
-        return {"payments": list(booking.payments.all()), "not_charged": 0}
+        return {"payments": attempts, "not_charged": 0}
     if user.role != Role.CLIENT:
         return {"payments": [], "not_charged": 0}
-    attempts = list(booking.payments.all())
     charged = [payment for payment in attempts if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PROCESSING)]
     return {"payments": charged, "not_charged": len(attempts) - len(charged)}
 
@@ -305,7 +304,8 @@ def detail(request, pk):
         Booking.objects.select_related("coach", "client", "session_type"), request.user, pk=pk
     )
     now = timezone.now()
-    paid = policy.paid_payment(booking)
+    attempts = list(booking.payments.all())  # one query for every use of them below
+    paid = policy.paid_payment(booking, attempts)
     context = {
         "booking": booking,
         "policy": policy.booking_policy(booking),
@@ -313,11 +313,11 @@ def detail(request, pk):
         "is_coach": request.user.role == Role.COACH,
         "may_cancel": policy.may_cancel(booking, now),
         "may_reschedule": request.user.pk == booking.client_id and policy.may_reschedule(booking, now),
-        "refund_on_cancel": policy.client_refund_cents(booking, now),
+        "refund_on_cancel": policy.client_refund_cents(booking, now, attempts),
         "deadline": policy.change_deadline(booking),
         "paid": paid,
-        **_payments_shown(booking, request.user),
-        "payment_under_review": booking.payments.exclude(mismatch="").exists(),
+        **_payments_shown(attempts, request.user),
+        "payment_under_review": any(payment.mismatch for payment in attempts),
         # What happens if plans change matters only while the session can still change.
         "plans_may_change": booking.status in LIVE_STATUSES and booking.ends_at > now,
     }
@@ -347,6 +347,7 @@ def cancel(request, pk):
                 text += f" A refund of {money(refund.amount_cents, booking.currency)} is on its way."
             messages.success(request, text)
         return redirect("bookings:detail", pk=booking.pk)
+    attempts = list(booking.payments.all())
     return render(
         request,
         "bookings/cancel.html",
@@ -354,8 +355,8 @@ def cancel(request, pk):
             "booking": booking,
             "form": form,
             "is_client": is_client,
-            "refund_on_cancel": policy.client_refund_cents(booking) if is_client else None,
-            "paid": policy.paid_payment(booking),
+            "refund_on_cancel": policy.client_refund_cents(booking, payments=attempts) if is_client else None,
+            "paid": policy.paid_payment(booking, attempts),
         },
     )
 

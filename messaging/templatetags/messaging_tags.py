@@ -1,6 +1,6 @@
 from django import template
 
-from messaging.conversations import unread_total, urgent_count
+from messaging.conversations import UNREAD_ON_REQUEST, unread_total, urgent_count
 
 register = template.Library()
 
@@ -12,11 +12,11 @@ def unread_messages(context):
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return 0
-    if request is not None and hasattr(request, "_unread_messages"):
-        return request._unread_messages
+    if request is not None and hasattr(request, UNREAD_ON_REQUEST):
+        return getattr(request, UNREAD_ON_REQUEST)
     total = unread_total(user)
     if request is not None:
-        request._unread_messages = total
+        setattr(request, UNREAD_ON_REQUEST, total)
     return total
 
 
