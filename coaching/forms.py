@@ -1,5 +1,6 @@
 import unicodedata
 from datetime import timedelta
+from functools import lru_cache
 
 from django import forms
 from django.utils import timezone
@@ -27,10 +28,16 @@ def zone_context(zone, coach_zone):
     """What partials/zone_form.html needs: the picker with the viewer's and the coach's zones
     suggested, and the viewer's zone named."""
     return {
-        "zone_form": ZoneForm(initial={"zone": str(zone)}, viewer_zone=str(zone), coach_zone=coach_zone),
+        "zone_form": {"zone": _zone_picker(str(zone), coach_zone or "")},
         "zone_name": str(zone).replace("_", " "),
         "viewer_zone": str(zone),
     }
+
+
+@lru_cache(maxsize=1024)
+def _zone_picker(zone, coach_zone):
+    # The same for everyone with these two zones; an unbound form is made and drawn once.
+    return ZoneForm(initial={"zone": zone}, viewer_zone=zone, coach_zone=coach_zone)["zone"].as_widget()
 
 
 class DirectoryFilterForm(forms.Form):

@@ -1,5 +1,6 @@
 """What everyone sees of coaches, kept in the shared cache: a listed coach's profile and
-session types, their open times, and the directory.
+session types, their open times, their page (but for the viewer's zone form), and the
+directory.
 
 All of it is the same for every viewer (open times for every viewer in one zone), so it
 may be shared; nothing about the viewer goes in, nor the coach's private fields (meeting
@@ -58,6 +59,19 @@ def open_times_html(version, coach, session_type, zone, start, week, draw, *, bo
         html = draw()
         cache.set(key, html, SECONDS)
     return mark_safe(html)
+
+
+def coach_page_html(version, coach, session_type, zone, start, week, draw, *, bookable=True, after_review=False, waits=False):
+    """The coach page but for its zone form, for everyone in `zone` who sees the same
+    `session_type` and week and may book alike (`waits`: paid times open after an intake);
+    `draw()` makes it when not cached."""
+    chosen = session_type.pk if session_type else ""
+    key = f"coaching:page:{coach.pk}:{version}:{chosen}:{zone}:{start:%Y%m%d%H%M}:{week}:{int(bookable)}{int(after_review)}{int(waits)}"
+    html = cache.get(key)
+    if html is None:
+        html = draw()
+        cache.set(key, html, SECONDS)
+    return html
 
 
 def directory_state():

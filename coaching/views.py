@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.access import coach_required, get_visible_or_404
@@ -22,7 +23,7 @@ from bookings import cancellation
 from bookings.availability import next_openings, open_slots
 from bookings.errors import BookingRefused
 from bookings.eligibility import waits_for_review
-from families.eligibility import approvals
+from families.eligibility import may_book_all
 from bookings.waitlist import time_opened, waiting_by_part_of_week
 
 from . import calendar as week_calendar
@@ -56,6 +57,10 @@ def _int(value, default=0):
 
 
 # --- public pages --------------------------------------------------------------------
+
+# Where the coach page's zone form goes: the rest of the page is shared by everyone in one
+# zone, the form carries the viewer's own CSRF token.
+ZONE_FORM_HERE = mark_safe("<!-- zone form -->")
 
 
 def directory(request):
@@ -140,8 +145,10 @@ def coach_page(request, pk):
     # its review, as text: a link would only lead to a page saying the same.
     after_review = bool(chosen) and request.user.is_authenticated and bookable and waits_for_review(request.user, chosen)
     bookable = bookable and not after_review
-    open_times = ""
-    if chosen is not None:
+
+    def open_times():
+        if chosen is None:
+            return ""
 
         def draw():
             days = group_by_day(open_slots(coach, chosen, start, end), request.zone, lambda slot: booking_url(coach, chosen, slot))
@@ -157,30 +164,41 @@ def coach_page(request, pk):
             }
             return render_to_string("coaching/_open_times.html", context)
 
-        open_times = draw() if version is None else public_page.open_times_html(version, coach, chosen, request.zone, start, week, draw, bookable=bookable, after_review=after_review)
+        if version is None:
+            return draw()
+        return public_page.open_times_html(version, coach, chosen, request.zone, start, week, draw, bookable=bookable, after_review=after_review)
+
     if request.htmx and not request.htmx.history_restore_request:
         # The week or session type changed on the page: only the times are drawn again.
-        response = HttpResponse(render_to_string("coaching/_open_times_swap.html", {"open_times": open_times, "request": request}))
+        response = HttpResponse(render_to_string("coaching/_open_times_swap.html", {"open_times": open_times(), "request": request}))
     else:
-        paid = any(not t.is_free for t in types)
-        waits = False
-        if paid and (bookable or after_review):
-            granted = approvals(request.user)  # asked once, not once per session type
-            waits = not all(granted.cover(t) for t in types)
-        response = render(
-            request,
-            "coaching/coach_page.html",
-            {
+        waits = (bookable or after_review) and not may_book_all(request.user, types)
+
+        def draw_body():
+            context = {
                 "coach": coach,
                 "session_types": types,
                 "chosen": chosen,
-                "open_times": open_times,
-                **zone_context(request.zone, coach.time_zone),
+                "open_times": open_times(),
                 "specialty_labels": [label for value, label in Specialty.choices if value in coach.specialties],
                 "bookable": bookable,
                 "after_review": after_review,
                 "paid_waits_for_intake": waits,
-            },
+                "zone_form_here": ZONE_FORM_HERE,
+            }
+            return render_to_string("coaching/_coach_page_body.html", context)
+
+        if version is None:
+            body = draw_body()
+        else:
+            body = public_page.coach_page_html(
+                version, coach, chosen, request.zone, start, week, draw_body, bookable=bookable, after_review=after_review, waits=waits
+            )
+        head, tail = body.split(ZONE_FORM_HERE)
+        response = render(
+            request,
+            "coaching/coach_page.html",
+            {"body_head": mark_safe(head), "body_tail": mark_safe(tail), **zone_context(request.zone, coach.time_zone)},
         )
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -30,5 +30,14 @@ class Approvals:
         return self.family if session_type.for_families else self.about_me
 
 
+def may_book_all(user, session_types):
+    """May `user` book every one of these session types? Asks only for the intakes that
+    their paid ones need."""
+    paid = [t for t in session_types if not t.is_free]
+    if any(not t.for_families for t in paid) and not intake_approved(user):
+        return False
+    return not any(t.for_families for t in paid) or family_intake_approved(user)
+
+
 def approvals(user):
     return Approvals(about_me=intake_approved(user), family=family_intake_approved(user))
