@@ -99,6 +99,11 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Forms are written by core.form_rendering: the markup of Django's own form templates, written
+# in Python (a form's forty template renders were most of a small page's time); anything it
+# does not write goes to Django's templates as usual. tests/test_form_rendering.py compares.
+FORM_RENDERER = "core.form_rendering.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -4,7 +4,7 @@ Django renders a form through a template for the form, one for each field's grou
 for each label and one for each widget and each of its options: a check-in of six fields
 is some forty template renders, a few milliseconds of a page that has little else to do.
 `FormRenderer` writes the markup of Django's own templates (django/forms/templates,
-Django 5.2: div.html, field.html, label.html, the error list and the input, textarea,
+Django 5.2: div.html, p.html, field.html, label.html, the error list and the input, textarea,
 select, radio and checkbox widgets) in Python, escaping as they do, from the same contexts Django
 builds, so escaping, attributes, ids and `aria-describedby` stay Django's. Any other
 template (a widget we do not write, a project override) is rendered the usual way.
@@ -151,6 +151,33 @@ def _form(context):
     return "".join(out)
 
 
+def _p_form(context):
+    """p.html (`form.as_p`, which allauth's pages use): each field's errors, then a <p> with
+    its label, input and help; hidden fields last."""
+    errors, fields, hidden = context["errors"], context["fields"], context["hidden_fields"]
+    hidden_html = "".join(str(field) for field in hidden)
+    out = [f"{errors}\n"]
+    if errors and not fields:
+        out.append(f"\n  <p>{hidden_html}</p>\n")
+    out.append("\n")
+    for index, (field, field_errors) in enumerate(fields):
+        classes = field.css_classes()
+        class_attr = f' class="{_text(classes)}"' if classes else ""
+        label = field.label_tag() if field.label else ""
+        out.append(f"\n  {field_errors}\n  <p{class_attr}>\n    {label}\n    {field}\n    ")
+        if field.help_text:
+            help_id = f' id="{_text(field.auto_id)}_helptext"' if field.auto_id else ""
+            out.append(f'\n      <span class="helptext"{help_id}>{field.help_text}</span>\n    ')
+        out.append("\n    ")
+        if index == len(fields) - 1:
+            out.append(f"\n      {hidden_html}\n    ")
+        out.append("\n  </p>\n")
+    out.append("\n")
+    if not fields and not errors:
+        out.append(f"\n  {hidden_html}\n")
+    return "".join(out)
+
+
 def _widget(write):
     return lambda context: write(context["widget"])
 
@@ -158,6 +185,7 @@ def _widget(write):
 WIDGET = "django/forms/widgets/"
 WRITERS = {
     "django/forms/div.html": _form,
+    "django/forms/p.html": _p_form,
     "django/forms/field.html": _field,
     "django/forms/label.html": _label,
     "django/forms/errors/list/default.html": _error_list,

@@ -46,7 +46,7 @@ def both_ways(make):
     pieces = []
     for form in (ours, theirs):
         fields = [(str(bf), str(bf.label_tag()), bf.as_field_group(), [str(choice.tag()) for choice in bf.subwidgets] if hasattr(bf.field, "choices") else []) for bf in form]
-        pieces.append((str(form), fields, str(form.non_field_errors())))
+        pieces.append((str(form), form.as_p(), fields, str(form.non_field_errors())))
     return pieces
 
 
