@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import transaction
+from django.db.models import DateField, IntegerField
 from django.template.defaultfilters import linebreaksbr
 from django.http import Http404
 
 from accounts import audit
 from core.encryption import reveal
+from core.prepared import Arg, PreparedQuery
 from core.wording import day_in_words
 
 from .models import CheckIn, Goal, GoalKind, Mood, ProgressSettings, SubstanceUse, TrackedSubstance
@@ -50,6 +52,19 @@ def substance_name(value):
 
 def settings_for(client):
     return ProgressSettings.objects.get_or_create(client=client)[0]
+
+
+_SETTINGS = PreparedQuery(
+    lambda: ProgressSettings.objects.filter(client=Arg("client", IntegerField())).values_list(
+        "pk", "client", "substances", "tracks_medication", "share_with_coach"
+    )
+)
+
+
+def settings_of(client):
+    """The client's choices, or None before they made any (read on every progress page)."""
+    found = _SETTINGS.objects(client=client.pk)
+    return found[0] if found else None
 
 
 # Goals ----------------------------------------------------------------------------------
@@ -244,16 +259,18 @@ class LoggedDay:
         return said
 
 
+_LOG = PreparedQuery(
+    lambda: CheckIn.objects.filter(client=Arg("client", IntegerField()), day__gte=Arg("since", DateField()))
+    .order_by("day", "uses__substance")
+    .values_list("pk", "day", "cravings", "mood", "took_medication", "uses__substance", "uses__used", "uses__standard_drinks")
+)
+
+
 def log_for(client, *, since=None):
     """The client's check-ins (with their substance answers) from `since` on, oldest first,
     as LoggedDays without their notes (see `with_notes`). One query: a row per answer."""
-    rows = CheckIn.objects.filter(client=client)
-    if since is not None:
-        rows = rows.filter(day__gte=since)
     days = {}
-    for pk, day, cravings, mood, took_medication, substance, used, drinks in rows.order_by("day", "uses__substance").values_list(
-        "pk", "day", "cravings", "mood", "took_medication", "uses__substance", "uses__used", "uses__standard_drinks"
-    ):
+    for pk, day, cravings, mood, took_medication, substance, used, drinks in _LOG.rows(client=client.pk, since=since or datetime.date.min):
         logged = days.get(pk)
         if logged is None:
             logged = days[pk] = LoggedDay(pk=pk, day=day, cravings=cravings, mood=mood, took_medication=took_medication)
@@ -262,9 +279,22 @@ def log_for(client, *, since=None):
     return list(days.values())
 
 
-def with_notes(days, model=CheckIn):
-    """`days` (LoggedDays of one person's log) with their notes opened, in one query."""
-    notes = dict(model.objects.filter(pk__in=[d.pk for d in days]).values_list("pk", "note"))
+def notes_since(model):
+    """The notes of a log (`model`: a check-in with a client, a day and a note) from a day on."""
+    return PreparedQuery(
+        lambda: model.objects.filter(client=Arg("client", IntegerField()), day__gte=Arg("since", DateField())).values_list("pk", "note")
+    )
+
+
+_NOTES = notes_since(CheckIn)
+
+
+def with_notes(client, days, notes=_NOTES):
+    """`days` (the latest LoggedDays of `client`'s log, newest first) with their notes
+    opened, in one query: every logged day from the oldest of them on is one of them."""
+    if not days:
+        return days
+    notes = dict(notes.rows(client=client.pk, since=days[-1].day))
     for logged in days:
         logged.note = reveal(notes.get(logged.pk)) or ""
     return days
@@ -321,16 +351,20 @@ def first_weeks_shown(today):
 
 RECENT_DAYS = 14  # the table of recent check-ins under the charts
 
+_ACTIVE_GOALS = PreparedQuery(
+    lambda: Goal.objects.filter(client=Arg("client", IntegerField()), is_active=True).values_list("pk", "kind", "substance", "amount", "own_words")
+)
+
 
 def overview(client, today, *, with_notes_of_recent=True):
     """Everything the progress page shows, for the client or a coach they share with
     (who never sees the daily notes: `with_notes_of_recent=False`)."""
     days = log_for(client, since=first_weeks_shown(today))
-    goals = Goal.objects.filter(client=client, is_active=True).only("pk", "kind", "substance", "amount", "own_words")
+    goals = _ACTIVE_GOALS.objects(client=client.pk)
     progress = weekly_progress(goals, days, today, describe=describe_goal, week_result=week_result, sentence=summary_sentence)
     recent = list(reversed(days))[:RECENT_DAYS]
     if with_notes_of_recent:
-        with_notes(recent)
+        with_notes(client, recent)
     return {"check_ins": days, "goals": progress, "recent": recent}
 
 

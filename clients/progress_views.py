@@ -12,7 +12,7 @@ from core.wording import day_in_words
 from families.paths import paths_of
 
 from . import progress
-from .models import CheckIn, Goal, ProgressSettings
+from .models import CheckIn, Goal
 from .progress_chart import table_rows
 from .progress_forms import CheckInForm, GoalForm, ProgressSettingsForm
 
@@ -28,7 +28,7 @@ def overview(request):
     if not paths_of(request.user).about_me:
         # The menu is one per role: for someone here only for a loved one, "Progress" is their own log.
         return redirect("families:progress")
-    settings = ProgressSettings.objects.filter(client=request.user).first()
+    settings = progress.settings_of(request.user)
     if settings is None:
         return redirect("clients:progress_settings")
     context = _overview_context(request.user, timezone.localdate(), is_owner=True)

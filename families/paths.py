@@ -5,8 +5,10 @@ adapt their words to the ways a person has."""
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import IntegerField
 
 from accounts.audit import record
+from core.prepared import Arg, PreparedQuery
 
 from .models import Path, PathChoice
 
@@ -28,8 +30,12 @@ def paths_of(user):
     """The ways in `user` has. Someone who never chose (who joined before families could) is on the way about themselves."""
     if not getattr(user, "is_authenticated", False) or not user.is_client:
         return Paths(about_me=False, worried=False)
-    choice = PathChoice.objects.filter(person=user).first()
-    return ABOUT_ME_ONLY if choice is None else Paths(about_me=choice.about_me, worried=choice.worried)
+    choice = _CHOICE.rows(person=user.pk)
+    return ABOUT_ME_ONLY if not choice else Paths(*choice[0])
+
+
+# Asked on most of a client's pages (the menu's words, the dashboard, the progress pages).
+_CHOICE = PreparedQuery(lambda: PathChoice.objects.filter(person=Arg("person", IntegerField())).order_by("pk").values_list("about_me", "worried")[:1])
 
 
 def choose(user, path, *, request=None):

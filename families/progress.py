@@ -7,11 +7,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import DateField, IntegerField
 from django.template.defaultfilters import linebreaksbr
 
 from clients.progress import (
-    CHECK_IN_DAYS_BACK, RECENT_DAYS, CheckInError, WeekResult, day_label, first_weeks_shown, plural, weekly_progress, with_notes,
+    CHECK_IN_DAYS_BACK, RECENT_DAYS, CheckInError, WeekResult, day_label, first_weeks_shown, notes_since, plural, weekly_progress, with_notes,
 )
+from core.prepared import Arg, PreparedQuery
 from core.wording import day_in_words
 
 from .models import FamilyCheckIn, FamilyGoal, FamilyGoalKind
@@ -96,12 +98,24 @@ class LoggedDay:
         return (self.day_label, self.stress, *said, linebreaksbr(self.note or "—"))
 
 
+_LOG = PreparedQuery(
+    lambda: FamilyCheckIn.objects.filter(client=Arg("client", IntegerField()), day__gte=Arg("since", DateField()))
+    .order_by("day")
+    .values_list("pk", "day", "stress", "positive_moment", "conversation_tried")
+)
+_NOTES = notes_since(FamilyCheckIn)
+_ACTIVE_GOALS = PreparedQuery(
+    lambda: FamilyGoal.objects.filter(client=Arg("client", IntegerField()), is_active=True).values_list(
+        "pk", "kind", "days_a_week", "stress_at_most", "own_words"
+    )
+)
+
+
 def overview(client, today):
-    rows = FamilyCheckIn.objects.filter(client=client, day__gte=first_weeks_shown(today)).order_by("day")
-    days = [LoggedDay(*row) for row in rows.values_list("pk", "day", "stress", "positive_moment", "conversation_tried")]
-    goals = FamilyGoal.objects.filter(client=client, is_active=True).only("pk", "kind", "days_a_week", "stress_at_most", "own_words")
+    days = [LoggedDay(*row) for row in _LOG.rows(client=client.pk, since=first_weeks_shown(today))]
+    goals = _ACTIVE_GOALS.objects(client=client.pk)
     progress = weekly_progress(goals, days, today, describe=describe_goal, week_result=week_result, sentence=summary_sentence)
-    recent = with_notes(list(reversed(days))[:RECENT_DAYS], model=FamilyCheckIn)
+    recent = with_notes(client, list(reversed(days))[:RECENT_DAYS], notes=_NOTES)
     return {"check_ins": days, "goals": progress, "recent": recent}
 
 

@@ -1,0 +1,120 @@
+"""core.prepared: a query compiled once answers each run's arguments exactly as the ORM
+does, sealed fields opened; and each page query made this way agrees with the ORM."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.models import DateField, IntegerField
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+
+from clients import progress
+from clients.models import CheckIn, Goal, GoalKind, ProgressSettings, SubstanceUse
+from core.prepared import Arg, PreparedQuery
+from families import paths
+from families import progress as family_progress
+from families.models import FamilyCheckIn, Path, PathChoice
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = datetime.date(2026, 3, 2)
+
+
+def day(n):
+    return MONDAY + datetime.timedelta(days=n)
+
+
+def log(client, days):
+    for n in days:
+        entry = CheckIn.objects.create(client=client, day=day(n), cravings=n, mood=3, note=f"{client.name} {n}")
+        SubstanceUse.objects.create(check_in=entry, substance="alcohol", used=n % 2 == 1, standard_drinks=n % 2)
+        if n % 3 == 0:
+            SubstanceUse.objects.create(check_in=entry, substance="cannabis", used=False)
+
+
+CHECK_INS = PreparedQuery(
+    lambda: CheckIn.objects.filter(client=Arg("client", IntegerField()), day__gte=Arg("since", DateField()))
+    .order_by("day")
+    .values_list("pk", "day", "cravings", "note")
+)
+
+
+def test_each_run_answers_its_own_arguments_as_the_orm_does(alice, bob):
+    log(alice, range(5))
+    log(bob, range(3))
+    for person, since in [(alice, day(0)), (alice, day(3)), (bob, day(1)), (bob, day(9))]:
+        expected = list(CheckIn.objects.filter(client=person, day__gte=since).order_by("day").values_list("pk", "day", "cravings", "note"))
+        assert CHECK_INS.rows(client=person.pk, since=since) == expected
+    [(_, _, _, note)] = CHECK_INS.rows(client=bob.pk, since=day(2))
+    assert note.reveal() == f"{bob.name} 2"
+
+
+def test_a_run_is_one_statement_and_no_orm_query_building(alice, monkeypatch):
+    log(alice, range(2))
+    CHECK_INS.rows(client=alice.pk, since=day(0))
+
+    def compiled_again(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", compiled_again)
+    with CaptureQueriesContext(connection) as queries:
+        assert [row[1] for row in CHECK_INS.rows(client=alice.pk, since=day(1))] == [day(1)]
+    assert len(queries) == 1
+
+
+def test_objects_are_the_models_with_the_other_fields_deferred(alice):
+    goal = progress.add_goal(alice, kind=GoalKind.ALCOHOL_FREE_DAYS, amount=3, own_words="Weeknights off")
+    goals = PreparedQuery(lambda: Goal.objects.filter(client=Arg("client", IntegerField())).values_list("own_words", "pk", "amount"))
+    [found] = goals.objects(client=alice.pk)
+    assert (found.pk, found.amount, found.own_words.reveal(), found._state.adding) == (goal.pk, 3, "Weeknights off", False)
+    assert found.get_deferred_fields() == {"client_id", "kind", "substance", "is_active", "created_at"}
+
+
+def test_only_a_values_list_can_be_prepared(alice):
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda: Goal.objects.filter(client=Arg("client", IntegerField()))).rows(client=alice.pk)
+
+
+def test_a_clients_log_is_read_as_the_orm_reads_it(alice, bob):
+    log(alice, range(10))
+    log(bob, range(4))
+    for person in (alice, bob):
+        days = progress.log_for(person, since=day(2))
+        expected = list(CheckIn.objects.filter(client=person, day__gte=day(2)).prefetch_related("uses").order_by("day"))
+        assert [(d.pk, d.day, d.cravings, d.mood, d.took_medication) for d in days] == [
+            (c.pk, c.day, c.cravings, c.mood, c.took_medication) for c in expected
+        ]
+        assert [[(u.substance, u.used, u.standard_drinks) for u in d.uses] for d in days] == [
+            [(u.substance, u.used, u.standard_drinks) for u in c.uses.all()] for c in expected
+        ]
+        recent = progress.with_notes(person, list(reversed(days))[:3])
+        assert [d.note for d in recent] == [c.note.reveal() for c in reversed(expected)][:3]
+
+
+def test_a_family_log_and_its_notes_are_read_as_the_orm_reads_them(fiona, alice):
+    for n in range(4):
+        FamilyCheckIn.objects.create(client=fiona, day=day(n), stress=n, positive_moment=n % 2 == 0, conversation_tried=False, note=f"f{n}")
+    FamilyCheckIn.objects.create(client=alice, day=day(1), stress=9, positive_moment=False, conversation_tried=True, note="not hers")
+    data = family_progress.overview(fiona, day(3))
+    assert [(d.day, d.stress, d.positive_moment, d.note) for d in data["recent"]] == [
+        (c.day, c.stress, c.positive_moment, c.note.reveal()) for c in FamilyCheckIn.objects.filter(client=fiona).order_by("-day")
+    ]
+
+
+def test_progress_settings_are_none_until_chosen(alice, bob):
+    ProgressSettings.objects.create(client=alice, substances=["alcohol", "opioids"], share_with_coach=True)
+    found = progress.settings_of(alice)
+    assert (found.pk, found.substances, found.tracks_medication, found.share_with_coach) == (
+        ProgressSettings.objects.get(client=alice).pk, ["alcohol", "opioids"], False, True
+    )
+    assert progress.settings_of(bob) is None
+
+
+def test_the_ways_in_are_read_as_before(alice, bob, fiona):
+    PathChoice.objects.filter(person__in=[alice, bob]).delete()
+    paths.choose(alice, Path.WORRIED)
+    assert paths.paths_of(alice) == paths.Paths(about_me=False, worried=True)
+    assert paths.paths_of(bob) == paths.ABOUT_ME_ONLY  # never chose: joined before families could
+    paths.add(alice, Path.ABOUT_ME)
+    assert paths.paths_of(alice) == paths.Paths(about_me=True, worried=True)
