@@ -2,7 +2,7 @@
 bookings and payments, and Stripe's webhook. Thin: each calls one rule."""
 
 from datetime import datetime, timedelta
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote_plus, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import stripe
@@ -390,7 +390,8 @@ def reschedule(request, pk):
         messages.error(request, "That time is no longer open. Please pick another.")
     week, first, end = viewer_week(timezone.now(), request.zone, request.GET.get("week"))
     days = group_by_day(
-        open_times_for_move(booking, first, end), request.zone, lambda slot: f"{here}?{urlencode({'start': start_param(slot)})}"
+        # (urlencode's own encoding of the one parameter, without a dict per time)
+        open_times_for_move(booking, first, end), request.zone, lambda slot: f"{here}?start={quote_plus(start_param(slot))}"
     )
     times = {
         "chosen": booking.session_type,
