@@ -16,8 +16,11 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import IntegerField
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+
+from core.prepared import Arg, PreparedQuery
 
 from .models import Role
 
@@ -25,8 +28,14 @@ from .models import Role
 REFUSED = "waypoint_access_refused"
 
 
+# Asked on every page of a coach's or an admin's: compiled once (core.prepared).
+_TOTP = PreparedQuery(
+    lambda: Authenticator.objects.filter(user_id=Arg("user", IntegerField()), type=Authenticator.Type.TOTP).values_list("pk")[:1]
+)
+
+
 def has_mfa(user):
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(_TOTP.rows(user=user.pk))
 
 
 def passed_second_step(request, user):

@@ -3,15 +3,22 @@ family ones once their family intake is. Free sessions are open to everyone."""
 
 from dataclasses import dataclass
 
+from django.db.models import IntegerField
+
 from clients.eligibility import intake_approved
+from core.prepared import Arg, PreparedQuery
 
 from .models import FamilyIntake
+
+_APPROVED = PreparedQuery(
+    lambda: FamilyIntake.objects.filter(client_id=Arg("client", IntegerField()), status=FamilyIntake.Status.APPROVED).values_list("pk")[:1]
+)
 
 
 def family_intake_approved(user):
     if not getattr(user, "is_authenticated", False):
         return False
-    return FamilyIntake.objects.filter(client=user, status=FamilyIntake.Status.APPROVED).exists()
+    return bool(_APPROVED.rows(client=user.pk))
 
 
 @dataclass(frozen=True)
