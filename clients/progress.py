@@ -54,11 +54,7 @@ def settings_for(client):
     return ProgressSettings.objects.get_or_create(client=client)[0]
 
 
-_SETTINGS = PreparedQuery(
-    lambda: ProgressSettings.objects.filter(client=Arg("client", IntegerField())).values_list(
-        "pk", "client", "substances", "tracks_medication", "share_with_coach"
-    )
-)
+_SETTINGS = PreparedQuery(lambda: ProgressSettings.objects.filter(client=Arg("client", IntegerField())))
 
 
 def settings_of(client):
@@ -352,7 +348,7 @@ def first_weeks_shown(today):
 RECENT_DAYS = 14  # the table of recent check-ins under the charts
 
 _ACTIVE_GOALS = PreparedQuery(
-    lambda: Goal.objects.filter(client=Arg("client", IntegerField()), is_active=True).values_list("pk", "kind", "substance", "amount", "own_words")
+    lambda: Goal.objects.filter(client=Arg("client", IntegerField()), is_active=True).only("pk", "kind", "substance", "amount", "own_words")
 )
 
 

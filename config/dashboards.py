@@ -4,7 +4,7 @@ the data holds: each list is one query with what it shows joined in."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, DateTimeField, IntegerField, Min, Q
 from django.utils import timezone
 
 from bookings.models import SHOWN_STATUSES, Booking, Payment, Status
@@ -12,6 +12,7 @@ from bookings.notes import sessions_waiting_count, unread_summaries
 from clients.models import Intake
 from core import outbox
 from core.encryption import reveal
+from core.prepared import Arg, PreparedQuery
 
 # The join button is live from this long before a session until it ends.
 JOIN_EARLY = timedelta(minutes=10)
@@ -43,17 +44,24 @@ INTAKE_STEPS = {
 }
 
 
+# A client's dashboard asks these on every visit: each compiled once (core/prepared.py).
+_CLIENT = Arg("client", IntegerField())
+# Only what the page shows: the intake's other 20-odd answers are sealed, and opening them
+# all was most of this page's cost.
+_INTAKE = PreparedQuery(lambda: Intake.objects.filter(client=_CLIENT).only("pk", "client_id", "status", "is_urgent", "preferred_name").order_by("pk")[:1])
+_NEXT_SESSION = PreparedQuery(
+    lambda: Booking.objects.filter(client=_CLIENT, ends_at__gt=Arg("now", DateTimeField()))
+    .live_now(Arg("now", DateTimeField()))
+    .select_related("coach", "session_type")
+    .order_by("starts_at")[:1]
+)
+_UNREAD_SUMMARIES = PreparedQuery(lambda: unread_summaries(_CLIENT).order_by().values_list("pk"))
+
+
 def for_client(user, now):
-    # Only what the page shows: the intake's other 20-odd answers are sealed, and opening
-    # them all was most of this page's cost.
-    intake = Intake.objects.filter(client=user).only("pk", "client_id", "status", "is_urgent", "preferred_name").first()
-    upcoming = (
-        Booking.objects.filter(client=user, ends_at__gt=now)
-        .live_now(now)
-        .select_related("coach", "session_type")
-        .order_by("starts_at")
-        .first()
-    )
+    [intake] = _INTAKE.objects(client=user.pk) or [None]
+    [upcoming] = _NEXT_SESSION.objects(client=user.pk, now=now) or [None]
+    unread = len(_UNREAD_SUMMARIES.rows(client=user.pk))  # the ones not opened yet: a few
     summary, step_words, step_url = INTAKE_STEPS[intake.status if intake else None]
     return {
         "greeting_name": (reveal(intake.preferred_name) if intake else "") or user.name,
@@ -61,7 +69,7 @@ def for_client(user, now):
         "intake_summary": summary,
         "intake_step": (step_words, step_url),
         "next_session": _session(upcoming, now) if upcoming else None,
-        "unread_summaries": unread_summaries(user).count(),
+        "unread_summaries": unread,
     }
 
 

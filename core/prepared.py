@@ -1,24 +1,28 @@
 """ORM queries compiled once per process, then run with each request's arguments.
 
 Building and compiling a queryset costs Django several times what PostgreSQL takes to
-answer a small query (0.3-0.5 ms against well under 0.1 ms here), and a page asks the same
-few questions on every request with only the person and the day changed. A
-`PreparedQuery` is written as an ORM `values_list` queryset whose changing values are
-`Arg`s; the first run compiles it, and every run after that sends the same SQL with that
-run's arguments and opens each column through the same converters the ORM uses (sealed
-fields open as they do elsewhere), so the rows are the ORM's rows.
+answer a small query (0.3-1.5 ms against well under 0.1 ms here), and a page asks the same
+few questions on every request with only the person and the moment changed. A
+`PreparedQuery` is written as an ORM queryset whose changing values are `Arg`s; the first
+run compiles it, and every run after that sends the same SQL with that run's arguments and
+turns the rows into what the ORM would have answered, through the ORM's own converters
+(sealed fields open as they do elsewhere):
 
-    recent = PreparedQuery(lambda: CheckIn.objects.filter(client_id=Arg("client", IntegerField())).values_list("pk", "day"))
-    recent.rows(client=user.pk)   # [(pk, day), ...]
+    LOG = PreparedQuery(lambda: CheckIn.objects.filter(client=Arg("client", IntegerField())).values_list("pk", "day"))
+    LOG.rows(client=user.pk)        # a values_list queryset: [(pk, day), ...]
+
+    NEXT = PreparedQuery(lambda: Booking.objects.filter(client=Arg("client", IntegerField())).select_related("coach")[:1])
+    NEXT.objects(client=user.pk)    # a queryset of models (only(), select_related()): [Booking]
 
 Only for SQL that does not depend on the moment it is compiled: no lookups that depend on
-the active time zone (`__date`, `__hour` on date-times), no `Now()`; a time goes in as an
-`Arg`. tests/test_prepared_queries.py checks each query made this way against the ORM.
+the active time zone (`__date`, `__hour` on date-times), no `Now()`, no prefetching; a time
+goes in as an `Arg`. tests/test_prepared_queries.py checks each query made this way against
+the ORM.
 """
 
 from django.db import connections
-from django.db.models import DEFERRED, Expression
-from django.db.models.query import ValuesListIterable
+from django.db.models import Expression
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 
 class Arg(Expression):
@@ -37,58 +41,76 @@ class Arg(Expression):
 
 class PreparedQuery:
     def __init__(self, build, using="default"):
-        """`build()` answers the ORM queryset: a values_list (tuples), with Args for what changes."""
+        """`build()` answers the ORM queryset, with Args for what changes."""
         self.build = build
         self.using = using
         self._plan = None
-        self._instances = None
 
     def _compile(self):
         queryset = self.build()
-        if queryset._iterable_class is not ValuesListIterable:
-            raise TypeError("A PreparedQuery is a values_list() queryset (not flat, not named).")
+        kind = queryset._iterable_class
+        if kind not in (ValuesListIterable, ModelIterable):
+            raise TypeError("A PreparedQuery is a queryset of models, or a values_list() (not flat, not named).")
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise TypeError("A PreparedQuery runs one statement: no prefetching.")
         compiler = queryset.query.get_compiler(using=self.using)
         sql, params = compiler.as_sql()
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         if compiler.has_composite_fields(fields):
             raise TypeError("A PreparedQuery does not select composite fields.")
         converters = [(position, tuple(convs), expression) for position, (convs, expression) in compiler.get_converters(fields).items()]
-        self._model, self._fields = queryset.model, queryset._fields
-        return sql, tuple(params), converters
+        models = None
+        if kind is ModelIterable:
+            # What ModelIterable works out from the compiler, kept for every run.
+            klass_info = compiler.klass_info
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            init_list = [selected[0].target.attname for selected in compiler.select[start:end]]
+            populators = get_related_populators(klass_info, compiler.select, self.using)
+            models = (klass_info["model"], start, end, init_list, populators, compiler.annotation_col_map)
+        return sql, tuple(params), converters, models
 
-    def objects(self, **args):
-        """The rows as instances of the queryset's model (its values_list names the model's
-        fields; any other field is deferred, as with `only()`)."""
-        rows = self.rows(**args)
-        if self._instances is None:
-            # Each selected column's place among the model's fields, in the model's order.
-            meta = self._model._meta
-            selected = [meta.pk.attname if name == "pk" else meta.get_field(name).attname for name in self._fields]
-            names = [field.attname for field in meta.concrete_fields if field.attname in selected]
-            order = [selected.index(field.attname) if field.attname in selected else None for field in meta.concrete_fields]
-            self._instances = (names, order)
-        names, order = self._instances
-        return [self._model.from_db(self.using, names, [DEFERRED if i is None else row[i] for i in order]) for row in rows]
-
-    def rows(self, **args):
-        """The rows for these arguments, as the ORM's values_list would answer them."""
+    def _run(self, args):
         if self._plan is None:
             self._plan = self._compile()
-        sql, params, converters = self._plan
+        sql, params, converters, models = self._plan
         params = [args[param.name] if isinstance(param, Arg) else param for param in params]
         connection = connections[self.using]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if not converters:
-            return rows
-        converted = []
+        if converters:
+            converted = []
+            for row in rows:
+                row = list(row)
+                for position, convs, expression in converters:
+                    value = row[position]
+                    for converter in convs:
+                        value = converter(value, expression, connection)
+                    row[position] = value
+                converted.append(tuple(row))
+            rows = converted
+        return rows, models
+
+    def rows(self, **args):
+        """The rows of a values_list queryset for these arguments, as the ORM answers them."""
+        rows, models = self._run(args)
+        if models is not None:
+            raise TypeError("This PreparedQuery answers models: use objects().")
+        return rows
+
+    def objects(self, **args):
+        """The models of a model queryset for these arguments, as the ORM answers them
+        (fields left out by only() deferred, select_related() ones attached)."""
+        rows, models = self._run(args)
+        if models is None:
+            raise TypeError("This PreparedQuery answers rows: use rows().")
+        model, start, end, init_list, populators, annotations = models
+        found = []
         for row in rows:
-            row = list(row)
-            for position, convs, expression in converters:
-                value = row[position]
-                for converter in convs:
-                    value = converter(value, expression, connection)
-                row[position] = value
-            converted.append(tuple(row))
-        return converted
+            obj = model.from_db(self.using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations.items():
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found

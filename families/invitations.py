@@ -12,11 +12,13 @@ when both agree.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, IntegerField
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from accounts.audit import record
-from accounts.models import Role
+from accounts.models import Role, User
+from core.prepared import Arg, PreparedQuery
 
 from .models import INVITATION_LIFETIME, FamilyLink, LovedOneInvitation
 
@@ -80,12 +82,33 @@ def offers_for(user):
     """Invitations this person came through and has not answered: they may choose to link."""
     if not user.is_authenticated or user.role != Role.CLIENT:
         return LovedOneInvitation.objects.none()
-    answered = FamilyLink.objects.filter(loved_one=user).values("invitation_id")
+    return _offers(user)
+
+
+def _offers(person):
+    answered = FamilyLink.objects.filter(loved_one=person).values("invitation_id")
     return (
-        LovedOneInvitation.objects.filter(used_by=user, withdrawn_at=None, declined_at=None, family_member__is_active=True)
+        LovedOneInvitation.objects.filter(used_by=person, withdrawn_at=None, declined_at=None, family_member__is_active=True)
         .exclude(pk__in=answered)
         .order_by("used_at", "pk")
     )
+
+
+def _news(person):
+    """An offer to answer, or a live link of theirs: agreed, or asked for (a request to the
+    family member is a live link too, not yet agreed)."""
+    return Exists(_offers(person)) | Exists(FamilyLink.objects.live().involving(person))
+
+
+# Asked on every dashboard of a client: one statement, compiled once.
+_HAS_NEWS = PreparedQuery(lambda: User.objects.filter(_news(Arg("person", IntegerField())), pk=Arg("person", IntegerField())).values_list("pk"))
+
+
+def has_news(user):
+    """Whether this person has any link, offer or request to see on their links page."""
+    if not user.is_authenticated or user.role != Role.CLIENT:
+        return False
+    return bool(_HAS_NEWS.rows(person=user.pk))
 
 
 def offer_for(user, pk):

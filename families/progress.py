@@ -105,7 +105,7 @@ _LOG = PreparedQuery(
 )
 _NOTES = notes_since(FamilyCheckIn)
 _ACTIVE_GOALS = PreparedQuery(
-    lambda: FamilyGoal.objects.filter(client=Arg("client", IntegerField()), is_active=True).values_list(
+    lambda: FamilyGoal.objects.filter(client=Arg("client", IntegerField()), is_active=True).only(
         "pk", "kind", "days_a_week", "stress_at_most", "own_words"
     )
 )

@@ -9,12 +9,14 @@ from django.db.models import DateField, IntegerField
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
+from bookings.models import Booking
 from clients import progress
 from clients.models import CheckIn, Goal, GoalKind, ProgressSettings, SubstanceUse
 from core.prepared import Arg, PreparedQuery
-from families import paths
+from families import invitations, paths
 from families import progress as family_progress
-from families.models import FamilyCheckIn, Path, PathChoice
+from families.models import FamilyCheckIn, FamilyLink, LovedOneInvitation, Path, PathChoice
+from tests.factories import bookable_coach, past_session
 
 pytestmark = pytest.mark.django_db
 
@@ -65,15 +67,33 @@ def test_a_run_is_one_statement_and_no_orm_query_building(alice, monkeypatch):
 
 def test_objects_are_the_models_with_the_other_fields_deferred(alice):
     goal = progress.add_goal(alice, kind=GoalKind.ALCOHOL_FREE_DAYS, amount=3, own_words="Weeknights off")
-    goals = PreparedQuery(lambda: Goal.objects.filter(client=Arg("client", IntegerField())).values_list("own_words", "pk", "amount"))
+    goals = PreparedQuery(lambda: Goal.objects.filter(client=Arg("client", IntegerField())).only("own_words", "amount"))
     [found] = goals.objects(client=alice.pk)
     assert (found.pk, found.amount, found.own_words.reveal(), found._state.adding) == (goal.pk, 3, "Weeknights off", False)
     assert found.get_deferred_fields() == {"client_id", "kind", "substance", "is_active", "created_at"}
 
 
-def test_only_a_values_list_can_be_prepared(alice):
+def test_related_objects_come_attached(alice, carol):
+    coach, session_type = bookable_coach(carol)
+    booking = past_session(coach, session_type, alice)
+    bookings = PreparedQuery(lambda: Booking.objects.filter(client=Arg("client", IntegerField())).select_related("coach__user", "session_type"))
+    [found] = bookings.objects(client=alice.pk)
+    expected = Booking.objects.select_related("coach__user", "session_type").get(pk=booking.pk)
+    assert (found.pk, found.starts_at, found.coach.display_name, found.coach.user.email, found.session_type.name) == (
+        expected.pk, expected.starts_at, expected.coach.display_name, expected.coach.user.email, expected.session_type.name
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert (found.coach.user.pk, found.session_type.pk) == (carol.pk, session_type.pk)
+    assert len(queries) == 0
+
+
+def test_rows_and_models_are_asked_for_by_name_and_prefetching_is_refused(alice):
     with pytest.raises(TypeError):
         PreparedQuery(lambda: Goal.objects.filter(client=Arg("client", IntegerField()))).rows(client=alice.pk)
+    with pytest.raises(TypeError):
+        CHECK_INS.objects(client=alice.pk, since=day(0))
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda: CheckIn.objects.filter(client=Arg("client", IntegerField())).prefetch_related("uses")).objects(client=alice.pk)
 
 
 def test_a_clients_log_is_read_as_the_orm_reads_it(alice, bob):
@@ -118,3 +138,25 @@ def test_the_ways_in_are_read_as_before(alice, bob, fiona):
     assert paths.paths_of(bob) == paths.ABOUT_ME_ONLY  # never chose: joined before families could
     paths.add(alice, Path.ABOUT_ME)
     assert paths.paths_of(alice) == paths.Paths(about_me=True, worried=True)
+
+
+def news_as_before(user):
+    """The links page's news as the dashboard asked it before: three ORM queries."""
+    return (
+        invitations.offers_for(user).exists()
+        or invitations.requests_for(user).exists()
+        or FamilyLink.objects.visible_to(user).exists()
+    )
+
+
+def test_link_news_is_what_the_three_questions_answered(fiona, alice, bob):
+    paths.choose(fiona, Path.WORRIED)
+    invitation = invitations.create(fiona)
+    for person in (fiona, alice, bob):
+        assert invitations.has_news(person) is news_as_before(person) is False
+    LovedOneInvitation.objects.filter(pk=invitation.pk).update(used_by=alice, used_at=invitation.created_at)
+    assert [invitations.has_news(p) for p in (fiona, alice, bob)] == [news_as_before(p) for p in (fiona, alice, bob)] == [False, True, False]
+    link = invitations.agree_as_loved_one(alice, LovedOneInvitation.objects.get(pk=invitation.pk))  # the request Fiona sees
+    assert [invitations.has_news(p) for p in (fiona, alice, bob)] == [news_as_before(p) for p in (fiona, alice, bob)] == [True, True, False]
+    invitations.end(alice, link)
+    assert [invitations.has_news(p) for p in (fiona, alice, bob)] == [news_as_before(p) for p in (fiona, alice, bob)] == [False, False, False]
