@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, DateTimeField, F, IntegerField, Max, Min, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from bookings.models import SHOWN_STATUSES, Booking
 from bookings.notes import HiddenText, coach_name
 from clients.models import CoachAssignment
 from core.encryption import reveal
+from core.prepared import Arg, PreparedQuery
 
 from . import notices
 from .models import Conversation, Message, MessagingSettings
@@ -68,23 +69,44 @@ def may_write(coach, client, *, now=None):
     ).exists()
 
 
-def partners(user, *, now=None):
-    """The people `user` may write to now: a client's coaches, a coach's clients. One query."""
-    now = now or timezone.now()
-    if user.role == Role.CLIENT:
+def _partner_ids(role):
+    """The ids of the people someone of `role` may write to now (`me`, `since` are Args)."""
+    me, since = Arg("me", IntegerField()), Arg("since", DateTimeField())
+    if role == Role.CLIENT:
         found = User.objects.filter(role=Role.COACH).filter(
-            Q(client_assignments__client=user)
-            | Q(coach_profile__bookings__client=user, coach_profile__bookings__status__in=SHOWN_STATUSES, coach_profile__bookings__ends_at__gte=_since(now))
-        )
-        found = found.select_related("coach_profile")
-    elif user.role == Role.COACH:
-        found = User.objects.filter(role=Role.CLIENT).filter(
-            Q(coach_assignments__coach=user)
-            | Q(bookings__coach__user=user, bookings__status__in=SHOWN_STATUSES, bookings__ends_at__gte=_since(now))
+            Q(client_assignments__client_id=me)
+            | Q(coach_profile__bookings__client_id=me, coach_profile__bookings__status__in=SHOWN_STATUSES, coach_profile__bookings__ends_at__gte=since)
         )
     else:
+        found = User.objects.filter(role=Role.CLIENT).filter(
+            Q(coach_assignments__coach_id=me)
+            | Q(bookings__coach__user_id=me, bookings__status__in=SHOWN_STATUSES, bookings__ends_at__gte=since)
+        )
+    return found.filter(is_active=True).order_by().distinct().values_list("pk")
+
+
+# Asked by every inbox: compiled once (core.prepared).
+_PARTNER_IDS = {role: PreparedQuery(lambda role=role: _partner_ids(role)) for role in (Role.CLIENT, Role.COACH)}
+
+
+def partner_ids(user, *, now=None):
+    """The ids of the people `user` may write to now: a client's coaches, a coach's clients."""
+    query = _PARTNER_IDS.get(user.role)
+    if query is None:
+        return set()
+    return {pk for (pk,) in query.rows(me=user.pk, since=_since(now or timezone.now()))}
+
+
+def people(ids):
+    """The people with these ids, by name (a coach with their profile, for their name)."""
+    if not ids:
         return []
-    return list(found.filter(is_active=True).distinct().order_by("name", "email"))
+    return list(User.objects.filter(pk__in=ids).select_related("coach_profile").order_by("name", "email"))
+
+
+def partners(user, *, now=None):
+    """The people `user` may write to now: a client's coaches, a coach's clients."""
+    return people(partner_ids(user, now=now))
 
 
 def display_name(person):
@@ -403,16 +425,17 @@ class ConversationRow:
 
 def inbox(user, *, now=None):
     """A client's or a coach's conversations, and the people they may start one with: no
-    text. For a coach, urgent conversations first, then the latest. Three queries."""
+    text. For a coach, urgent conversations first, then the latest. Three queries, and a
+    fourth for the people to start a conversation with when there are any."""
     now = now or timezone.now()
     conversations = list(Conversation.objects.visible_to(user).select_related("client", "coach__coach_profile"))
     unread = unread_counts(user)
-    open_to = {person.pk: person for person in partners(user, now=now)}
+    open_to = partner_ids(user, now=now)
     rows = []
     for conversation in conversations:
         other = conversation.coach if conversation.client_id == user.pk else conversation.client
         rows.append(ConversationRow(other, display_name(other), conversation, unread.get(conversation.pk, 0), other.pk in open_to))
-        open_to.pop(other.pk, None)
+        open_to.discard(other.pk)
 
     def order(row):
         c = row.conversation
@@ -420,7 +443,8 @@ def inbox(user, *, now=None):
         return (urgent_first, c.last_message_at or c.created_at)
 
     rows.sort(key=order, reverse=True)
-    rows += [ConversationRow(person, display_name(person), None, 0, True) for person in open_to.values()]
+    # Those to start a conversation with: loaded only when there are any.
+    rows += [ConversationRow(person, display_name(person), None, 0, True) for person in people(open_to)]
     return rows
 
 

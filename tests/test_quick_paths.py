@@ -102,3 +102,25 @@ def test_the_paid_payment_picked_from_a_list_is_the_one_the_query_picks(alice, c
     assert both() == (earlier, earlier)
     pay(PaymentStatus.SUCCEEDED)  # no time: last, as PostgreSQL orders NULL
     assert both() == (earlier, earlier)
+
+
+def test_the_inbox_offers_whom_one_may_write_to_and_nobody_else(alice, bob, fiona, carol, erin):
+    """Who may be written to is asked as ids with a prepared query: matched clients and those
+    with a session within the window, not a client whose last session is older."""
+    from clients.models import CoachAssignment
+    from tests.factories import bookable_coach, past_session
+
+    coach, session_type = bookable_coach(carol)
+    CoachAssignment.objects.create(client=alice, coach=carol, assigned_by=erin)
+    past_session(coach, session_type, fiona, days_ago=10)
+    past_session(coach, session_type, bob, days_ago=200)
+    rows = door.inbox(carol)
+    assert [(row.other.pk, row.conversation, row.may_write) for row in rows] == sorted(
+        [(alice.pk, None, True), (fiona.pk, None, True)], key=lambda r: (User.objects.get(pk=r[0]).name, User.objects.get(pk=r[0]).email)
+    )
+    assert door.partner_ids(alice) == {carol.pk} and door.partner_ids(bob) == set()
+    assert [row.other.pk for row in door.inbox(fiona)] == [carol.pk]
+    send(fiona, carol, "Hello")
+    rows = door.inbox(carol)
+    assert rows[0].other.pk == fiona.pk and rows[0].conversation is not None and rows[0].may_write
+    assert [row.other.pk for row in rows[1:]] == [alice.pk]
