@@ -15,9 +15,7 @@ from core.prepared import Arg, PreparedQuery
 
 from .models import User
 
-_USER = PreparedQuery(
-    lambda: User.objects.filter(pk=Arg("pk", IntegerField())).values_list(*(field.attname for field in User._meta.concrete_fields))
-)
+_USER = PreparedQuery(lambda: User.objects.filter(pk=Arg("pk", IntegerField())))
 
 
 def load_user(pk):
