@@ -7,10 +7,12 @@ every allowed read writes exactly one audit event.
 """
 
 from django.core.paginator import Paginator
+from django.db.models import IntegerField
 from django.http import Http404
 
 from accounts.audit import record
 from accounts.models import Role
+from core.prepared import Arg, PreparedQuery
 
 from . import consents
 from .relations import coach_knows_client
@@ -42,10 +44,14 @@ def read_intake(user, intake_id, request=None):
     return intake
 
 
+# A client's own intake page and a coach's record of a client ask it: compiled once (core/prepared.py).
+_INTAKE_OF = PreparedQuery(lambda: Intake.objects.filter(client=Arg("client", IntegerField())).order_by("pk")[:1])
+
+
 def read_intake_of(user, client, request=None):
     """`client`'s intake when `user` may read it (the read audited), else None: for pages
     that show it beside other things, such as a coach's record of a client."""
-    intake = Intake.objects.filter(client=client).first()
+    [intake] = _INTAKE_OF.objects(client=client.pk) or [None]
     if intake is None:
         return None
     intake.client = client  # the page has them already: no second fetch

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import IntegerField
 from django.utils import timezone
 
 from accounts.audit import client_ip, record
+from core.prepared import Arg, PreparedQuery
 
 from .models import Consent
 
@@ -84,10 +86,14 @@ DOCUMENTS = [
 BY_KIND = {document.kind: document for document in DOCUMENTS}
 
 
+# Asked by the intake's pages and every check of sharing: compiled once (core/prepared.py).
+_SIGNED = PreparedQuery(lambda: Consent.objects.filter(client=Arg("client", IntegerField())).order_by("kind", "-signed_at", "-pk"))
+
+
 def current(client, documents=DOCUMENTS):
     """{kind: the client's newest Consent of that kind, or None}, for each of `documents`."""
     newest = {}
-    for consent in Consent.objects.filter(client=client).order_by("kind", "-signed_at", "-pk"):
+    for consent in _SIGNED.objects(client=client.pk):
         newest.setdefault(consent.kind, consent)
     return {document.kind: newest.get(document.kind) for document in documents}
 
@@ -126,9 +132,10 @@ def revoke(consent, *, request=None):
     return consent
 
 
-def shares_with_coach(client, at=None):
-    """The client's consent to share their intake with their coach is in force."""
-    consent = current(client)[Consent.Kind.SHARE_WITH_COACH]
+def shares_with_coach(client, at=None, *, signed=None):
+    """The client's consent to share their intake with their coach is in force (`signed`:
+    `current(client)`, when the caller has it already)."""
+    consent = (signed if signed is not None else current(client))[Consent.Kind.SHARE_WITH_COACH]
     return consent is not None and consent.is_in_force(at)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from core.encryption import EncryptedJSONField, EncryptedTextField, reveal
+from core.prepared import Arg, PreparedQuery
 
 from .scoring import RULER_MAX, RULER_MIN, Sex
 
@@ -154,7 +155,11 @@ class Intake(models.Model):
         return self.get_treatment_display()
 
     def latest_review(self):
-        return self.reviews.order_by("-created_at", "-pk").first()
+        found = _LATEST_REVIEW.objects(intake=self.pk)
+        if not found:
+            return None
+        found[0].intake = self  # as self.reviews would have it
+        return found[0]
 
 
 class IntakeReview(models.Model):
@@ -173,6 +178,12 @@ class IntakeReview(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+
+# Asked by each page that shows an intake: compiled once (core/prepared.py).
+_LATEST_REVIEW = PreparedQuery(
+    lambda: IntakeReview.objects.filter(intake=Arg("intake", models.IntegerField())).order_by("-created_at", "-pk")[:1]
+)
 
 
 class UrgentFollowUp(models.Model):

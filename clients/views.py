@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.db.models import IntegerField
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -8,6 +9,7 @@ from accounts.access import admin_required, client_required, coach_required, log
 from accounts.middleware import browser_zone
 from accounts.models import Role, User
 from core.encryption import reveal
+from core.prepared import Arg, PreparedQuery
 
 from . import consents, scoring
 from . import intake as flow
@@ -17,7 +19,7 @@ from families.paths import paths_of
 
 from . import review as reviewing
 from . import urgent_case
-from .access import read_intake, read_review_queue
+from .access import read_intake, read_intake_of, read_review_queue
 from .forms import FORMS, ApproveForm, DeclineForm, FollowUpForm, ReviewMessageForm
 from .models import CoachAssignment, Consent, Intake
 
@@ -140,23 +142,29 @@ def intake_step(request, slug):
 
 @client_required
 def intake_summary(request):
-    intake = Intake.objects.filter(client=request.user).first()
-    if intake is None or intake.status == Intake.Status.DRAFT:
+    [status] = _INTAKE_STATUS.rows(client=request.user.pk) or [(None,)]
+    if status in (None, Intake.Status.DRAFT):
         return redirect("clients:intake_start")
-    intake = read_intake(request.user, intake.pk, request)
+    intake = read_intake_of(request.user, request.user, request)
+    if intake is None:  # gone since (the account deleted in another tab)
+        return redirect("clients:intake_start")
     signed = consents.current(request.user)
     context = _answers_context(intake)
     context.update(
         {
             "latest_review": intake.latest_review(),
             "consents": [(document, signed[document.kind]) for document in consents.DOCUMENTS],
-            "share_in_force": consents.shares_with_coach(request.user),
+            "share_in_force": consents.shares_with_coach(request.user, signed=signed),
             "share_document": consents.BY_KIND[Consent.Kind.SHARE_WITH_COACH],
-            "coaches": CoachAssignment.objects.filter(client=request.user).select_related("coach"),
+            "coach_names": CoachAssignment.objects.filter(client=request.user).values_list("coach__name", flat=True),
             "referrals": reviewing.REFERRAL_RESOURCES,
         }
     )
     return render(request, "clients/intake_summary.html", context)
+
+
+# Whether there is an intake to show, before opening (and auditing) it.
+_INTAKE_STATUS = PreparedQuery(lambda: Intake.objects.filter(client=Arg("client", IntegerField())).order_by("pk").values_list("status")[:1])
 
 
 @client_required

@@ -10,13 +10,13 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Booking
-from clients import progress
-from clients.models import CheckIn, Goal, GoalKind, ProgressSettings, SubstanceUse
+from clients import consents, progress
+from clients.models import CheckIn, Consent, Goal, GoalKind, IntakeReview, ProgressSettings, SubstanceUse
 from core.prepared import Arg, PreparedQuery
 from families import invitations, paths
 from families import progress as family_progress
 from families.models import FamilyCheckIn, FamilyLink, LovedOneInvitation, Path, PathChoice
-from tests.factories import bookable_coach, past_session
+from tests.factories import IntakeFactory, bookable_coach, past_session, sign_all_consents
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +160,22 @@ def test_link_news_is_what_the_three_questions_answered(fiona, alice, bob):
     assert [invitations.has_news(p) for p in (fiona, alice, bob)] == [news_as_before(p) for p in (fiona, alice, bob)] == [True, True, False]
     invitations.end(alice, link)
     assert [invitations.has_news(p) for p in (fiona, alice, bob)] == [news_as_before(p) for p in (fiona, alice, bob)] == [False, False, False]
+
+
+def test_signed_consents_and_the_latest_review_are_what_the_orm_finds(alice, bob, erin):
+    sign_all_consents(alice)
+    consents.sign(alice, consents.BY_KIND[Consent.Kind.PRIVACY], signed_name="Alice again")  # a newer signature of one kind
+    sign_all_consents(bob, share=False)
+    for person in (alice, bob):
+        newest = {}
+        for consent in Consent.objects.filter(client=person).order_by("kind", "-signed_at", "-pk"):
+            newest.setdefault(consent.kind, consent)
+        assert {kind: (c.pk if c else None) for kind, c in consents.current(person).items()} == {
+            document.kind: (newest[document.kind].pk if document.kind in newest else None) for document in consents.DOCUMENTS
+        }
+    intake = IntakeFactory(client=alice)
+    assert intake.latest_review() is None
+    for message in ("first", "second"):
+        IntakeReview.objects.create(intake=intake, action=IntakeReview.Action.MORE_INFO, message=message, reviewer=erin)
+    latest = intake.latest_review()
+    assert (latest.pk, latest.message.reveal(), latest.intake is intake) == (intake.reviews.order_by("-created_at", "-pk").first().pk, "second", True)
