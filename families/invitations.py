@@ -104,6 +104,23 @@ def _news(person):
 _HAS_NEWS = PreparedQuery(lambda: User.objects.filter(_news(Arg("person", IntegerField())), pk=Arg("person", IntegerField())).values_list("pk"))
 
 
+_OFFERS = PreparedQuery(lambda: _offers(Arg("person", IntegerField())))
+# Every live link of a person, either side, with its invitation (for the name on it).
+_LIVE_LINKS = PreparedQuery(lambda: FamilyLink.objects.live().involving(Arg("person", IntegerField())).select_related("invitation"))
+
+
+def links_page(user):
+    """What the links page shows `user` (a client): offers to answer, requests to agree to,
+    links waiting for the other side, and links made. Two statements, compiled once."""
+    links = _LIVE_LINKS.objects(person=user.pk)
+    return {
+        "offers": _OFFERS.objects(person=user.pk),
+        "requests": [link for link in links if link.family_member_id == user.pk and link.family_agreed_at is None],
+        "linked": [link for link in links if link.family_agreed_at is not None],
+        "waiting": [link for link in links if link.loved_one_id == user.pk and link.family_agreed_at is None],
+    }
+
+
 def has_news(user):
     """Whether this person has any link, offer or request to see on their links page."""
     if not user.is_authenticated or user.role != Role.CLIENT:

@@ -311,16 +311,7 @@ def welcome_accept(request):
 
 @client_required
 def links(request):
-    return render(
-        request,
-        "families/links.html",
-        {
-            "offers": invitations.offers_for(request.user),
-            "requests": invitations.requests_for(request.user),
-            "linked": FamilyLink.objects.visible_to(request.user).exclude(family_agreed_at=None).select_related("invitation"),
-            "waiting": FamilyLink.objects.visible_to(request.user).filter(loved_one=request.user, family_agreed_at=None),
-        },
-    )
+    return render(request, "families/links.html", invitations.links_page(request.user))
 
 
 @client_required

@@ -149,17 +149,34 @@ def news_as_before(user):
     )
 
 
-def test_link_news_is_what_the_three_questions_answered(fiona, alice, bob):
+def links_page_as_before(user):
+    """The links page's four lists as the view asked them before, as ids."""
+    return {
+        "offers": [i.pk for i in invitations.offers_for(user)],
+        "requests": [link.pk for link in invitations.requests_for(user)],
+        "linked": [link.pk for link in FamilyLink.objects.visible_to(user).exclude(family_agreed_at=None)],
+        "waiting": [link.pk for link in FamilyLink.objects.visible_to(user).filter(loved_one=user, family_agreed_at=None)],
+    }
+
+
+def same_as_before(*people):
+    for person in people:
+        assert {name: [x.pk for x in found] for name, found in invitations.links_page(person).items()} == links_page_as_before(person)
+    return [invitations.has_news(person) for person in people] == [news_as_before(person) for person in people]
+
+
+def test_link_news_and_the_links_page_are_what_the_orm_questions_answered(fiona, alice, bob):
     paths.choose(fiona, Path.WORRIED)
     invitation = invitations.create(fiona)
-    for person in (fiona, alice, bob):
-        assert invitations.has_news(person) is news_as_before(person) is False
+    assert same_as_before(fiona, alice, bob) and not any(invitations.has_news(p) for p in (fiona, alice, bob))
     LovedOneInvitation.objects.filter(pk=invitation.pk).update(used_by=alice, used_at=invitation.created_at)
-    assert [invitations.has_news(p) for p in (fiona, alice, bob)] == [news_as_before(p) for p in (fiona, alice, bob)] == [False, True, False]
+    assert same_as_before(fiona, alice, bob) and [invitations.has_news(p) for p in (fiona, alice, bob)] == [False, True, False]
     link = invitations.agree_as_loved_one(alice, LovedOneInvitation.objects.get(pk=invitation.pk))  # the request Fiona sees
-    assert [invitations.has_news(p) for p in (fiona, alice, bob)] == [news_as_before(p) for p in (fiona, alice, bob)] == [True, True, False]
-    invitations.end(alice, link)
-    assert [invitations.has_news(p) for p in (fiona, alice, bob)] == [news_as_before(p) for p in (fiona, alice, bob)] == [False, False, False]
+    assert same_as_before(fiona, alice, bob) and [invitations.has_news(p) for p in (fiona, alice, bob)] == [True, True, False]
+    invitations.agree_as_family(fiona, FamilyLink.objects.get(pk=link.pk))
+    assert same_as_before(fiona, alice, bob) and invitations.links_page(alice)["linked"][0].invitation.pk == invitation.pk
+    invitations.end(alice, FamilyLink.objects.get(pk=link.pk))
+    assert same_as_before(fiona, alice, bob) and not any(invitations.has_news(p) for p in (fiona, alice, bob))
 
 
 def test_signed_consents_and_the_latest_review_are_what_the_orm_finds(alice, bob, erin):
