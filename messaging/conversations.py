@@ -365,21 +365,30 @@ def _change(pair, request, now, action, message_id, text):
 # --- lists that show no text (safe without the door) --------------------------------------
 
 
+def _unread_counts():
+    me = Arg("me", IntegerField())
+    return (
+        Message.objects.filter(deleted_at__isnull=True)
+        .exclude(author_id=me)
+        .filter(
+            Q(conversation__client_id=me, sent_at__gte=F("conversation__client_read_at"))
+            | Q(conversation__coach_id=me, sent_at__gte=F("conversation__coach_read_at"))
+        )
+        .order_by()
+        .values_list("conversation_id")
+        .annotate(unread=Count("pk"))
+    )
+
+
+# Asked by every inbox: compiled once (core.prepared).
+_UNREAD_COUNTS = PreparedQuery(_unread_counts)
+
+
 def unread_counts(user):
     """{conversation_id: messages from the other side that `user` has not read}. One query."""
     if not (user.is_authenticated and user.role in (Role.CLIENT, Role.COACH)):
         return {}
-    rows = (
-        Message.objects.filter(deleted_at__isnull=True)
-        .exclude(author=user)
-        .filter(
-            Q(conversation__client=user, sent_at__gte=F("conversation__client_read_at"))
-            | Q(conversation__coach=user, sent_at__gte=F("conversation__coach_read_at"))
-        )
-        .values("conversation_id")
-        .annotate(unread=Count("pk"))
-    )
-    return {row["conversation_id"]: row["unread"] for row in rows}
+    return dict(_UNREAD_COUNTS.rows(me=user.pk))
 
 
 # Where a request keeps the menu's count once known (the inbox knows it already).
@@ -423,12 +432,21 @@ class ConversationRow:
         return self.conversation is not None and self.conversation.urgent_at is not None
 
 
+# A client's and a coach's conversations, as Conversation.objects.visible_to(user) answers
+# them: compiled once per role (core.prepared).
+_CONVERSATIONS = {
+    Role.CLIENT: PreparedQuery(lambda: Conversation.objects.filter(client_id=Arg("me", IntegerField())).select_related("client", "coach__coach_profile")),
+    Role.COACH: PreparedQuery(lambda: Conversation.objects.filter(coach_id=Arg("me", IntegerField())).select_related("client", "coach__coach_profile")),
+}
+
+
 def inbox(user, *, now=None):
     """A client's or a coach's conversations, and the people they may start one with: no
     text. For a coach, urgent conversations first, then the latest. Three queries, and a
     fourth for the people to start a conversation with when there are any."""
     now = now or timezone.now()
-    conversations = list(Conversation.objects.visible_to(user).select_related("client", "coach__coach_profile"))
+    query = _CONVERSATIONS.get(user.role) if user.is_active else None
+    conversations = query.objects(me=user.pk) if query else []
     unread = unread_counts(user)
     open_to = partner_ids(user, now=now)
     rows = []
