@@ -401,8 +401,10 @@ def save_check_in(client, *, day, today, cravings, mood, uses, took_medication=N
 
 def coach_may_see_log(coach_user, client_user):
     """Only when the client has chosen to share, and only with a coach who knows them."""
-    shared = ProgressSettings.objects.filter(client=client_user, share_with_coach=True).exists()
-    return shared and coach_knows_client(coach_user, client_user)
+    return bool(_SHARED.rows(client=client_user.pk)) and coach_knows_client(coach_user, client_user)
+
+
+_SHARED = PreparedQuery(lambda: ProgressSettings.objects.filter(client=Arg("client", IntegerField()), share_with_coach=True).values_list("pk")[:1])
 
 
 def shared_log_for(coach_user, client_user, *, request=None):

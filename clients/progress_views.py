@@ -1,13 +1,15 @@
 """Pages of the progress log. Thin: the rules are in clients/progress.py."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import client_required, coach_required, get_visible_or_404
-from accounts.models import Role, User
+from accounts.backends import load_user
+from accounts.models import Role
 from core.wording import day_in_words
 from families.paths import paths_of
 
@@ -116,7 +118,9 @@ def settings(request):
 
 @coach_required
 def shared(request, client_id):
-    client = get_object_or_404(User, pk=client_id, role=Role.CLIENT)
+    client = load_user(client_id)
+    if client is None or client.role != Role.CLIENT:
+        raise Http404("No client here.")
     progress.shared_log_for(request.user, client, request=request)
     context = _overview_context(client, timezone.localdate(), is_owner=False)
     return render(request, "clients/progress/overview.html", context)

@@ -17,11 +17,19 @@ The intake match (CoachAssignment) is checked here directly. With no match and n
 registered check saying yes, every coach view of client data answers 404.
 """
 
+from django.db.models import IntegerField
+
 from accounts.models import Role
+from core.prepared import Arg, PreparedQuery
 
 from .models import CoachAssignment
 
 _checks = []
+
+# Asked by every coach's view of client data: compiled once (core/prepared.py).
+_MATCHED = PreparedQuery(
+    lambda: CoachAssignment.objects.filter(coach=Arg("coach", IntegerField()), client=Arg("client", IntegerField())).values_list("pk")[:1]
+)
 
 
 def register(check):
@@ -44,6 +52,6 @@ def coach_knows_client(coach_user, client_user):
     if not coach_user.is_active:
         return False
     # The intake match lives here in clients; bookings registers its own check.
-    if CoachAssignment.objects.filter(coach=coach_user, client=client_user).exists():
+    if _MATCHED.rows(coach=coach_user.pk, client=client_user.pk):
         return True
     return any(check(coach_user, client_user) for check in _checks)
