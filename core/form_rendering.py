@@ -130,52 +130,49 @@ def _field(context):
     return "".join(out)
 
 
-def _form(context):
-    """div.html: the form's own errors, then each field's group in a <div>, hidden fields last."""
+def _whole_form(context, tag, opening, closing):
+    """div.html and p.html: the form's own errors, then each field in a `tag` (`opening(field,
+    errors, class_attr)` writes up to its last field, `closing` ends it), hidden fields last."""
     errors, fields, hidden = context["errors"], context["fields"], context["hidden_fields"]
     hidden_html = "".join(str(field) for field in hidden)
     out = [f"{errors}\n"]
     if errors and not fields:
-        out.append(f"\n  <div>{hidden_html}</div>\n")
+        out.append(f"\n  <{tag}>{hidden_html}</{tag}>\n")
     out.append("\n")
-    for index, (field, _errors) in enumerate(fields):
+    for index, (field, field_errors) in enumerate(fields):
         classes = field.css_classes()
-        class_attr = f' class="{_text(classes)}"' if classes else ""
-        out.append(f"\n  <div{class_attr}>\n    {field.as_field_group()}\n    ")
+        out.append(opening(field, field_errors, f' class="{_text(classes)}"' if classes else ""))
         if index == len(fields) - 1:
             out.append(f"\n      {hidden_html}\n    ")
-        out.append("\n</div>\n")
+        out.append(closing)
     out.append("\n")
     if not fields and not errors:
         out.append(f"\n  {hidden_html}\n")
     return "".join(out)
+
+
+def _div_field(field, _errors, class_attr):
+    return f"\n  <div{class_attr}>\n    {field.as_field_group()}\n    "
+
+
+def _p_field(field, errors, class_attr):
+    label = field.label_tag() if field.label else ""
+    out = f"\n  {errors}\n  <p{class_attr}>\n    {label}\n    {field}\n    "
+    if field.help_text:
+        help_id = f' id="{_text(field.auto_id)}_helptext"' if field.auto_id else ""
+        out += f'\n      <span class="helptext"{help_id}>{field.help_text}</span>\n    '
+    return out + "\n    "
+
+
+def _form(context):
+    """div.html: each field's group in a <div>."""
+    return _whole_form(context, "div", _div_field, "\n</div>\n")
 
 
 def _p_form(context):
     """p.html (`form.as_p`, which allauth's pages use): each field's errors, then a <p> with
-    its label, input and help; hidden fields last."""
-    errors, fields, hidden = context["errors"], context["fields"], context["hidden_fields"]
-    hidden_html = "".join(str(field) for field in hidden)
-    out = [f"{errors}\n"]
-    if errors and not fields:
-        out.append(f"\n  <p>{hidden_html}</p>\n")
-    out.append("\n")
-    for index, (field, field_errors) in enumerate(fields):
-        classes = field.css_classes()
-        class_attr = f' class="{_text(classes)}"' if classes else ""
-        label = field.label_tag() if field.label else ""
-        out.append(f"\n  {field_errors}\n  <p{class_attr}>\n    {label}\n    {field}\n    ")
-        if field.help_text:
-            help_id = f' id="{_text(field.auto_id)}_helptext"' if field.auto_id else ""
-            out.append(f'\n      <span class="helptext"{help_id}>{field.help_text}</span>\n    ')
-        out.append("\n    ")
-        if index == len(fields) - 1:
-            out.append(f"\n      {hidden_html}\n    ")
-        out.append("\n  </p>\n")
-    out.append("\n")
-    if not fields and not errors:
-        out.append(f"\n  {hidden_html}\n")
-    return "".join(out)
+    its label, input and help."""
+    return _whole_form(context, "p", _p_field, "\n  </p>\n")
 
 
 def _widget(write):
