@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import CharField, Prefetch, Q
+from django.db.models import CharField, IntegerField, Prefetch, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -25,6 +25,7 @@ from accounts import audit
 from accounts.models import AuditEvent, Role
 
 from core.encryption import reveal
+from core.prepared import Arg, PreparedQuery
 
 from . import notices
 from .models import NOTE_SECTIONS, SHARED_PARTS, SHOWN_STATUSES, Booking, NoteAddendum, NoteFormat, SessionNote, Status
@@ -327,6 +328,20 @@ def unread_summaries(client):
         .annotate(key=Cast("pk", CharField()))
         .exclude(key__in=opened)
     )
+
+
+# The client's list of summaries: compiled once (core/prepared.py).
+_SIGNED_SESSIONS = PreparedQuery(
+    lambda: Booking.objects.filter(client=Arg("client", IntegerField()), note__signed_at__isnull=False)
+    .select_related("coach")
+    .only("pk", "starts_at", "coach__display_name")
+    .order_by("-starts_at")
+)
+
+
+def sessions_with_summaries(client):
+    """The client's sessions with a signed note (its summary is theirs to read), newest first."""
+    return _SIGNED_SESSIONS.objects(client=client.pk)
 
 
 def shared_summaries_for_export(client):

@@ -9,6 +9,7 @@ from django.db.models import DateField, IntegerField
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
+from bookings import notes
 from bookings.models import Booking
 from clients import consents, progress
 from clients.models import CheckIn, Consent, Goal, GoalKind, IntakeReview, ProgressSettings, SubstanceUse
@@ -196,3 +197,13 @@ def test_signed_consents_and_the_latest_review_are_what_the_orm_finds(alice, bob
         IntakeReview.objects.create(intake=intake, action=IntakeReview.Action.MORE_INFO, message=message, reviewer=erin)
     latest = intake.latest_review()
     assert (latest.pk, latest.message.reveal(), latest.intake is intake) == (intake.reviews.order_by("-created_at", "-pk").first().pk, "second", True)
+
+
+def test_the_sessions_with_summaries_are_the_signed_ones_with_their_coach(alice, bob, carol):
+    coach, session_type = bookable_coach(carol)
+    signed, unsigned, bobs = (past_session(coach, session_type, person, days_ago=n) for person, n in ((alice, 1), (alice, 2), (bob, 3)))
+    for booking in (signed, bobs):
+        notes.use_note(carol, booking, notes.SIGN, summary="We talked.", homework="", next_steps="")
+    [found] = notes.sessions_with_summaries(alice)
+    assert (found.pk, found.starts_at, str(found.coach)) == (signed.pk, signed.starts_at, coach.display_name)
+    assert [b.pk for b in notes.sessions_with_summaries(bob)] == [bobs.pk]

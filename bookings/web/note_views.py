@@ -163,12 +163,7 @@ def client_record(request, client_id):
 @client_required
 def shared_summaries(request):
     """The client's signed session summaries, newest first."""
-    bookings = (
-        Booking.objects.filter(client=request.user, note__signed_at__isnull=False)
-        .select_related("coach")
-        .order_by("-starts_at")
-    )
-    return render(request, "coaching/notes/summaries.html", {"bookings": bookings})
+    return render(request, "coaching/notes/summaries.html", {"bookings": notes.sessions_with_summaries(request.user)})
 
 
 @client_required
