@@ -69,6 +69,9 @@ def record(action, *, actor=None, obj=None, request=None, **details):
 
 def record_many(action, *, actor, objs, request=None, details=lambda obj: {}):
     """Append one event per object in `objs`, in one statement (a page that reads many)."""
+    objs = list(objs)
+    if not objs:
+        return []  # bulk_create would still open a transaction for nothing
     return AuditEvent.objects.bulk_create(
         AuditEvent(
             actor=actor,

@@ -2,20 +2,36 @@
 
 from django.utils import timezone
 
-from accounts.export import DeletionRefused, iso, register_eraser, register_section
+from accounts.export import USER, DeletionRefused, iso, register_eraser, register_section
 
 from core.encryption import reveal
 from core.models import OwedWork
+from core.prepared import PreparedQuery
 
 from . import notes, waitlist
 
-from .models import Booking, Payment, Refund, ReminderPreference, StripeEvent, WaitlistEntry
+from .models import Booking, Payment, Refund, ReminderPreference, StripeEvent, WaitlistEntry, WaitlistOffer
 from .payments.customers import owe_customer_deletions
+
+
+# Compiled once per process, like the other sections' queries (see accounts/export.py).
+_BOOKINGS = PreparedQuery(lambda: Booking.objects.filter(client=USER).select_related("coach", "session_type").order_by("starts_at", "id"))
+_WAITLISTS = PreparedQuery(lambda: WaitlistEntry.objects.filter(client=USER).select_related("coach", "session_type").order_by("joined_at", "id"))
+_OFFERS = PreparedQuery(lambda: WaitlistOffer.objects.filter(entry__client=USER))
+_PAYMENTS = PreparedQuery(lambda: Payment.objects.filter(booking__client=USER).order_by("created_at", "id"))
+_REFUNDS = PreparedQuery(lambda: Refund.objects.filter(payment__booking__client=USER))
+
+
+def _by(rows, key):
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(key(row), []).append(row)
+    return grouped
 
 
 @register_section("bookings", "Your sessions", order=30)
 def bookings(user):
-    rows = Booking.objects.filter(client=user).select_related("coach", "session_type").order_by("starts_at", "id")
+    rows = _BOOKINGS.objects(user=user.pk)
     return [
         {
             "id": b.pk,
@@ -36,12 +52,8 @@ def bookings(user):
 
 @register_section("waitlists", "Your waitlists", order=32)
 def waitlists(user):
-    rows = (
-        WaitlistEntry.objects.filter(client=user)
-        .select_related("coach", "session_type")
-        .prefetch_related("offers")
-        .order_by("joined_at", "id")
-    )
+    rows = _WAITLISTS.objects(user=user.pk)
+    offers = _by(_OFFERS.objects(user=user.pk) if rows else (), lambda offer: offer.entry_id)
     return [
         {
             "coach": e.coach.display_name,
@@ -55,7 +67,7 @@ def waitlists(user):
             "ended_because": e.get_end_reason_display(),
             "offers": [
                 {"starts_at": iso(o.starts_at), "offered_at": iso(o.created_at), "answer": o.get_status_display()}
-                for o in sorted(e.offers.all(), key=lambda o: o.created_at)
+                for o in sorted(offers.get(e.pk, ()), key=lambda o: o.created_at)
             ],
         }
         for e in rows
@@ -70,7 +82,8 @@ def erase_waitlists(user):
 
 @register_section("payments", "Your payments", order=35)
 def payments(user):
-    rows = Payment.objects.filter(booking__client=user).prefetch_related("refunds").order_by("created_at", "id")
+    rows = _PAYMENTS.objects(user=user.pk)
+    refunds = _by(_REFUNDS.objects(user=user.pk) if rows else (), lambda refund: refund.payment_id)
     return [
         {
             "id": p.pk,
@@ -81,7 +94,7 @@ def payments(user):
             "paid_at": iso(p.succeeded_at),
             "refunds": [
                 {"amount": f"{r.amount_cents / 100:.2f} {p.currency.upper()}", "status": r.status, "at": iso(r.created_at)}
-                for r in p.refunds.all()
+                for r in refunds.get(p.pk, ())
             ],
         }
         for p in rows

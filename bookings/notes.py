@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import CharField, IntegerField, Prefetch, Q
+from django.db.models import CharField, IntegerField, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -344,16 +344,25 @@ def sessions_with_summaries(client):
     return _SIGNED_SESSIONS.objects(client=client.pk)
 
 
+_SIGNED_NOTES = PreparedQuery(
+    lambda: SessionNote.objects.filter(booking__client=Arg("client", IntegerField()), signed_at__isnull=False).order_by("booking__starts_at")
+)
+_SHARED_ADDENDA = PreparedQuery(
+    lambda: NoteAddendum.objects.filter(note__booking__client=Arg("client", IntegerField()), note__signed_at__isnull=False, shared_with_client=True)
+)
+
+
 def shared_summaries_for_export(client):
     """Every shared summary of `client`'s signed notes. The door's rule for a client (their
     own signed notes) in one query, and its audit event for each note, written together."""
     if not (client.is_authenticated and client.is_active and client.role == Role.CLIENT):
         return []
-    found = list(
-        SessionNote.objects.filter(booking__client=client, signed_at__isnull=False)
-        .prefetch_related(Prefetch("addenda", NoteAddendum.objects.filter(shared_with_client=True), to_attr="shared_addenda"))
-        .order_by("booking__starts_at")
-    )
+    found = _SIGNED_NOTES.objects(client=client.pk)
+    addenda = {}
+    for addendum in _SHARED_ADDENDA.objects(client=client.pk) if found else ():
+        addenda.setdefault(addendum.note_id, []).append(addendum)
+    for note in found:
+        note.shared_addenda = addenda.get(note.pk, [])
     audit.record_many("note.read_shared", actor=client, objs=found, details=lambda note: {"booking_id": note.booking_id})
     return [_shared_summary(note) for note in found]
 

@@ -3,17 +3,35 @@
 The intake (with its consents and reviews) and the progress log.
 """
 
-from accounts.export import iso, register_eraser, register_section
-from core.encryption import reveal
+from django.db.models import IntegerField
 
+from accounts.export import USER, iso, register_eraser, register_section
+from core.encryption import reveal
+from core.prepared import Arg, PreparedQuery
+
+from . import progress
 from .access import read_intake_of
-from .models import CheckIn, CoachAssignment, Consent, Goal, Intake, ProgressSettings
+from .models import CheckIn, CoachAssignment, Consent, Goal, Intake, IntakeReview, ProgressSettings
 from .progress import MOODS, describe_goal
+
+
+# Compiled once per process, like the other sections' queries (see accounts/export.py).
+_GOALS = PreparedQuery(lambda: Goal.objects.filter(client=USER).order_by("created_at", "id"))
+# A row per substance answer (or one with none): one statement for the whole log.
+_CHECK_INS = PreparedQuery(
+    lambda: CheckIn.objects.filter(client=USER)
+    .order_by("day", "uses__substance")
+    .values_list("pk", "day", "cravings", "mood", "took_medication", "note", "uses__substance", "uses__used", "uses__standard_drinks")
+)
+_REVIEWS = PreparedQuery(lambda: IntakeReview.objects.filter(intake=Arg("intake", IntegerField())).order_by("created_at").values_list("action", "message", "created_at"))
+_CONSENTS = PreparedQuery(lambda: Consent.objects.filter(client=USER).order_by("signed_at", "id"))
+_MATCHES = PreparedQuery(lambda: CoachAssignment.objects.filter(client=USER).values_list("coach__name", "assigned_at"))
+REVIEW_ACTIONS = dict(IntakeReview.Action.choices)
 
 
 @register_section("progress_log", "Your progress log", order=50)
 def progress_log(user):
-    settings = ProgressSettings.objects.filter(client=user).first()
+    settings = progress.settings_of(user)
     records = []
     if settings is not None:
         records.append(
@@ -24,7 +42,7 @@ def progress_log(user):
                 "shared_with_coach": settings.share_with_coach,
             }
         )
-    for goal in Goal.objects.filter(client=user).order_by("created_at", "id"):
+    for goal in _GOALS.objects(user=user.pk):
         records.append(
             {
                 "kind": "goal",
@@ -34,13 +52,8 @@ def progress_log(user):
                 "set_on": iso(goal.created_at),
             }
         )
-    # A row per substance answer (or one with none): one query for the whole log.
     days = {}
-    for pk, day, cravings, mood, took_medication, note, substance, used, drinks in (
-        CheckIn.objects.filter(client=user)
-        .order_by("day", "uses__substance")
-        .values_list("pk", "day", "cravings", "mood", "took_medication", "note", "uses__substance", "uses__used", "uses__standard_drinks")
-    ):
+    for pk, day, cravings, mood, took_medication, note, substance, used, drinks in _CHECK_INS.rows(user=user.pk):
         record = days.get(pk)
         if record is None:
             record = days[pk] = {
@@ -82,9 +95,9 @@ def intake(user):
         record = {field: reveal(getattr(answers, field)) for field in INTAKE_FIELDS}
         record.update(kind="intake", started=iso(answers.created_at), sent=iso(answers.submitted_at))
         records.append(record)
-        for review in answers.reviews.order_by("created_at"):
-            records.append({"kind": "review", "decision": review.get_action_display(), "message": reveal(review.message), "on": iso(review.created_at)})
-    for consent in Consent.objects.filter(client=user).order_by("signed_at", "id"):
+        for action, message, on in _REVIEWS.rows(intake=answers.pk):
+            records.append({"kind": "review", "decision": REVIEW_ACTIONS.get(action, action), "message": reveal(message), "on": iso(on)})
+    for consent in _CONSENTS.objects(user=user.pk):
         records.append(
             {
                 "kind": "consent",
@@ -98,8 +111,8 @@ def intake(user):
                 "revoked": iso(consent.revoked_at),
             }
         )
-    for match in CoachAssignment.objects.filter(client=user).select_related("coach"):
-        records.append({"kind": "coach_match", "coach": match.coach.name, "since": iso(match.assigned_at)})
+    for coach, since in _MATCHES.rows(user=user.pk):
+        records.append({"kind": "coach_match", "coach": coach, "since": iso(since)})
     return records
 
 

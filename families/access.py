@@ -7,10 +7,12 @@ a linked loved one included, gets a 404, and every allowed read writes one audit
 """
 
 from django.core.paginator import Paginator
+from django.db.models import IntegerField
 from django.http import Http404
 
 from accounts.audit import record
 from accounts.models import Role
+from core.prepared import Arg, PreparedQuery
 
 from .models import FamilyIntake
 from .relations import coach_knows_family
@@ -39,10 +41,13 @@ def read_family_intake(user, intake_id, request=None):
     return intake
 
 
+_INTAKE_OF = PreparedQuery(lambda: FamilyIntake.objects.filter(client=Arg("client", IntegerField())).order_by("pk")[:1])
+
+
 def read_family_intake_of(user, client, request=None):
     """`client`'s family intake when `user` may read it (the read audited), else None: for
     pages that show it beside other things (like clients.access.read_intake_of)."""
-    intake = FamilyIntake.objects.filter(client=client).first()
+    [intake] = _INTAKE_OF.objects(client=client.pk) or [None]
     if intake is None:
         return None
     intake.client = client  # the page has them already: no second fetch

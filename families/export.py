@@ -5,14 +5,15 @@ reviews and matches, the invitations they made, their side of any link, and thei
 Nothing of the other person of a link is ever in it: no name, address, id or answer.
 """
 
-from django.db.models import Q
+from django.db.models import IntegerField, Q
 
-from accounts.export import iso, register_eraser, register_section
+from accounts.export import USER, iso, register_eraser, register_section
 from clients import scoring
 from core.encryption import reveal
+from core.prepared import Arg, PreparedQuery
 
 from .access import read_family_intake_of
-from .models import FamilyCheckIn, FamilyGoal, FamilyIntake, FamilyLink, FamilyMatch, LovedOneInvitation, PathChoice
+from .models import FamilyCheckIn, FamilyGoal, FamilyIntake, FamilyLink, FamilyMatch, FamilyReview, LovedOneInvitation, PathChoice
 from .progress import describe_goal
 
 INTAKE_FIELDS = [
@@ -23,24 +24,38 @@ INTAKE_FIELDS = [
 ]
 
 
+# Compiled once per process, like the other sections' queries (see accounts/export.py).
+_WAYS = PreparedQuery(lambda: PathChoice.objects.filter(person=USER).order_by("pk").values_list("about_me", "worried")[:1])
+_REVIEWS = PreparedQuery(
+    lambda: FamilyReview.objects.filter(intake=Arg("intake", IntegerField())).order_by("created_at", "pk").values_list("action", "message", "created_at")
+)
+_MATCHES = PreparedQuery(lambda: FamilyMatch.objects.filter(client=USER).order_by("assigned_at", "pk").values_list("coach__name", "assigned_at"))
+# The invitations they made and the one they came through, in one statement.
+_INVITATIONS = PreparedQuery(lambda: LovedOneInvitation.objects.filter(Q(family_member=USER) | Q(used_by=USER)))
+_LINKS = PreparedQuery(lambda: FamilyLink.objects.involving(USER).order_by("loved_one_agreed_at", "pk"))
+_GOALS = PreparedQuery(lambda: FamilyGoal.objects.filter(client=USER).order_by("created_at", "pk"))
+_CHECK_INS = PreparedQuery(
+    lambda: FamilyCheckIn.objects.filter(client=USER).order_by("day").values_list("day", "stress", "positive_moment", "conversation_tried", "note")
+)
+REVIEW_ACTIONS = dict(FamilyReview.Action.choices)
+
+
 @register_section("family", "Your family path", order=25)
 def family(user):
     records = []
-    ways = PathChoice.objects.filter(person=user).first()
-    if ways is not None:
-        records.append({"kind": "ways_in", "about_me": ways.about_me, "worried_about_someone": ways.worried})
+    for about_me, worried in _WAYS.rows(user=user.pk):
+        records.append({"kind": "ways_in", "about_me": about_me, "worried_about_someone": worried})
     # Through the one audited door, like every other read of a family intake.
     answers = read_family_intake_of(user, user)
     if answers is not None:
         record = {field: reveal(getattr(answers, field)) for field in INTAKE_FIELDS}
         record.update(kind="family_intake", pss_scale_max=scoring.PSS_4_MAX, started=iso(answers.created_at), sent=iso(answers.submitted_at))
         records.append(record)
-        for review in answers.reviews.order_by("created_at", "pk"):
-            records.append({"kind": "family_review", "decision": review.get_action_display(), "message": reveal(review.message), "on": iso(review.created_at)})
-    for match in FamilyMatch.objects.filter(client=user).select_related("coach").order_by("assigned_at", "pk"):
-        records.append({"kind": "family_coach_match", "coach": match.coach.name, "since": iso(match.assigned_at)})
-    # The invitations they made and the one they came through, in one query.
-    invitations = list(LovedOneInvitation.objects.filter(Q(family_member=user) | Q(used_by=user)))
+        for action, message, on in _REVIEWS.rows(intake=answers.pk):
+            records.append({"kind": "family_review", "decision": REVIEW_ACTIONS.get(action, action), "message": reveal(message), "on": iso(on)})
+    for coach, since in _MATCHES.rows(user=user.pk):
+        records.append({"kind": "family_coach_match", "coach": coach, "since": iso(since)})
+    invitations = _INVITATIONS.objects(user=user.pk)
     for invitation in sorted((i for i in invitations if i.family_member_id == user.pk), key=lambda i: (i.created_at, i.pk)):
         # Whether it was used is the other person's to tell, by agreeing to link; it is not here.
         records.append({
@@ -49,18 +64,18 @@ def family(user):
         })
     for invitation in sorted((i for i in invitations if i.used_by_id == user.pk), key=lambda i: (i.used_at, i.pk)):
         records.append({"kind": "joined_through_an_invitation", "on": iso(invitation.used_at), "said_no_to_linking": iso(invitation.declined_at)})
-    for link in FamilyLink.objects.involving(user).order_by("loved_one_agreed_at", "pk"):
+    for link in _LINKS.objects(user=user.pk):
         records.append({
             "kind": "link",
             "you_are": "the one who invited" if link.family_member_id == user.pk else "the one invited",
             "loved_one_agreed": iso(link.loved_one_agreed_at), "family_member_agreed": iso(link.family_agreed_at), "ended": iso(link.ended_at),
         })
-    for goal in FamilyGoal.objects.filter(client=user).order_by("created_at", "pk"):
+    for goal in _GOALS.objects(user=user.pk):
         records.append({"kind": "family_goal", "goal": describe_goal(goal), "in_your_words": reveal(goal.own_words), "active": goal.is_active, "set_on": iso(goal.created_at)})
-    for entry in FamilyCheckIn.objects.filter(client=user).order_by("day"):
+    for day, stress, positive_moment, conversation_tried, note in _CHECK_INS.rows(user=user.pk):
         records.append({
-            "kind": "family_check_in", "day": iso(entry.day), "stress": entry.stress, "positive_moment": entry.positive_moment,
-            "conversation_tried": entry.conversation_tried, "note": reveal(entry.note),
+            "kind": "family_check_in", "day": iso(day), "stress": stress, "positive_moment": positive_moment,
+            "conversation_tried": conversation_tried, "note": reveal(note),
         })
     return records
 
