@@ -24,7 +24,7 @@ from coaching.forms import zone_context
 from coaching.models import CoachProfile
 from coaching.slot_days import group_by_day, start_param, viewer_week
 
-from .. import availability, cancellation, eligibility, payments, policy, transitions, waitlist
+from .. import availability, cancellation, eligibility, payments, policy, session_lists, transitions, waitlist
 from ..errors import BookingRefused, LimitReached, SlotTaken
 from . import picked
 from .forms import CancelAllForm, CoachCancelForm, RefundForm
@@ -426,25 +426,12 @@ def open_times_for_move(booking, start, end):
 @login_required
 def mine(request):
     """A client's (or coach's) upcoming and past sessions."""
-    now = timezone.now()
-    bookings = (
-        Booking.objects.visible_to(request.user)
-        .exclude(status=Status.EXPIRED)
-        .select_related("coach", "client", "session_type")
-    )
     if request.user.role == Role.ADMIN:
         return redirect("bookings:manage")
-    upcoming = bookings.filter(ends_at__gt=now).live_now(now)
-    past = bookings.filter(
-        Q(ends_at__lte=now, status=Status.CONFIRMED)
-        | Q(status__in=(Status.COMPLETED, Status.NO_SHOW))
-        | Q(status=Status.CANCELLED, starts_at__lte=now)
-    ).order_by("-starts_at")[:50]
-    # A cancelled session whose time is still to come did not happen "before".
-    called_off = bookings.filter(status=Status.CANCELLED, starts_at__gt=now).order_by("starts_at")[:50]
-    context = {"upcoming": upcoming, "past": past, "called_off": called_off}
+    now = timezone.now()
+    context = session_lists.sessions_of(request.user, now)
     if request.user.role == Role.CLIENT:
-        context.update(waitlist_entries=waitlist.entries_of(request.user), waitlist_offers=waitlist.live_offers_of(request.user, now=now))
+        context["waitlist_entries"], context["waitlist_offers"] = session_lists.waitlists_of(request.user, now)
     return render(request, "bookings/mine.html", context)
 
 
