@@ -520,11 +520,19 @@ def office_hours_of(coaches):
 # --- Download my data and Delete my account ----------------------------------------------
 
 
+# Every message of a client's or a coach's conversations (the export's second query).
+_MESSAGES = {
+    Role.CLIENT: PreparedQuery(lambda: Message.objects.filter(conversation__client_id=Arg("me", IntegerField())).order_by("conversation_id", "pk")),
+    Role.COACH: PreparedQuery(lambda: Message.objects.filter(conversation__coach_id=Arg("me", IntegerField())).order_by("conversation_id", "pk")),
+}
+
+
 def export_for(user, *, request=None):
     """Every message of `user`'s conversations, as the door's read for that person (audited
     per conversation). Two queries whatever the number of conversations."""
-    conversations = list(Conversation.objects.visible_to(user).select_related("client", "coach__coach_profile").order_by("pk"))
-    messages = Message.objects.filter(conversation__in=conversations).order_by("conversation_id", "pk")
+    query = _CONVERSATIONS.get(user.role) if user.is_authenticated and user.is_active else None
+    conversations = sorted(query.objects(me=user.pk), key=lambda c: c.pk) if query else []
+    messages = _MESSAGES[user.role].objects(me=user.pk) if conversations else []
     by_conversation = {}
     for message in messages:
         by_conversation.setdefault(message.conversation_id, []).append(message)
