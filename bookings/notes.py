@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import CharField, IntegerField, Q
+from django.db.models import CharField, Count, DateTimeField, IntegerField, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -301,20 +301,27 @@ def note_states(booking_ids):
     }
 
 
+# Grouped by the coach's user (one group), so that the count is one row.
+_WAITING = PreparedQuery(
+    lambda: Booking.objects.filter(coach__user=Arg("coach_user", IntegerField()))
+    .filter(
+        Q(status=Status.CONFIRMED, ends_at__lte=Arg("now", DateTimeField()))
+        | Q(status=Status.COMPLETED, note__isnull=True)
+        | Q(status=Status.COMPLETED, note__signed_at__isnull=True)
+    )
+    .order_by()
+    .values("coach__user")
+    .annotate(waiting=Count("pk"))
+    .values_list("waiting")
+)
+
+
 def sessions_waiting_count(coach_user, *, now=None):
     """Past sessions of the coach that still need an outcome (completed or missed) or a
-    signed note: a count only, no text, so no audit."""
-    now = now or timezone.now()
-    return (
-        Booking
-        .objects.filter(coach__user=coach_user)
-        .filter(
-            Q(status=Status.CONFIRMED, ends_at__lte=now)
-            | Q(status=Status.COMPLETED, note__isnull=True)
-            | Q(status=Status.COMPLETED, note__signed_at__isnull=True)
-        )
-        .count()
-    )
+    signed note: a count only, no text, so no audit. Asked on most of a coach's pages, so
+    compiled once (core.prepared)."""
+    found = _WAITING.rows(coach_user=coach_user.pk, now=now or timezone.now())
+    return found[0][0] if found else 0
 
 
 def unread_summaries(client):

@@ -17,11 +17,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import DateTimeField, IntegerField
 from django.utils import timezone
 from icalendar import Calendar, Event
 from redis.exceptions import RedisError
 
 from accounts.models import Role
+from core.prepared import Arg, PreparedQuery
 
 from .models import CoachProfile, TimeOff
 
@@ -33,11 +35,17 @@ EXPIRY_WARNING = timedelta(days=7)
 RATE_WINDOW_SECONDS = 3600
 
 
+_TIME_OFF = PreparedQuery(
+    lambda: TimeOff.objects.filter(
+        coach=Arg("coach", IntegerField()), starts_at__lt=Arg("end", DateTimeField()), ends_at__gt=Arg("start", DateTimeField())
+    ).values_list("pk", "starts_at", "ends_at")
+)
+
+
 def time_off_events(coach, start, end):
-    rows = TimeOff.objects.filter(coach=coach, starts_at__lt=end, ends_at__gt=start)
     return [
-        {"uid": f"time-off-{row.pk}@waypoint", "start": row.starts_at, "end": row.ends_at, "summary": "Time off"}
-        for row in rows
+        {"uid": f"time-off-{pk}@waypoint", "start": starts_at, "end": ends_at, "summary": "Time off"}
+        for pk, starts_at, ends_at in _TIME_OFF.rows(coach=coach.pk, start=start, end=end)
     ]
 
 

@@ -1,15 +1,29 @@
 """Coach profiles: a coach's own, and the public directory."""
 
+from django.db.models import IntegerField
+
 from accounts.models import Role
 from clients import review
 from core.encryption import reveal
+from core.prepared import Arg, PreparedQuery
 from families.review import FAMILIES_SPECIALTY
 
 from .models import CoachProfile, Specialty
 
 
+# Every page of a coach's asks for it: compiled once (core.prepared).
+_PROFILE = PreparedQuery(
+    lambda: CoachProfile.objects.filter(user=Arg("user", IntegerField())).values_list(
+        *(field.attname for field in CoachProfile._meta.concrete_fields)
+    )
+)
+
+
 def profile_for(user):
     """The signed-in coach's profile, made on first use with their name and zone."""
+    found = _PROFILE.objects(user=user.pk)
+    if found:
+        return found[0]
     profile, _ = CoachProfile.objects.get_or_create(
         user=user,
         defaults={"display_name": user.name or user.email.split("@")[0], "time_zone": user.time_zone or "America/New_York"},

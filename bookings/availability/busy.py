@@ -8,11 +8,14 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import DateTimeField, IntegerField
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from coaching.feed import session_title
 from coaching.models import CoachProfile
+from core.prepared import Arg, PreparedQuery
 
 from ..models import SHOWN_STATUSES, Booking, OfferStatus, Status, WaitlistOffer
 
@@ -84,21 +87,36 @@ def _calendar_bookings(coach, start, end):
     )
 
 
+# The calendar page's sessions, compiled once (core.prepared): the client's names only.
+_CALENDAR = PreparedQuery(
+    lambda: Booking.objects.filter(
+        coach=Arg("coach", IntegerField()),
+        status__in=SHOWN_STATUSES,
+        starts_at__lt=Arg("end", DateTimeField()),
+        ends_at__gt=Arg("start", DateTimeField()),
+    )
+    .order_by("starts_at")
+    .values_list("pk", "starts_at", "ends_at", "client__name", "client__email", "client__preferred_name", "client__pronouns")
+)
+
+
 def calendar_events(coach, start, end):
     """[{"uid", "start", "end", "summary"}] of the coach's confirmed and past sessions
     overlapping [start, end), UTC datetimes, for the coach's own calendar page (behind
     a sign-in). Summaries carry the client's name only: no health details."""
-    rows = _calendar_bookings(coach, start, end)
-    return [
-        {
-            "uid": booking_uid(booking),
-            "start": booking.starts_at,
-            "end": booking.ends_at,
-            "summary": f"Session with {booking.client.known_as_with_pronouns}",
-            "url": reverse("bookings:detail", args=[booking.pk]),
-        }
-        for booking in rows
-    ]
+    events = []
+    for pk, starts_at, ends_at, name, email, preferred_name, pronouns in _CALENDAR.rows(coach=coach.pk, start=start, end=end):
+        client = User(name=name, email=email, preferred_name=preferred_name, pronouns=pronouns)
+        events.append(
+            {
+                "uid": uid_of_booking(pk),
+                "start": starts_at,
+                "end": ends_at,
+                "summary": f"Session with {client.known_as_with_pronouns}",
+                "url": reverse("bookings:detail", args=[pk]),
+            }
+        )
+    return events
 
 
 def feed_events(coach, start, end):
@@ -120,4 +138,8 @@ def feed_events(coach, start, end):
 
 
 def booking_uid(booking):
-    return f"booking-{booking.pk}@waypoint"
+    return uid_of_booking(booking.pk)
+
+
+def uid_of_booking(pk):
+    return f"booking-{pk}@waypoint"

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, DateField, IntegerField, Q
 from django.utils import timezone
 
 from accounts import audit
@@ -35,6 +35,7 @@ from coaching import public_page
 from coaching.models import CoachProfile
 from core import outbox
 from core.models import OwedWork
+from core.prepared import Arg, PreparedQuery
 from core.zones import UTC
 
 from .. import availability, eligibility
@@ -411,6 +412,13 @@ def lengths_by_coach(today):
     return sorted(((coach, counts[coach.pk]) for coach in coaches), key=lambda row: (-row[1], row[0].display_name))
 
 
+_WAITING_CHOICES = PreparedQuery(
+    lambda: WaitlistEntry.objects.waiting(Arg("today", DateField()))
+    .filter(coach=Arg("coach", IntegerField()))
+    .values_list("weekdays", "parts_of_day", "time_zone")
+)
+
+
 def waiting_by_part_of_week(coach, *, now=None):
     """(how many wait, [(day, [(part of the day, how many)])]) for a coach's calendar,
     the clients' choices turned into the coach's own clock (roughly: each part of the day
@@ -419,7 +427,7 @@ def waiting_by_part_of_week(coach, *, now=None):
     coach_zone = ZoneInfo(coach.time_zone)
     today = now.astimezone(coach_zone).date()
     grid = Counter()
-    rows = WaitlistEntry.objects.waiting(today).filter(coach=coach).values_list("weekdays", "parts_of_day", "time_zone")
+    rows = _WAITING_CHOICES.rows(coach=coach.pk, today=today)
     count = 0
     for weekdays, parts, zone_name in rows:
         count += 1

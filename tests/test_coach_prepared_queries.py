@@ -1,0 +1,85 @@
+"""The coach's pages ask their questions through core.prepared; each answers as the ORM
+query it replaced answers, for this coach and not another."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from bookings.availability.busy import calendar_events
+from bookings.models import Booking, SessionNote, Status
+from bookings.notes import sessions_waiting_count
+from coaching.calendar import week_grid
+from coaching.feed import time_off_events
+from coaching.models import CoachProfile, TimeOff, WeeklyHours
+from coaching.profiles import profile_for
+
+from .factories import ClientFactory, CoachUserFactory, bookable_coach, past_session
+
+pytestmark = pytest.mark.django_db
+
+
+def orm_waiting(user, now):
+    return (
+        Booking.objects.filter(coach__user=user)
+        .filter(
+            Q(status=Status.CONFIRMED, ends_at__lte=now)
+            | Q(status=Status.COMPLETED, note__isnull=True)
+            | Q(status=Status.COMPLETED, note__signed_at__isnull=True)
+        )
+        .count()
+    )
+
+
+def test_sessions_waiting_and_the_calendar_answer_as_the_orm(carol, dave, alice):
+    ali = ClientFactory(name="Ali", preferred_name="Al <x>", pronouns="they/them")
+    coach, kind = bookable_coach(carol)
+    other, other_kind = bookable_coach(dave)
+    now = timezone.now()
+    assert sessions_waiting_count(carol, now=now) == orm_waiting(carol, now) == 0
+    past_session(coach, kind, alice, days_ago=1)
+    past_session(coach, kind, ali, days_ago=2, status=Status.COMPLETED)
+    signed = past_session(coach, kind, alice, days_ago=3, status=Status.COMPLETED)
+    SessionNote.objects.create(booking=signed, author=carol, signed_at=now, signed_by_name="Carol")
+    drafted = past_session(coach, kind, ali, days_ago=4, status=Status.COMPLETED)
+    SessionNote.objects.create(booking=drafted, author=carol)
+    past_session(coach, kind, alice, days_ago=5, status=Status.CANCELLED)
+    past_session(other, other_kind, alice, hours=30)
+    for user in (carol, dave):
+        assert sessions_waiting_count(user, now=now) == orm_waiting(user, now)
+    assert sessions_waiting_count(carol, now=now) == 3
+    assert sessions_waiting_count(carol, now=now - timedelta(days=10)) == orm_waiting(carol, now - timedelta(days=10)) == 2
+
+    start, end = now - timedelta(days=6), now
+    events = calendar_events(coach, start, end)
+    shown = Booking.objects.filter(coach=coach, status__in=[Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW],
+                                   starts_at__lt=end, ends_at__gt=start).order_by("starts_at").select_related("client")
+    assert [(e["uid"], e["start"], e["end"], e["summary"], e["url"]) for e in events] == [
+        (f"booking-{b.pk}@waypoint", b.starts_at, b.ends_at, f"Session with {b.client.known_as_with_pronouns}", f"/bookings/{b.pk}/")
+        for b in shown
+    ]
+    assert "Session with Al <x> (they/them)" in [e["summary"] for e in events]
+    assert calendar_events(other, start, end)[0]["summary"] == f"Session with {alice.known_as}"
+
+
+def test_the_profile_hours_and_time_off_answer_as_the_orm(carol, dave):
+    coach, _ = bookable_coach(carol, zone="Europe/Lisbon", languages=["English", "Portuguese"], specialties=["alcohol"])
+    bookable_coach(dave)
+    mine = profile_for(carol)
+    orm = CoachProfile.objects.get(user=carol)
+    assert [getattr(mine, f.attname) for f in CoachProfile._meta.concrete_fields] == [getattr(orm, f.attname) for f in CoachProfile._meta.concrete_fields]
+    newcomer = CoachUserFactory(name="Nell")
+    assert profile_for(newcomer).display_name == "Nell" and profile_for(newcomer).pk == CoachProfile.objects.get(user=newcomer).pk
+
+    now = timezone.now()
+    away = TimeOff.objects.create(coach=coach, starts_at=now + timedelta(days=1), ends_at=now + timedelta(days=2))
+    TimeOff.objects.create(coach=coach, starts_at=now + timedelta(days=20), ends_at=now + timedelta(days=21))
+    assert time_off_events(coach, now, now + timedelta(days=7)) == [
+        {"uid": f"time-off-{away.pk}@waypoint", "start": away.starts_at, "end": away.ends_at, "summary": "Time off"}
+    ]
+    today = now.date()
+    days = week_grid(coach, today, today=today)
+    hours = {(h.weekday, h.start_time, h.end_time) for h in WeeklyHours.objects.filter(coach=coach)}
+    assert len(hours) == 7
+    assert all(any(e.kind == "hours" for e in day.entries) or any(e.label == "All day" for e in day.entries) for day in days)
