@@ -74,7 +74,7 @@ def days_shown(first_day):
 
 
 _HOURS = PreparedQuery(
-    lambda: WeeklyHours.objects.filter(coach=Arg("coach", IntegerField())).values_list("pk", "weekday", "start_time", "end_time")
+    lambda: WeeklyHours.objects.filter(coach=Arg("coach", IntegerField())).only("pk", "weekday", "start_time", "end_time")
 )
 
 

@@ -12,11 +12,7 @@ from .models import CoachProfile, Specialty
 
 
 # Every page of a coach's asks for it: compiled once (core.prepared).
-_PROFILE = PreparedQuery(
-    lambda: CoachProfile.objects.filter(user=Arg("user", IntegerField())).values_list(
-        *(field.attname for field in CoachProfile._meta.concrete_fields)
-    )
-)
+_PROFILE = PreparedQuery(lambda: CoachProfile.objects.filter(user=Arg("user", IntegerField())))
 
 
 def profile_for(user):
