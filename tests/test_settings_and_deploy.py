@@ -99,3 +99,18 @@ def test_make_turns_development_mode_on_by_itself():
     )
     assert result.stdout.strip() == "DEBUG=1", result.stderr
     assert "export DEBUG=1" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_gunicorn_workers_freeze_what_they_loaded_out_of_the_garbage_collectors_walks():
+    """gunicorn reads gunicorn.conf.py from the project's root (README's deploy, bench/pages.py)."""
+    import gc
+    import runpy
+    from pathlib import Path
+
+    config = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
