@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from core.wording import clock_in_words, day_in_words, when_in_words
+from core.wording import clock_in_words, day_in_words
 
 MAX_WEEKS_AHEAD = 52
 
@@ -44,8 +44,12 @@ def start_param(starts_at):
 def group_by_day(slots, zone, url_for):
     """[(day title, [SlotLink])] in the viewer's zone, days in order; `url_for(slot)` is
     where picking that time leads."""
-    days = {}
+    days, titles = {}, {}
     for slot in slots:
         local = slot.astimezone(zone)
-        days.setdefault(local.date(), []).append(SlotLink(slot, clock_in_words(local), when_in_words(local), url_for(slot)))
-    return [(day_in_words(day), links) for day, links in days.items()]
+        day = local.date()
+        if day not in titles:  # when_in_words' day, worked out once a day, not once a time
+            titles[day] = day_in_words(local)
+        clock = clock_in_words(local)
+        days.setdefault(day, []).append(SlotLink(slot, clock, f"{titles[day]}, {clock}", url_for(slot)))
+    return [(titles[day], links) for day, links in days.items()]

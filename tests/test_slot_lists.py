@@ -29,3 +29,26 @@ def test_the_tag_writes_what_the_loop_wrote(verb, bookable, after_review):
     written = TAG.render(Context(context))
     assert written == LOOP.render(Context(context))
     assert written.count("<li>") == 2
+
+
+def test_a_week_grouped_by_day_names_each_time_as_when_in_words_does():
+    from datetime import timedelta
+    from urllib.parse import urlencode
+    from zoneinfo import ZoneInfo
+
+    from coaching.slot_days import group_by_day, start_param
+    from core.wording import clock_in_words, day_in_words, when_in_words
+
+    zone = ZoneInfo("America/New_York")
+    # Across the clocks going back (1 November 2026 in New York) and a year's end.
+    slots = [datetime(2026, 11, 1, 4, 0, tzinfo=UTC) + timedelta(hours=h) for h in range(0, 60, 7)]
+    slots += [datetime(2027, 1, 1, 15, 0, tzinfo=UTC)]
+    days = group_by_day(slots, zone, lambda slot: f"/move/?start={start_param(slot).replace(':', '%3A')}")
+    links = [link for _title, day_links in days for link in day_links]
+    assert [link.starts_at for link in links] == slots
+    for link in links:
+        local = link.starts_at.astimezone(zone)
+        assert (link.full_label, link.time_label) == (when_in_words(local), clock_in_words(local))
+        assert link.url == f"/move/?{urlencode({'start': start_param(link.starts_at)})}"
+    assert [title for title, _links in days] == [day_in_words(day_links[0].starts_at.astimezone(zone)) for _title, day_links in days]
+    assert len(days) == len({slot.astimezone(zone).date() for slot in slots})

@@ -2,7 +2,7 @@
 bookings and payments, and Stripe's webhook. Thin: each calls one rule."""
 
 from datetime import datetime, timedelta
-from urllib.parse import quote_plus, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import stripe
@@ -390,8 +390,8 @@ def reschedule(request, pk):
         messages.error(request, "That time is no longer open. Please pick another.")
     week, first, end = viewer_week(timezone.now(), request.zone, request.GET.get("week"))
     days = group_by_day(
-        # (urlencode's own encoding of the one parameter, without a dict per time)
-        open_times_for_move(booking, first, end), request.zone, lambda slot: f"{here}?start={quote_plus(start_param(slot))}"
+        # (what urlencode makes of the one parameter: of "2026-03-03T15:30:00Z" only ":" is encoded)
+        open_times_for_move(booking, first, end), request.zone, lambda slot: f"{here}?start={start_param(slot).replace(':', '%3A')}"
     )
     times = {
         "chosen": booking.session_type,
