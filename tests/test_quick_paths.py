@@ -124,3 +124,22 @@ def test_the_inbox_offers_whom_one_may_write_to_and_nobody_else(alice, bob, fion
     rows = door.inbox(carol)
     assert rows[0].other.pk == fiona.pk and rows[0].conversation is not None and rows[0].may_write
     assert [row.other.pk for row in rows[1:]] == [alice.pk]
+
+
+def test_a_clients_own_booking_is_asked_as_the_orm_would_and_anothers_is_a_404(client, alice, bob, carol):
+    from bookings.models import Booking
+    from tests.factories import bookable_coach, past_session
+
+    coach, session_type = bookable_coach(carol)
+    mine = past_session(coach, session_type, alice, days_ago=-3)
+    theirs = past_session(coach, session_type, bob, days_ago=-4)
+    client.force_login(alice)
+    page = client.get(reverse("bookings:reschedule", args=[mine.pk]))
+    assert page.status_code == 200 and page.context["booking"].pk == mine.pk
+    shown, orm = page.context["booking"], Booking.objects.select_related("coach", "session_type").get(pk=mine.pk)
+    for field in Booking._meta.concrete_fields:
+        assert getattr(shown, field.attname) == getattr(orm, field.attname), field.name
+    assert (shown.coach.display_name, shown.session_type.name) == (orm.coach.display_name, orm.session_type.name)
+    for pk in (theirs.pk, mine.pk + 1000, 2**63, 2**70):
+        assert client.get(f"/bookings/{pk}/reschedule/").status_code == 404, pk
+        assert client.get(f"/bookings/{pk}/pay/").status_code == 404, pk

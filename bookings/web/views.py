@@ -9,8 +9,8 @@ import stripe
 from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch, Q
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.db.models import IntegerField, Prefetch, Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -30,6 +30,7 @@ from . import picked
 from .forms import CancelAllForm, CoachCancelForm, RefundForm
 from .limits import limited
 from ..models import LIVE_STATUSES, Booking, Payment, PaymentStatus, RefundStatus, Status
+from core.prepared import Arg, PreparedQuery
 from core.wording import money
 
 UTC = ZoneInfo("UTC")
@@ -162,8 +163,19 @@ def new(request):
     return render(request, "bookings/new.html", context, status=409 if problem and request.method == "POST" else 200)
 
 
+# A client's own booking with its coach and type, as the pay, move and receipt pages ask on
+# every visit: compiled once (core.prepared).
+_OWN_BOOKING = PreparedQuery(
+    lambda: Booking.objects.filter(client_id=Arg("client", IntegerField()), pk=Arg("pk", IntegerField())).select_related("coach", "session_type")
+)
+
+
 def _own_booking(request, pk):
-    return get_object_or_404(Booking.objects.filter(client=request.user).select_related("coach", "session_type"), pk=pk)
+    """The signed-in client's booking `pk`, or 404 (another person's, or none)."""
+    found = _OWN_BOOKING.objects(client=request.user.pk, pk=pk)
+    if not found:
+        raise Http404("No such session.")
+    return found[0]
 
 
 @client_required
