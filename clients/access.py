@@ -64,11 +64,20 @@ def read_intake_of(user, client, request=None):
 REVIEW_QUEUE_PAGE_SIZE = 25
 
 
+QUEUE_FIELDS = (
+    "preferred_name", "pronouns", "status", "is_urgent", "submitted_at", "urgent_draft_flagged_at", "goal", "substances",
+    "substance_other", "audit_c_score", "audit_c_positive", "dast_score", "dast_band", "importance", "confidence",
+    "client__name", "client__email",
+)
+
+
 def read_review_queue(user, request=None, *, page=1):
     """One page of the admins' queue of submitted intakes, with one audit event naming the
     intakes shown. The same few queries whatever the page holds: a count and the page."""
     if not user.is_authenticated or user.role != Role.ADMIN:
         raise Http404("No queue here.")
-    shown = Paginator(Intake.objects.review_queue().select_related("client"), REVIEW_QUEUE_PAGE_SIZE).get_page(page)
+    # Only what the queue shows: the other sealed answers are neither fetched nor opened.
+    queue = Intake.objects.review_queue().select_related("client").only(*QUEUE_FIELDS)
+    shown = Paginator(queue, REVIEW_QUEUE_PAGE_SIZE).get_page(page)
     record("intake.queue_read", actor=user, request=request, intake_ids=[intake.pk for intake in shown])
     return shown

@@ -214,12 +214,15 @@ def _review_page(request, intake, forms=None, status=200):
     context.update(
         {
             "suggestions": suggestions,
-            "approve_form": forms.get("approve") or ApproveForm(coach_choices=_coach_choices()),
+            # The choices show each coach's name (or e-mail): nothing else of their accounts is opened.
+            "approve_form": forms.get("approve") or ApproveForm(coach_choices=_coach_choices().only("name", "email")),
             "more_form": forms.get("more") or ReviewMessageForm(),
             "decline_form": forms.get("decline") or DeclineForm(),
             "referrals": reviewing.REFERRAL_RESOURCES,
-            "reviews": intake.reviews.select_related("reviewer"),
-            "assignments": CoachAssignment.objects.filter(client=intake.client).select_related("coach"),
+            "reviews": intake.reviews.select_related("reviewer").only(
+                "created_at", "action", "message", "reviewer__name", "reviewer__email"
+            ),
+            "assignments": CoachAssignment.objects.filter(client=intake.client).select_related("coach").only("coach__name"),
             "case": _urgent_case(request, intake, forms.get("follow_up")),
         }
     )

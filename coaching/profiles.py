@@ -55,6 +55,16 @@ def languages_offered():
     return sorted(names)
 
 
+def _suggestable():
+    # What a suggestion shows: not the coaches' other fields, nor their accounts' sealed names.
+    return (
+        CoachProfile.objects.listed()
+        .select_related("user")
+        .filter(user__role=Role.COACH)
+        .only("display_name", "specialties", "languages", "user__role")
+    )
+
+
 def suggest_coaches(intake):
     """Listed coaches, best match first: [(profile, matching specialties, speaks the language)].
 
@@ -63,7 +73,7 @@ def suggest_coaches(intake):
     wanted = set(review.wanted_specialties(intake))
     language = (reveal(intake.language) or "English").strip().casefold()
     suggestions = []
-    for profile in CoachProfile.objects.listed().select_related("user").filter(user__role=Role.COACH):
+    for profile in _suggestable():
         matching = [Specialty(value).label for value in profile.specialties if value in wanted]
         speaks = language in {spoken.strip().casefold() for spoken in profile.languages}
         suggestions.append((profile, matching, speaks))
@@ -76,7 +86,7 @@ def suggest_family_coaches(intake):
     Same shape as `suggest_coaches`."""
     language = (reveal(intake.language) or "English").strip().casefold()
     suggestions = []
-    for profile in CoachProfile.objects.listed().select_related("user").filter(user__role=Role.COACH):
+    for profile in _suggestable():
         matching = [Specialty.FAMILIES.label] if FAMILIES_SPECIALTY in profile.specialties else []
         speaks = language in {spoken.strip().casefold() for spoken in profile.languages}
         suggestions.append((profile, matching, speaks))

@@ -60,10 +60,18 @@ def read_family_intake_of(user, client, request=None):
 REVIEW_QUEUE_PAGE_SIZE = 25
 
 
+QUEUE_FIELDS = (
+    "preferred_name", "status", "is_urgent", "submitted_at", "relationship", "relationship_other", "hopes", "pss_score",
+    "importance", "confidence", "client__name", "client__email",
+)
+
+
 def read_family_review_queue(user, request=None, *, page=1):
     """One page of family intakes waiting for review, with one audit event naming those shown."""
     if not user.is_authenticated or user.role != Role.ADMIN:
         raise Http404("No queue here.")
-    shown = Paginator(FamilyIntake.objects.review_queue().select_related("client"), REVIEW_QUEUE_PAGE_SIZE).get_page(page)
+    # Only what the queue shows: the other sealed answers are neither fetched nor opened.
+    queue = FamilyIntake.objects.review_queue().select_related("client").only(*QUEUE_FIELDS)
+    shown = Paginator(queue, REVIEW_QUEUE_PAGE_SIZE).get_page(page)
     record("family_intake.queue_read", actor=user, request=request, intake_ids=[intake.pk for intake in shown])
     return shown
