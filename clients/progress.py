@@ -51,7 +51,8 @@ def substance_name(value):
 
 
 def settings_for(client):
-    return ProgressSettings.objects.get_or_create(client=client)[0]
+    """The client's choices, made (empty) the first time they are asked for."""
+    return settings_of(client) or ProgressSettings.objects.get_or_create(client=client)[0]
 
 
 _SETTINGS = PreparedQuery(lambda: ProgressSettings.objects.filter(client=Arg("client", IntegerField())))
@@ -285,6 +286,28 @@ def notes_since(model):
 _NOTES = notes_since(CheckIn)
 
 
+_DAY = PreparedQuery(
+    lambda: CheckIn.objects.filter(client=Arg("client", IntegerField()), day=Arg("day", DateField()))
+    .order_by("uses__substance")
+    .values_list("pk", "day", "cravings", "mood", "took_medication", "note", "uses__substance", "uses__used", "uses__standard_drinks")
+)
+
+
+def check_in_of(client, day):
+    """The client's check-in of `day` as a LoggedDay with its note, or None."""
+    logged = None
+    for pk, _day, cravings, mood, took_medication, note, substance, used, drinks in _DAY.rows(client=client.pk, day=day):
+        if logged is None:
+            logged = LoggedDay(pk=pk, day=day, cravings=cravings, mood=mood, took_medication=took_medication, note=reveal(note) or "")
+        if substance is not None:
+            logged.uses.append(Use(substance=substance, used=used, standard_drinks=drinks))
+    return logged
+
+
+def active_goals(client):
+    return _ACTIVE_GOALS.objects(client=client.pk)
+
+
 def with_notes(client, days, notes=_NOTES):
     """`days` (the latest LoggedDays of `client`'s log, newest first) with their notes
     opened, in one query: every logged day from the oldest of them on is one of them."""
@@ -356,7 +379,7 @@ def overview(client, today, *, with_notes_of_recent=True):
     """Everything the progress page shows, for the client or a coach they share with
     (who never sees the daily notes: `with_notes_of_recent=False`)."""
     days = log_for(client, since=first_weeks_shown(today))
-    goals = _ACTIVE_GOALS.objects(client=client.pk)
+    goals = active_goals(client)
     progress = weekly_progress(goals, days, today, describe=describe_goal, week_result=week_result, sentence=summary_sentence)
     recent = list(reversed(days))[:RECENT_DAYS]
     if with_notes_of_recent:

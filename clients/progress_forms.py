@@ -51,11 +51,12 @@ class CheckInForm(forms.Form):
 
     @staticmethod
     def initial_from(check_in, day):
-        """The form's starting values: the day's earlier answers, if any (a second check-in replaces the first)."""
+        """The form's starting values: the day's earlier answers (a progress.LoggedDay with its
+        note), if any (a second check-in replaces the first)."""
         if check_in is None:
             return {"day": day}
-        initial = {"day": day, "cravings": check_in.cravings, "mood": check_in.mood, "note": check_in.note.reveal()}
-        for use in check_in.uses.all():
+        initial = {"day": day, "cravings": check_in.cravings, "mood": check_in.mood, "note": check_in.note}
+        for use in check_in.uses:
             if use.substance == TrackedSubstance.ALCOHOL:
                 initial["use_alcohol"] = use.standard_drinks if use.standard_drinks is not None else 0
             else:

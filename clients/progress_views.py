@@ -14,7 +14,7 @@ from core.wording import day_in_words
 from families.paths import paths_of
 
 from . import progress
-from .models import CheckIn, Goal
+from .models import Goal
 from .progress_chart import table_rows
 from .progress_forms import CheckInForm, GoalForm, ProgressSettingsForm
 
@@ -63,7 +63,7 @@ def check_in(request):
                 messages.success(request, f"Thank you. Your check-in for {day_in_words(entry.day)} is saved.")
                 return redirect("clients:progress")
     else:
-        earlier = CheckIn.objects.visible_to(request.user).filter(day=today).prefetch_related("uses").first()
+        earlier = progress.check_in_of(request.user, today)
         form = CheckInForm(initial=CheckInForm.initial_from(earlier, today), settings=settings)
         if earlier is not None:
             messages.info(request, "You already checked in today. Anything you change here replaces those answers.")
@@ -88,7 +88,7 @@ def goals(request):
                 return redirect("clients:progress_goals")
     else:
         form = GoalForm()
-    active = [(goal, progress.describe_goal(goal)) for goal in Goal.objects.visible_to(request.user).filter(is_active=True)]
+    active = [(goal, progress.describe_goal(goal)) for goal in progress.active_goals(request.user)]
     return render(request, "clients/progress/goals.html", {"form": form, "active": active})
 
 

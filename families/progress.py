@@ -111,9 +111,13 @@ _ACTIVE_GOALS = PreparedQuery(
 )
 
 
+def active_goals(client):
+    return _ACTIVE_GOALS.objects(client=client.pk)
+
+
 def overview(client, today):
     days = [LoggedDay(*row) for row in _LOG.rows(client=client.pk, since=first_weeks_shown(today))]
-    goals = _ACTIVE_GOALS.objects(client=client.pk)
+    goals = active_goals(client)
     progress = weekly_progress(goals, days, today, describe=describe_goal, week_result=week_result, sentence=summary_sentence)
     recent = with_notes(client, list(reversed(days))[:RECENT_DAYS], notes=_NOTES)
     return {"check_ins": days, "goals": progress, "recent": recent}

@@ -397,7 +397,7 @@ def progress_goals(request):
                 return redirect("families:progress_goals")
     else:
         form = FamilyGoalForm()
-    active = [(goal, family_progress.describe_goal(goal)) for goal in FamilyGoal.objects.visible_to(request.user).filter(is_active=True)]
+    active = [(goal, family_progress.describe_goal(goal)) for goal in family_progress.active_goals(request.user)]
     return render(request, "families/progress/goals.html", {"form": form, "active": active})
 
 

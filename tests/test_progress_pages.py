@@ -211,3 +211,12 @@ def test_the_goal_form_names_its_fields_in_words(client, alice):
     html = client.get(reverse("clients:progress_goals")).content.decode()
     assert "TrackedSubstance" not in html
     assert "Which substance (for days without one, or weekdays without it)" in html
+
+
+def test_a_note_in_the_recent_check_ins_is_escaped_with_its_line_breaks_kept(client, alice_tracks_alcohol):
+    today = alice_today()
+    progress.save_check_in(alice_tracks_alcohol, day=today, today=today, cravings=2, mood=3, uses={"alcohol": 1}, note="<b>Dinner</b> & a walk\nthen bed")
+    client.force_login(alice_tracks_alcohol)
+    html = client.get(reverse("clients:progress")).content.decode()
+    assert "<td>&lt;b&gt;Dinner&lt;/b&gt; &amp; a walk<br>then bed</td>" in html
+    assert "<td>Alcohol: 1 drink</td>" in html
