@@ -15,11 +15,17 @@ from .models import CoachProfile, Specialty
 _PROFILE = PreparedQuery(lambda: CoachProfile.objects.filter(user=Arg("user", IntegerField())))
 
 
+def existing_profile(user):
+    """The coach's profile, or None before they have one."""
+    found = _PROFILE.objects(user=user.pk)
+    return found[0] if found else None
+
+
 def profile_for(user):
     """The signed-in coach's profile, made on first use with their name and zone."""
-    found = _PROFILE.objects(user=user.pk)
-    if found:
-        return found[0]
+    found = existing_profile(user)
+    if found is not None:
+        return found
     profile, _ = CoachProfile.objects.get_or_create(
         user=user,
         defaults={"display_name": user.name or user.email.split("@")[0], "time_zone": user.time_zone or "America/New_York"},

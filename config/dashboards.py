@@ -10,6 +10,7 @@ from django.utils import timezone
 from bookings.models import SHOWN_STATUSES, Booking, Payment, Status
 from bookings.notes import sessions_waiting_count, unread_summaries
 from clients.models import Intake
+from coaching.profiles import existing_profile
 from families.models import FamilyIntake
 from families.paths import paths_of
 from core import outbox
@@ -81,28 +82,43 @@ def for_client(user, now):
     }
 
 
+# What a coach's session cards show, and no more: the client's names and the type's name.
+_CARD_FIELDS = (
+    "pk", "starts_at", "ends_at", "status", "meeting_link", "created_at", "client", "session_type", "session_type__name",
+    "client__name", "client__email", "client__preferred_name", "client__pronouns",
+)
+_CARDS = Booking.objects.select_related("client", "session_type").only(*_CARD_FIELDS)
+# Both lists are asked on every visit to a coach's dashboard: compiled once (core.prepared).
+_TODAYS_SESSIONS = PreparedQuery(
+    lambda: _CARDS.filter(
+        coach__user=Arg("user", IntegerField()),
+        status__in=SHOWN_STATUSES,
+        starts_at__gte=Arg("start", DateTimeField()),
+        starts_at__lt=Arg("end", DateTimeField()),
+    ).order_by("starts_at")
+)
+_NEW_BOOKINGS = PreparedQuery(
+    lambda: _CARDS.filter(
+        coach__user=Arg("user", IntegerField()),
+        status=Status.CONFIRMED,
+        starts_at__gt=Arg("now", DateTimeField()),
+        created_at__gte=Arg("since", DateTimeField()),
+    ).order_by("-created_at", "-pk")[:SHOWN]
+)
+
+
 def for_coach(user, now):
     today = timezone.localdate(now)
     from_ = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
-    sessions = (
-        Booking.objects.filter(coach__user=user, status__in=SHOWN_STATUSES, starts_at__gte=from_, starts_at__lt=from_ + timedelta(days=1))
-        .select_related("client", "session_type")
-        .order_by("starts_at")
-    )
-    new = (
-        Booking.objects.filter(
-            coach__user=user, status=Status.CONFIRMED, starts_at__gt=now, created_at__gte=now - timedelta(days=NEW_BOOKINGS_DAYS)
-        )
-        .select_related("client", "session_type")
-        .order_by("-created_at", "-pk")[:SHOWN]
-    )
-    profile = getattr(user, "coach_profile", None)
+    sessions = _TODAYS_SESSIONS.objects(user=user.pk, start=from_, end=from_ + timedelta(days=1))
+    new = _NEW_BOOKINGS.objects(user=user.pk, now=now, since=now - timedelta(days=NEW_BOOKINGS_DAYS))
+    profile = existing_profile(user)
     return {
         "greeting_name": (profile.display_name if profile else "") or user.name,
         "today": today,
         "todays_sessions": [_session(b, now) for b in sessions],
         "notes_to_write": sessions_waiting_count(user, now=now),
-        "new_bookings": list(new),
+        "new_bookings": new,
         "new_bookings_days": NEW_BOOKINGS_DAYS,
     }
 

@@ -414,9 +414,19 @@ _UNREAD_TOTAL_SQL = f"""
 """
 
 
+_URGENT = PreparedQuery(
+    lambda: Conversation.objects.filter(coach=Arg("coach", IntegerField()), urgent_at__isnull=False)
+    .order_by()
+    .values("coach")
+    .annotate(urgent=Count("pk"))
+    .values_list("urgent")
+)
+
+
 def urgent_count(coach):
     """How many of `coach`'s conversations a client marked urgent and the coach has not answered."""
-    return Conversation.objects.filter(coach=coach, urgent_at__isnull=False).count()
+    found = _URGENT.rows(coach=coach.pk)
+    return found[0][0] if found else 0
 
 
 @dataclass(frozen=True)
