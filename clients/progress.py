@@ -218,7 +218,8 @@ class Use:
 
     def __str__(self):
         said = f"{self.standard_drinks} drink{'' if self.standard_drinks == 1 else 's'}" if self.standard_drinks is not None else ("yes" if self.used else "no")
-        return f"{TrackedSubstance(self.substance).label}: {said}"
+        # (as get_substance_display would: a value no longer among the choices shows as stored)
+        return f"{dict(TrackedSubstance.choices).get(self.substance, self.substance)}: {said}"
 
 
 @dataclass

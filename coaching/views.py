@@ -194,7 +194,10 @@ def coach_page(request, pk):
             body = public_page.coach_page_html(
                 version, coach, chosen, request.zone, start, week, draw_body, bookable=bookable, after_review=after_review, waits=waits
             )
-        head, tail = body.split(ZONE_FORM_HERE)
+        # The zone form goes where the body marks its place (once: what coaches write is
+        # escaped, so their words cannot hold the marker; were it missing, the form would
+        # come last rather than the page fail).
+        head, _marker, tail = body.partition(ZONE_FORM_HERE)
         response = render(
             request,
             "coaching/coach_page.html",

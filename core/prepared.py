@@ -20,6 +20,9 @@ goes in as an `Arg`. tests/test_prepared_queries.py checks each query made this 
 the ORM.
 """
 
+import datetime
+import weakref
+
 from django.db import connections
 from django.db.models import Expression
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
@@ -39,12 +42,33 @@ class Arg(Expression):
         return f"Arg({self.name!r})"
 
 
+# Every prepared query made, so that a test can compile them all (tests/test_prepared_queries.py).
+EVERY = weakref.WeakSet()
+
+# SQL that would carry the moment or the zone of the first run into every later one.
+_MOMENT_SQL = ("AT TIME ZONE", "NOW()", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIME", "STATEMENT_TIMESTAMP", "CLOCK_TIMESTAMP", "TRANSACTION_TIMESTAMP")
+
+
+def _refuse_the_moment(sql, params):
+    """A prepared query is compiled once and run for the life of the process: SQL that depends
+    on the active zone (`__date`, `__hour` on date-times) or the clock, and a time or date
+    fixed when the lambda ran, would answer every later request with the first one's."""
+    upper = sql.upper()
+    found = [word for word in _MOMENT_SQL if word in upper]
+    if found:
+        raise TypeError(f"A PreparedQuery may not depend on the moment it is compiled ({', '.join(found)}): pass times as Args.")
+    fixed = [param for param in params if not isinstance(param, Arg) and isinstance(param, (datetime.date, datetime.time, datetime.timedelta))]
+    if fixed:
+        raise TypeError(f"A PreparedQuery may not fix a time when it is compiled ({fixed[0]!r}): pass it as an Arg.")
+
+
 class PreparedQuery:
     def __init__(self, build, using="default"):
         """`build()` answers the ORM queryset, with Args for what changes."""
         self.build = build
         self.using = using
         self._plan = None
+        EVERY.add(self)
 
     def _compile(self):
         queryset = self.build()
@@ -55,6 +79,7 @@ class PreparedQuery:
             raise TypeError("A PreparedQuery runs one statement: no prefetching.")
         compiler = queryset.query.get_compiler(using=self.using)
         sql, params = compiler.as_sql()
+        _refuse_the_moment(sql, params)
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         if compiler.has_composite_fields(fields):
             raise TypeError("A PreparedQuery does not select composite fields.")

@@ -207,3 +207,35 @@ def test_the_sessions_with_summaries_are_the_signed_ones_with_their_coach(alice,
     [found] = notes.sessions_with_summaries(alice)
     assert (found.pk, found.starts_at, str(found.coach)) == (signed.pk, signed.starts_at, coach.display_name)
     assert [b.pk for b in notes.sessions_with_summaries(bob)] == [bobs.pk]
+
+
+def test_a_query_that_depends_on_the_moment_it_is_compiled_is_refused():
+    """Compiled once, such a query would answer every later request with the first one's
+    zone or clock."""
+    from django.utils import timezone
+
+    by_day = PreparedQuery(lambda: Booking.objects.filter(starts_at__date=Arg("day", DateField())).values_list("pk"))
+    fixed_now = PreparedQuery(lambda: Booking.objects.filter(starts_at__gte=timezone.now()).values_list("pk"))
+    by_hour = PreparedQuery(lambda: Booking.objects.filter(starts_at__hour=9).values_list("pk"))
+    for query in (by_day, fixed_now, by_hour):
+        with pytest.raises(TypeError, match="PreparedQuery may not"):
+            query.rows(day=MONDAY)
+
+
+def test_every_prepared_query_of_ours_compiles_without_the_moment():
+    """Each module's prepared queries, compiled: none depends on the zone or the clock."""
+    import importlib
+    import pkgutil
+    from pathlib import Path as FilePath
+
+    import core.prepared
+
+    root = FilePath(__file__).resolve().parent.parent
+    for app in ["core", "accounts", "clients", "families", "coaching", "bookings", "messaging", "config"]:
+        for module in pkgutil.walk_packages([str(root / app)], prefix=f"{app}."):
+            if ".migrations" not in module.name and ".management" not in module.name:
+                importlib.import_module(module.name)
+    made = list(core.prepared.EVERY)
+    assert len(made) > 40
+    for query in made:
+        query._compile()
