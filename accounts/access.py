@@ -14,9 +14,11 @@ from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerField
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
@@ -113,3 +115,49 @@ def get_visible_or_404(model_or_queryset, user, **lookup):
     """Fetch one object through the model's `visible_to(user)` scope; anything else is a 404."""
     queryset = getattr(model_or_queryset, "objects", model_or_queryset)
     return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+class _Asker(Arg):
+    """Who is asking, as `visible_to(user)` reads them, with their id left as an Arg: the
+    model's own scope, compiled once for everyone of one role."""
+
+    is_authenticated = True
+
+    def __init__(self, role, is_active):
+        super().__init__("asker", IntegerField())
+        self.role = role
+        self.is_active = is_active
+
+    @property
+    def pk(self):
+        return self
+
+    id = pk
+
+
+class VisibleOne:
+    """`get_visible_or_404` for a page asked on every visit: the same `visible_to(user)`
+    scope (the model's, not a copy), compiled once per role by core.prepared.
+
+        DETAIL = VisibleOne(lambda: Booking.objects.select_related("coach"))
+        booking = DETAIL.get_or_404(request.user, pk)
+    """
+
+    def __init__(self, build):
+        self.build = build
+        self._by_role = {}
+
+    def _query(self, user):
+        key = (user.role, user.is_active) if user.is_authenticated else None
+        if key not in self._by_role:
+            scoped = self.build().visible_to(_Asker(*key) if key else AnonymousUser())
+            nobody = scoped.query.is_empty()
+            self._by_role[key] = None if nobody else PreparedQuery(lambda scoped=scoped: scoped.filter(pk=Arg("pk", IntegerField())))
+        return self._by_role[key]
+
+    def get_or_404(self, user, pk):
+        query = self._query(user)
+        found = query.objects(asker=user.pk, pk=pk) if query is not None else []
+        if not found:
+            raise Http404("Nothing here.")
+        return found[0]

@@ -143,3 +143,40 @@ def test_a_clients_own_booking_is_asked_as_the_orm_would_and_anothers_is_a_404(c
     for pk in (theirs.pk, mine.pk + 1000, 2**63, 2**70):
         assert client.get(f"/bookings/{pk}/reschedule/").status_code == 404, pk
         assert client.get(f"/bookings/{pk}/pay/").status_code == 404, pk
+
+
+def test_visible_one_answers_what_get_visible_or_404_answers_for_every_role(alice, bob, carol, dave, erin):
+    """VisibleOne compiles the model's own visible_to scope once per role: each person sees
+    exactly the objects the ORM scope shows them, and a 404 for the rest."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from accounts.access import VisibleOne, get_visible_or_404
+    from bookings.models import Booking
+    from coaching.models import CoachProfile
+    from messaging.models import Conversation
+    from tests.factories import bookable_coach, past_session
+
+    coach, session_type = bookable_coach(carol)
+    other_coach, other_type = bookable_coach(dave)
+    bookings = [past_session(coach, session_type, alice, days_ago=-2), past_session(other_coach, other_type, bob, days_ago=-3)]
+    conversation = Conversation.objects.create(client=alice, coach=carol)
+    cases = [
+        (Booking, VisibleOne(lambda: Booking.objects.select_related("coach", "session_type")), [b.pk for b in bookings]),
+        (CoachProfile, VisibleOne(lambda: CoachProfile.objects.all()), [coach.pk, other_coach.pk]),
+        (Conversation, VisibleOne(lambda: Conversation.objects.all()), [conversation.pk]),
+    ]
+    inactive = User.objects.create_user(email="gone@example.org", password="x", role="client", is_active=False)
+    for model, visible, pks in cases:
+        for person in (alice, bob, carol, dave, erin, inactive, AnonymousUser()):
+            for pk in [*pks, max(pks) + 100]:
+                try:
+                    expected = get_visible_or_404(model, person, pk=pk)
+                except Http404:
+                    expected = None
+                try:
+                    got = visible.get_or_404(person, pk)
+                except Http404:
+                    got = None
+                assert (got and got.pk) == (expected and expected.pk), (model.__name__, person, pk)
+    assert VisibleOne(lambda: Booking.objects.all()).get_or_404(erin, bookings[1].pk).client_id == bob.pk

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.access import admin_required, client_required, get_visible_or_404, login_required
+from accounts.access import VisibleOne, admin_required, client_required, login_required
 from accounts.models import Role, User
 from coaching.forms import zone_context
 from coaching.models import CoachProfile
@@ -170,6 +170,10 @@ _OWN_BOOKING = PreparedQuery(
 )
 
 
+# A booking's page and its cancel page: Booking.visible_to's scope, compiled once per role.
+_SHOWN_BOOKING = VisibleOne(lambda: Booking.objects.select_related("coach", "client", "session_type"))
+
+
 def _own_booking(request, pk):
     """The signed-in client's booking `pk`, or 404 (another person's, or none)."""
     found = _OWN_BOOKING.objects(client=request.user.pk, pk=pk)
@@ -312,9 +316,7 @@ def _payments_shown(attempts, user):
 
 @login_required
 def detail(request, pk):
-    booking = get_visible_or_404(
-        Booking.objects.select_related("coach", "client", "session_type"), request.user, pk=pk
-    )
+    booking = _SHOWN_BOOKING.get_or_404(request.user, pk)
     now = timezone.now()
     attempts = list(booking.payments.all())  # one query for every use of them below
     paid = policy.paid_payment(booking, attempts)
@@ -339,7 +341,7 @@ def detail(request, pk):
 @login_required
 @limited("cancel")
 def cancel(request, pk):
-    booking = get_visible_or_404(Booking.objects.select_related("coach", "session_type"), request.user, pk=pk)
+    booking = _SHOWN_BOOKING.get_or_404(request.user, pk)
     is_client = request.user.pk == booking.client_id
     is_coach = request.user.role == Role.COACH and booking.coach.user_id == request.user.pk
     if not (is_client or is_coach):
