@@ -4,7 +4,7 @@ the data holds: each list is one query with what it shows joined in."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, DateTimeField, IntegerField, Min, Q
+from django.db.models import Count, DateTimeField, IntegerField, Min, Q, Value
 from django.utils import timezone
 
 from bookings.models import SHOWN_STATUSES, Booking, Payment, Status
@@ -123,18 +123,42 @@ def for_coach(user, now):
     }
 
 
+def _counted(queryset, **aggregates):
+    """One row of `aggregates` over `queryset` as a values_list, for a PreparedQuery: grouped
+    by a constant, which leaves no GROUP BY, so the row comes even when nothing matches."""
+    return queryset.order_by().values(everything=Value(1)).annotate(**aggregates).values_list(*aggregates)
+
+
+_QUEUE = PreparedQuery(
+    lambda: _counted(
+        Intake.objects.review_queue(), waiting=Count("pk"), urgent=Count("pk", filter=Q(is_urgent=True)), oldest=Min("submitted_at")
+    )
+)
+# Names from the account only: the intake's own answers are read (and audited) on its page.
+_URGENT = PreparedQuery(
+    lambda: Intake.objects.review_queue()
+    .filter(is_urgent=True)
+    .select_related("client")
+    .only("submitted_at", "client__name", "client__email", "client__preferred_name", "client__pronouns")[:SHOWN]
+)
+_FAILED_DELIVERIES = PreparedQuery(lambda: _counted(outbox.failures(), failed=Count("pk")))
+_PAYMENTS_TO_CHECK = PreparedQuery(
+    lambda: _counted(Payment.objects.filter(Q(mismatch__gt="") | Q(disputed_at__isnull=False)), to_check=Count("pk"))
+)
+
+
 def for_admin(user, now):
-    queue = Intake.objects.review_queue()
-    counts = queue.aggregate(waiting=Count("pk"), urgent=Count("pk", filter=Q(is_urgent=True)), oldest=Min("submitted_at"))
+    [(waiting, urgent, oldest)] = _QUEUE.rows()
+    [(failed,)] = _FAILED_DELIVERIES.rows()
+    [(to_check,)] = _PAYMENTS_TO_CHECK.rows()
     return {
         "greeting_name": user.name,
-        # Names from the account only: the intake's own answers are read (and audited) on its page.
-        "urgent_intakes": list(queue.filter(is_urgent=True).select_related("client")[:SHOWN]),
-        "urgent_count": counts["urgent"],
-        "waiting_count": counts["waiting"],
-        "oldest_waiting_since": counts["oldest"],
-        "failed_deliveries": outbox.failures().count(),
-        "payments_to_check": Payment.objects.filter(Q(mismatch__gt="") | Q(disputed_at__isnull=False)).count(),
+        "urgent_intakes": _URGENT.objects(),
+        "urgent_count": urgent,
+        "waiting_count": waiting,
+        "oldest_waiting_since": oldest,
+        "failed_deliveries": failed,
+        "payments_to_check": to_check,
     }
 
 
