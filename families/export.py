@@ -82,7 +82,9 @@ def family(user):
             "kind": "invitation_made", "your_name_on_it": reveal(invitation.from_name), "made": iso(invitation.created_at),
             "expires": iso(invitation.expires_at), "withdrawn": iso(invitation.withdrawn_at),
         })
-    for invitation in sorted((i for i in invitations if i.used_by_id == user.pk), key=lambda i: (i.used_at, i.pk)):
+    # As ORDER BY used_at, pk would have them (a time missing, which should not happen, last).
+    came_through = sorted((i for i in invitations if i.used_by_id == user.pk), key=lambda i: (i.used_at is None, i.used_at or i.created_at, i.pk))
+    for invitation in came_through:
         records.append({"kind": "joined_through_an_invitation", "on": iso(invitation.used_at), "said_no_to_linking": iso(invitation.declined_at)})
     for link in _LINKS.objects(user=user.pk):
         records.append({
