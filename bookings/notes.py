@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import CharField, Count, DateTimeField, IntegerField, Q
+from django.db.models import CharField, Count, DateTimeField, F, IntegerField, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -291,14 +291,46 @@ def _record(note, event):
 # Lists that show no text (safe without the door) -----------------------------------------
 
 
-def note_states(booking_ids):
-    """{booking_id: "draft" | "signed"} for the given sessions: no text, so no audit."""
-    return {
-        booking_id: ("signed" if signed_at else "draft")
-        for booking_id, signed_at in SessionNote.objects.filter(booking_id__in=list(booking_ids)).values_list(
-            "booking_id", "signed_at"
-        )
-    }
+# A coach's sessions for the tables of the sessions page and a client's record: each
+# with its note's state (no text, so no audit), and only what the tables show. Both are
+# asked on every visit: compiled once (core.prepared).
+_SESSION_ROW_FIELDS = (
+    "pk", "starts_at", "ends_at", "status", "client", "client__name", "client__email", "client__preferred_name", "client__pronouns",
+)
+
+
+def _session_rows():
+    return (
+        Booking.objects.filter(coach__user=Arg("coach_user", IntegerField()), status__in=SHOWN_STATUSES)
+        .select_related("client")
+        .only(*_SESSION_ROW_FIELDS)
+        .annotate(note_pk=F("note__pk"), note_signed_at=F("note__signed_at"))
+    )
+
+
+_SESSIONS_BETWEEN = PreparedQuery(
+    lambda: _session_rows()
+    .filter(starts_at__gte=Arg("start", DateTimeField()), starts_at__lt=Arg("end", DateTimeField()))
+    .order_by("starts_at")
+)
+_SESSIONS_WITH = PreparedQuery(lambda: _session_rows().filter(client=Arg("client", IntegerField())).order_by("-starts_at"))
+
+
+def coach_sessions_between(coach_user, start, end):
+    """The coach's shown sessions starting in [start, end), first first."""
+    return _SESSIONS_BETWEEN.objects(coach_user=coach_user.pk, start=start, end=end)
+
+
+def coach_sessions_with(coach_user, client):
+    """The coach's shown sessions with `client`, latest first."""
+    return _SESSIONS_WITH.objects(coach_user=coach_user.pk, client=client.pk)
+
+
+def note_state(booking):
+    """"signed", "draft" or None (no note yet) for a session of these lists."""
+    if booking.note_pk is None:
+        return None
+    return "signed" if booking.note_signed_at else "draft"
 
 
 # Grouped by the coach's user (one group), so that the count is one row.

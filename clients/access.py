@@ -44,14 +44,20 @@ def read_intake(user, intake_id, request=None):
     return intake
 
 
-# A client's own intake page and a coach's record of a client ask it: compiled once (core/prepared.py).
+# A client's own intake page asks it: compiled once (core/prepared.py).
 _INTAKE_OF = PreparedQuery(lambda: Intake.objects.filter(client=Arg("client", IntegerField())).order_by("pk")[:1])
+# A coach's record of a client shows a few answers: only those (and what may_read needs)
+# are fetched and opened; the read is audited all the same.
+RECORD_FIELDS = ("client", "status", "urgent_draft_flagged_at", "goal", "goal_in_own_words", "treatment", "importance", "confidence")
+_INTAKE_SUMMARY_OF = PreparedQuery(
+    lambda: Intake.objects.filter(client=Arg("client", IntegerField())).only(*RECORD_FIELDS).order_by("pk")[:1]
+)
 
 
-def read_intake_of(user, client, request=None):
+def read_intake_of(user, client, request=None, *, query=_INTAKE_OF):
     """`client`'s intake when `user` may read it (the read audited), else None: for pages
     that show it beside other things, such as a coach's record of a client."""
-    [intake] = _INTAKE_OF.objects(client=client.pk) or [None]
+    [intake] = query.objects(client=client.pk) or [None]
     if intake is None:
         return None
     intake.client = client  # the page has them already: no second fetch
@@ -59,6 +65,11 @@ def read_intake_of(user, client, request=None):
         return None
     record("intake.read", actor=user, obj=intake, request=request, client_id=intake.client_id)
     return intake
+
+
+def read_intake_summary_of(user, client, request=None):
+    """`read_intake_of` with only RECORD_FIELDS opened (the others deferred)."""
+    return read_intake_of(user, client, request, query=_INTAKE_SUMMARY_OF)
 
 
 REVIEW_QUEUE_PAGE_SIZE = 25

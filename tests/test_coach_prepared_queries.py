@@ -83,3 +83,52 @@ def test_the_profile_hours_and_time_off_answer_as_the_orm(carol, dave):
     hours = {(h.weekday, h.start_time, h.end_time) for h in WeeklyHours.objects.filter(coach=coach)}
     assert len(hours) == 7
     assert all(any(e.kind == "hours" for e in day.entries) or any(e.label == "All day" for e in day.entries) for day in days)
+
+
+def test_the_session_tables_answer_as_the_orm_with_each_notes_state(carol, dave, alice, bob):
+    from bookings.notes import coach_sessions_between, coach_sessions_with, note_state
+
+    coach, kind = bookable_coach(carol)
+    other, other_kind = bookable_coach(dave)
+    now = timezone.now()
+    signed = past_session(coach, kind, alice, days_ago=3, status=Status.COMPLETED)
+    SessionNote.objects.create(booking=signed, author=carol, signed_at=now, signed_by_name="Carol")
+    drafted = past_session(coach, kind, bob, days_ago=2, status=Status.COMPLETED)
+    SessionNote.objects.create(booking=drafted, author=carol)
+    bare = past_session(coach, kind, alice, days_ago=1)
+    future = past_session(coach, kind, bob, days_ago=-2)
+    past_session(coach, kind, alice, days_ago=4, status=Status.CANCELLED)
+    past_session(other, other_kind, alice, hours=30)
+
+    def orm(**where):
+        return list(Booking.objects.filter(coach__user=carol, status__in=[Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW], **where))
+
+    between = coach_sessions_between(carol, now - timedelta(days=10), now + timedelta(days=10))
+    assert [b.pk for b in between] == [b.pk for b in orm(starts_at__gte=now - timedelta(days=10))] == [signed.pk, drafted.pk, bare.pk, future.pk]
+    assert [note_state(b) for b in between] == ["signed", "draft", None, None]
+    assert [b.client.known_as_with_pronouns for b in between] == [b.client.known_as_with_pronouns for b in orm()]
+    assert [(b.starts_at, b.ends_at, b.get_status_display(), b.client_id) for b in between] == [
+        (b.starts_at, b.ends_at, b.get_status_display(), b.client_id) for b in orm()
+    ]
+    assert [b.pk for b in coach_sessions_with(carol, alice)] == [bare.pk, signed.pk]
+    assert [b.pk for b in coach_sessions_with(dave, alice)] == [b.pk for b in Booking.objects.filter(coach=other)]
+    assert coach_sessions_between(carol, now + timedelta(days=20), now + timedelta(days=30)) == []
+
+
+def test_a_coachs_record_opens_only_the_answers_it_shows_and_audits_the_read(carol, alice, erin):
+    from accounts.models import AuditEvent
+    from clients.access import RECORD_FIELDS, read_intake_of, read_intake_summary_of
+    from clients.models import CoachAssignment
+
+    from .factories import IntakeFactory, sign_all_consents
+
+    IntakeFactory(client=alice, status="approved", goal_in_own_words="Fewer <b>drinks</b>", importance=7, confidence=4)
+    sign_all_consents(alice)
+    bookable_coach(carol)
+    CoachAssignment.objects.create(client=alice, coach=carol, assigned_by=erin)
+    summary, whole = read_intake_summary_of(carol, alice), read_intake_of(carol, alice)
+    for name in ("pk", *RECORD_FIELDS):
+        assert getattr(summary, name) == getattr(whole, name), name
+    assert summary.goal_in_own_words.reveal() == "Fewer <b>drinks</b>" and summary.get_treatment_display() == whole.get_treatment_display()
+    assert summary.get_deferred_fields() and not whole.get_deferred_fields()
+    assert AuditEvent.objects.filter(action="intake.read", object_id=str(whole.pk)).count() == 2

@@ -46,6 +46,9 @@ BUDGETS = [
     ("alice", lambda w: reverse("coaching:coach", args=[w[0].pk]), 4),
     ("alice", lambda w: reverse("dashboard"), 7),
     ("carol", lambda w: reverse("dashboard"), 8),
+    ("carol", lambda w: reverse("coaching:sessions"), 4),
+    ("carol", lambda w: reverse("coaching:client_record", args=[w[2].client_id]), 11),
+    ("carol", lambda w: reverse("coaching:calendar"), 9),
 ]
 
 

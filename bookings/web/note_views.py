@@ -12,7 +12,8 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, client_required, coach_required
-from accounts.models import Role, User
+from accounts.backends import load_user
+from accounts.models import Role
 from clients import access as intake_access
 from clients import progress
 from clients.relations import coach_knows_client
@@ -27,11 +28,10 @@ CALENDAR_AHEAD = timedelta(days=60)
 
 
 def _rows(bookings, now):
-    """Sessions with what each one still needs from the coach."""
-    states = notes.note_states(b.pk for b in bookings)
+    """Sessions (of notes.coach_sessions_*) with what each one still needs from the coach."""
     rows = []
     for booking in bookings:
-        state = states.get(booking.pk)
+        state = notes.note_state(booking)
         rows.append(
             {
                 "booking": booking,
@@ -51,8 +51,7 @@ def _coach_bookings(user):
 @coach_required
 def sessions(request):
     now = timezone.now()
-    bookings = list(_coach_bookings(request.user).filter(starts_at__gte=now - CALENDAR_PAST, starts_at__lt=now + CALENDAR_AHEAD))
-    rows = _rows(bookings, now)
+    rows = _rows(notes.coach_sessions_between(request.user, now - CALENDAR_PAST, now + CALENDAR_AHEAD), now)
     upcoming = [r for r in rows if r["booking"].starts_at > now]
     past = list(reversed([r for r in rows if r["booking"].starts_at <= now]))
     missing = [r for r in past if r["note_missing"] or r["needs_outcome"]]
@@ -144,18 +143,17 @@ def session_note(request, pk):
 
 @coach_required
 def client_record(request, client_id):
-    client = get_object_or_404(User, pk=client_id, role=Role.CLIENT)
-    if not coach_knows_client(request.user, client):
+    client = load_user(client_id)
+    if client is None or client.role != Role.CLIENT or not coach_knows_client(request.user, client):
         raise Http404("No such client.")
     now = timezone.now()
-    bookings = list(_coach_bookings(request.user).filter(client=client).order_by("-starts_at"))
-    rows = _rows(bookings, now)
+    rows = _rows(notes.coach_sessions_with(request.user, client), now)
     context = {
         "client": client,
         "upcoming": [r for r in rows if r["booking"].starts_at > now][::-1],
         "past": [r for r in rows if r["booking"].starts_at <= now],
         "log_shared": progress.coach_may_see_log(request.user, client),
-        "intake": intake_access.read_intake_of(request.user, client, request),
+        "intake": intake_access.read_intake_summary_of(request.user, client, request),
     }
     return render(request, "coaching/notes/client_record.html", context)
 
