@@ -155,7 +155,7 @@ def use_note(user, booking, action, *, request=None, now=None, **changes):
         raise Http404("No session note here.")
     now = now or timezone.now()
     if action == READ:
-        note = SessionNote.objects.filter(booking=booking).first()
+        [note] = _NOTE_OF.objects(booking=booking.pk) or [None]
         if note is None:
             return None
         audit.record("note.read", actor=user, obj=note, request=request, booking_id=booking.pk)
@@ -239,13 +239,17 @@ def _has_content(note):
     return any(reveal(note.private).values()) or any(reveal(getattr(note, key)) for key, _ in SHARED_PARTS)
 
 
+# A note's page reads it and its addenda on every visit: compiled once (core.prepared).
+_NOTE_OF = PreparedQuery(lambda: SessionNote.objects.filter(booking=Arg("booking", IntegerField()))[:1])
+_ADDENDA = PreparedQuery(lambda: NoteAddendum.objects.filter(note=Arg("note", IntegerField())))
+_SHARED_ADDENDA_OF = PreparedQuery(lambda: NoteAddendum.objects.filter(note=Arg("note", IntegerField()), shared_with_client=True))
+
+
 def _addenda(note, *, shared_only=False):
     if hasattr(note, "shared_addenda"):  # fetched with the notes (see shared_summaries_for_export)
         rows = note.shared_addenda
     else:
-        rows = NoteAddendum.objects.filter(note=note)
-        if shared_only:
-            rows = rows.filter(shared_with_client=True)
+        rows = (_SHARED_ADDENDA_OF if shared_only else _ADDENDA).objects(note=note.pk)
     return [Addendum(a.written_at, a.author_name, reveal(a.text), a.shared_with_client) for a in rows]
 
 

@@ -49,6 +49,7 @@ BUDGETS = [
     ("carol", lambda w: reverse("coaching:sessions"), 4),
     ("carol", lambda w: reverse("coaching:client_record", args=[w[2].client_id]), 11),
     ("carol", lambda w: reverse("coaching:calendar"), 9),
+    ("carol", lambda w: reverse("coaching:session_note", args=[w[2].pk]), 5),
 ]
 
 

@@ -4,6 +4,7 @@ rules are in bookings/notes.py (the one door to note text) and bookings/transiti
 from datetime import timedelta
 
 from django.contrib import messages
+from django.db.models import IntegerField
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from accounts.models import Role
 from clients import access as intake_access
 from clients import progress
 from clients.relations import coach_knows_client
+from core.prepared import Arg, PreparedQuery
 
 from .. import notes, transitions
 from ..errors import BookingRefused
@@ -44,10 +46,6 @@ def _rows(bookings, now):
     return rows
 
 
-def _coach_bookings(user):
-    return Booking.objects.filter(coach__user=user, status__in=SHOWN_STATUSES).select_related("client", "session_type")
-
-
 @coach_required
 def sessions(request):
     now = timezone.now()
@@ -58,8 +56,20 @@ def sessions(request):
     return render(request, "coaching/notes/sessions.html", {"upcoming": upcoming, "past": past, "missing": missing})
 
 
+# A note's page and the outcome buttons ask it: compiled once (core.prepared), with the
+# coach's profile, which the note's door checks.
+_COACH_BOOKING = PreparedQuery(
+    lambda: Booking.objects.filter(
+        coach__user=Arg("coach_user", IntegerField()), status__in=SHOWN_STATUSES, pk=Arg("pk", IntegerField())
+    ).select_related("client", "session_type", "coach")
+)
+
+
 def _coach_booking(request, pk):
-    return get_object_or_404(_coach_bookings(request.user), pk=pk)
+    [booking] = _COACH_BOOKING.objects(coach_user=request.user.pk, pk=pk) or [None]
+    if booking is None:
+        raise Http404("No such session.")
+    return booking
 
 
 @coach_required
