@@ -453,14 +453,24 @@ def mine(request):
 def manage(request):
     """Every booking with its payments, newest first, for admins."""
     status = request.GET.get("status", "")
-    bookings = Booking.objects.select_related("coach", "client", "session_type").prefetch_related(
-        Prefetch("payments", queryset=Payment.objects.order_by("created_at"))
+    # Only the columns the page shows, of up to 200 sessions and their payments.
+    payments = Payment.objects.order_by("created_at").only(
+        "booking_id", "amount_cents", "currency", "status", "captured_cents", "refunded_cents", "mismatch", "disputed_at"
+    )
+    bookings = (
+        Booking.objects.select_related("coach", "client")
+        .only(
+            "starts_at", "status", "client__name", "client__email", "client__preferred_name", "client__pronouns",
+            "coach__display_name",
+        )
+        .prefetch_related(Prefetch("payments", queryset=payments))
     )
     if status in Status.values:
         bookings = bookings.filter(status=status)
     problems = (
         Payment.objects.filter(Q(mismatch__gt="") | Q(disputed_at__isnull=False))
         .select_related("booking__client")
+        .only("mismatch", "dispute_reason", "refunded_cents", "currency", "booking__starts_at", "booking__client__email")
         .order_by("-updated_at")[:50]
     )
     return render(
