@@ -8,7 +8,7 @@ from core.encryption import reveal
 from core.prepared import Arg, PreparedQuery
 from families.review import FAMILIES_SPECIALTY
 
-from .models import CoachProfile, Specialty
+from .models import CoachProfile, SessionType, Specialty
 
 
 # Every page of a coach's asks for it: compiled once (core.prepared).
@@ -33,16 +33,25 @@ def profile_for(user):
     return profile
 
 
-def notice_gaps(coach):
+# The settings pages list a coach's offered types on every visit: compiled once.
+_ACTIVE_TYPES = PreparedQuery(lambda: SessionType.objects.filter(coach=Arg("coach", IntegerField()), is_active=True))
+
+
+def active_types(coach):
+    """The session types `coach` offers, in the model's order (cheapest, then shortest)."""
+    return _ACTIVE_TYPES.objects(coach=coach.pk)
+
+
+def notice_gaps(coach, types=None):
     """Session types that can be booked later than they can be cancelled for free: the
     coach's minimum notice is shorter than their cancellation notice, so a time booked in
     between can never be refunded or moved. Allowed (clients are told before paying), but
-    the coach is warned."""
-    return [
-        session_type
-        for session_type in coach.session_types.filter(is_active=True).order_by("name", "pk")
-        if session_type.cancellation_notice_hours > coach.min_notice_hours
-    ]
+    the coach is warned. `types` are the coach's active types when the page has them."""
+    offered = active_types(coach) if types is None else types
+    return sorted(
+        (session_type for session_type in offered if session_type.cancellation_notice_hours > coach.min_notice_hours),
+        key=lambda session_type: (session_type.name, session_type.pk),
+    )
 
 
 def directory(user, *, specialty="", language=""):

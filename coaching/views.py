@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts.access import coach_required, get_visible_or_404
+from accounts.access import VisibleOne, coach_required, get_visible_or_404
 from accounts.audit import record
 from accounts.middleware import TZ_COOKIE
 from accounts.models import Role
@@ -42,7 +42,7 @@ from .forms import (
 )
 from .hours import hours_by_weekday
 from .models import CoachProfile, SessionType, Specialty, TimeOff, WeeklyHours
-from .profiles import notice_gaps, profile_for
+from .profiles import active_types, notice_gaps, profile_for
 from .slot_days import booking_url, group_by_day, viewer_week
 from .time_off import span as time_off_span
 
@@ -354,17 +354,22 @@ def session_types(request):
         form.save()
         messages.success(request, "Session type added.")
         return redirect("coaching:session_types")
-    types = SessionType.objects.visible_to(request.user).filter(coach=coach, is_active=True)
+    types = active_types(coach)
     return render(
         request,
         "coaching/settings_session_types.html",
-        {"coach": coach, "form": form, "types": types, "notice_gaps": notice_gaps(coach)},
+        {"coach": coach, "form": form, "types": types, "notice_gaps": notice_gaps(coach, types)},
     )
+
+
+# The edit pages are asked on every visit: their scopes compiled once (accounts.access.VisibleOne).
+_OFFERED_TYPE = VisibleOne(lambda: SessionType.objects.filter(is_active=True))
+_HOURS_ROW = VisibleOne(lambda: WeeklyHours.objects.select_related("coach"))
 
 
 @coach_required
 def session_type_edit(request, pk):
-    session_type = get_visible_or_404(SessionType.objects.filter(is_active=True), request.user, pk=pk)
+    session_type = _OFFERED_TYPE.get_or_404(request.user, pk)
     form = SessionTypeForm(request.POST or None, instance=session_type)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -404,7 +409,7 @@ def hours(request):
 
 @coach_required
 def hours_edit(request, pk):
-    row = get_visible_or_404(WeeklyHours, request.user, pk=pk)
+    row = _HOURS_ROW.get_or_404(request.user, pk)
     form = WeeklyHoursForm(request.POST or None, instance=row, coach=row.coach)
     if request.method == "POST" and form.is_valid():
         form.save()
