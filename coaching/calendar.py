@@ -4,12 +4,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import IntegerField
-
-from core.prepared import Arg, PreparedQuery
-
 from .feed import time_off_events
-from .models import WeeklyHours
+from .hours import weekly_hours
 from core.wording import clock_in_words, day_in_words, end_of_hours_in_words
 
 
@@ -73,11 +69,6 @@ def days_shown(first_day):
     return 8 if first_day.weekday() == 6 else 7
 
 
-_HOURS = PreparedQuery(
-    lambda: WeeklyHours.objects.filter(coach=Arg("coach", IntegerField())).only("pk", "weekday", "start_time", "end_time")
-)
-
-
 def week_grid(coach, monday, *, today, session_events=()):
     """The Days from `monday` (a local date in the coach's zone): a week, or a Sunday and
     the week after it. Queries: weekly hours and time off, one each, whatever it holds."""
@@ -85,7 +76,7 @@ def week_grid(coach, monday, *, today, session_events=()):
     count = days_shown(monday)
     start = datetime.combine(monday, time(0), tzinfo=zone).astimezone(UTC)
     end = datetime.combine(monday + timedelta(days=count), time(0), tzinfo=zone).astimezone(UTC)
-    hours = _HOURS.objects(coach=coach.pk)
+    hours = weekly_hours(coach)
     away = time_off_events(coach, start, end)
     days = []
     for offset in range(count):

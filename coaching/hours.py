@@ -1,6 +1,8 @@
 """Weekly hours: wall-clock ranges in the coach's own zone, several per day."""
 
-from django.db.models import Q
+from django.db.models import IntegerField, Q
+
+from core.prepared import Arg, PreparedQuery
 
 from .models import MIDNIGHT, Weekday, WeeklyHours
 
@@ -17,7 +19,16 @@ def overlapping_hours(coach, weekday, start_time, end_time, *, exclude_pk=None):
     return list(ranges)
 
 
+# The hours page and the calendar ask them on every visit: compiled once (core.prepared).
+_WEEK = PreparedQuery(lambda: WeeklyHours.objects.filter(coach=Arg("coach", IntegerField())))
+
+
+def weekly_hours(coach):
+    """The coach's WeeklyHours, in the model's order (day, then start)."""
+    return _WEEK.objects(coach=coach.pk)
+
+
 def hours_by_weekday(coach):
     """[(weekday label, [WeeklyHours])] for all seven days, Monday first."""
-    rows = list(WeeklyHours.objects.filter(coach=coach))
+    rows = weekly_hours(coach)
     return [(label, [row for row in rows if row.weekday == value]) for value, label in Weekday.choices]

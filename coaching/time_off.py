@@ -3,6 +3,10 @@
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import DateTimeField, IntegerField
+
+from core.prepared import Arg, PreparedQuery
+
 from .models import TimeOff
 
 
@@ -31,3 +35,12 @@ def add_time_off(coach, first_day, last_day, start_time=None, end_time=None, not
         whole_days=start_time is None and end_time is None,
         note=note,
     )
+
+
+# The time off page lists it on every visit: compiled once (core.prepared).
+_COMING = PreparedQuery(lambda: TimeOff.objects.filter(coach=Arg("coach", IntegerField()), ends_at__gt=Arg("now", DateTimeField())))
+
+
+def time_off_to_come(coach, now):
+    """The coach's time off not over at `now`, first first."""
+    return _COMING.objects(coach=coach.pk, now=now)

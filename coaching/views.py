@@ -45,6 +45,7 @@ from .models import CoachProfile, SessionType, Specialty, TimeOff, WeeklyHours
 from .profiles import active_types, notice_gaps, profile_for
 from .slot_days import booking_url, group_by_day, viewer_week
 from .time_off import span as time_off_span
+from .time_off import time_off_to_come
 
 FEED_PAST_DAYS = 30
 
@@ -459,7 +460,7 @@ def time_off(request):
         else:
             messages.success(request, "Time off added. Clients cannot book you then.")
         return redirect("coaching:time_off")
-    upcoming = TimeOff.objects.visible_to(request.user).filter(ends_at__gt=timezone.now())
+    upcoming = time_off_to_come(coach, timezone.now())
     return render(request, "coaching/settings_time_off.html", {"coach": coach, "form": form, "upcoming": upcoming})
 
 
