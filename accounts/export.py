@@ -7,7 +7,8 @@ another's:
     # bookings/export.py
     from accounts.export import register_eraser, register_section
 
-    @register_section("bookings", "Your sessions", order=40)
+    @register_section("bookings", "Your sessions", order=40,
+                      counts=lambda user: [("session", "sessions", Booking.objects.filter(client=user))])
     def bookings(user):
         return [{"starts_at": ..., "coach": ..., "status": ...}, ...]   # JSON-ready dicts
 
@@ -17,7 +18,9 @@ another's:
 
 A section answers a list of JSON-ready records (dicts of str, numbers, booleans,
 None, lists and dicts): it must return every record of `user` and nothing of anyone
-else. An eraser runs inside the deletion's transaction, before the account itself is
+else. Its `counts` name what the overview page counts of it (all of them in one statement,
+with nothing opened or audited); each section has its own page, which gathers it. An
+eraser runs inside the deletion's transaction, before the account itself is
 anonymised here.
 """
 
@@ -31,11 +34,11 @@ from typing import Callable
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.apps import apps
-from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import IntegerField
+from django.db.models import IntegerField, Subquery
 from django.utils import timezone
 from django.template.defaultfilters import linebreaksbr
 from django.utils.crypto import get_random_string
@@ -56,6 +59,13 @@ class Section:
     title: str
     gather: Callable
     order: int
+    # What the overview counts: `counts(user)` answers [(one, many, queryset)], `user` an Arg.
+    # `many` None for what there is at most one of ("your intake"), said without a number.
+    counts: Callable | None = None
+
+    @property
+    def slug(self):
+        return self.name.replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -70,9 +80,9 @@ _erasers = {}
 _discovered = False
 
 
-def register_section(name, title, *, order=100):
+def register_section(name, title, *, order=100, counts=None):
     def decorator(gather):
-        _sections[name] = Section(name=name, title=title, gather=gather, order=order)
+        _sections[name] = Section(name=name, title=title, gather=gather, order=order, counts=counts)
         return gather
 
     return decorator
@@ -118,8 +128,62 @@ def export_for(user):
     }
 
 
-def record_export(user, *, request=None, form):
-    audit.record("data.exported", actor=user, obj=user, request=request, format=form)
+def record_export(user, *, request=None, form, section=None):
+    details = {"format": form} if section is None else {"format": form, "section": section}
+    audit.record("data.exported", actor=user, obj=user, request=request, **details)
+
+
+def section_named(slug):
+    """The section whose page is at `slug` ("progress-log"), or None."""
+    return next((section for section in sections() if section.slug == slug), None)
+
+
+class RowCount(Subquery):
+    """How many rows `queryset` has, as one value of the outer statement."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+
+    def __init__(self, queryset):
+        super().__init__(queryset.order_by().values("pk"), output_field=IntegerField())
+
+
+@lru_cache(maxsize=1)
+def _counted_parts():
+    """[(section, [(one, many, queryset)])]: what each section counts, asked of it once."""
+    return [(section, list(section.counts(USER)) if section.counts else []) for section in sections()]
+
+
+def _overview_query():
+    counted = {
+        f"{section.name}__{index}": RowCount(queryset)
+        for section, parts in _counted_parts()
+        for index, (_one, _many, queryset) in enumerate(parts)
+    }
+    return get_user_model().objects.filter(pk=USER).annotate(**counted).values_list(*counted)
+
+
+# Every section's counts in one statement, compiled once; nothing sealed is read, nothing audited.
+_OVERVIEW = PreparedQuery(_overview_query)
+
+
+def _in_words(number, one, many):
+    return one if many is None else f"{number} {one if number == 1 else many}"
+
+
+def overview(user):
+    """[(section, [what it holds, in words] or None if it counts nothing)] for the overview page: only counts, so nothing
+    is opened and nothing is audited; a section's own page shows (and audits) its records."""
+    found = iter(_OVERVIEW.rows(user=user.pk)[0])
+    answer = []
+    for section, parts in _counted_parts():
+        held = []
+        for one, many, _queryset in parts:
+            number = next(found)
+            if number:
+                held.append(_in_words(number, one, many))
+        # A section that counts nothing is not said to be empty: its page says what it holds.
+        answer.append((section, held if section.counts else None))
+    return answer
 
 
 # This app's own section and eraser -----------------------------------------------------
@@ -132,7 +196,7 @@ _EMAILS = PreparedQuery(lambda: EmailAddress.objects.filter(user=USER).order_by(
 _DEVICES = PreparedQuery(lambda: Authenticator.objects.filter(user=USER).values_list("type"))
 
 
-@register_section("profile", "Your profile", order=10)
+@register_section("profile", "Your profile", order=10, counts=lambda user: [("your name, e-mail address and how you sign in", None, get_user_model().objects.filter(pk=user))])
 def profile(user):
     return [
         {
@@ -261,17 +325,11 @@ def _description(text):
     return linebreaksbr(text) if "\n" in text or "\r" in text else html.escape(text)
 
 
-def readable_sections(export, zone=None):
-    """The export as [(title, [record as a <dl>'s terms and descriptions])] for the HTML page.
-    Each record's terms are written here: a full export is hundreds of values, and the
-    template engine took longer to print them than the queries took to find them."""
+def readable_records(records, zone=None):
+    """A section's records, each as a <dl>'s terms and descriptions, for its HTML page.
+    Each record's terms are written here: a full section is up to hundreds of values, and
+    the template engine took longer to print them than the queries took to find them."""
     return [
-        (
-            section["title"],
-            [
-                mark_safe("".join(f"<dt>{_term(key)}</dt><dd>{_description(readable(value, key, zone))}</dd>" for key, value in record.items()))
-                for record in section["records"]
-            ],
-        )
-        for section in export["sections"]
+        mark_safe("".join(f"<dt>{_term(key)}</dt><dd>{_description(readable(value, key, zone))}</dd>" for key, value in record.items()))
+        for record in records
     ]

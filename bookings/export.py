@@ -10,7 +10,7 @@ from core.prepared import PreparedQuery
 
 from . import notes, waitlist
 
-from .models import Booking, Payment, Refund, ReminderPreference, StripeEvent, WaitlistEntry, WaitlistOffer
+from .models import Booking, Payment, Refund, ReminderPreference, SessionNote, StripeEvent, WaitlistEntry, WaitlistOffer
 from .payments.customers import owe_customer_deletions
 
 
@@ -29,7 +29,7 @@ def _by(rows, key):
     return grouped
 
 
-@register_section("bookings", "Your sessions", order=30)
+@register_section("bookings", "Your sessions", order=30, counts=lambda user: [("session", "sessions", Booking.objects.filter(client=user))])
 def bookings(user):
     rows = _BOOKINGS.objects(user=user.pk)
     return [
@@ -50,7 +50,7 @@ def bookings(user):
     ]
 
 
-@register_section("waitlists", "Your waitlists", order=32)
+@register_section("waitlists", "Your waitlists", order=32, counts=lambda user: [("place on a waitlist", "places on waitlists", WaitlistEntry.objects.filter(client=user))])
 def waitlists(user):
     rows = _WAITLISTS.objects(user=user.pk)
     offers = _by(_OFFERS.objects(user=user.pk) if rows else (), lambda offer: offer.entry_id)
@@ -80,7 +80,7 @@ def erase_waitlists(user):
     waitlist.forget_client(user)
 
 
-@register_section("payments", "Your payments", order=35)
+@register_section("payments", "Your payments", order=35, counts=lambda user: [("payment", "payments", Payment.objects.filter(booking__client=user))])
 def payments(user):
     rows = _PAYMENTS.objects(user=user.pk)
     refunds = _by(_REFUNDS.objects(user=user.pk) if rows else (), lambda refund: refund.payment_id)
@@ -134,7 +134,12 @@ def erase_bookings(user):
 
 
 # Shared session summaries in "Download my data", and notes in "Delete my account".
-@register_section("shared_summaries", "Summaries your coach shared with you", order=40)
+@register_section(
+    "shared_summaries",
+    "Summaries your coach shared with you",
+    order=40,
+    counts=lambda user: [("summary", "summaries", SessionNote.objects.filter(booking__client=user, signed_at__isnull=False))],
+)
 def shared_summaries(user):
     return [
         {

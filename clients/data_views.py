@@ -5,23 +5,37 @@ import json
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.access import client_required
-from accounts.export import DeletionRefused, delete_account, export_for, readable_sections, record_export
+from accounts.export import DeletionRefused, delete_account, export_for, overview, readable_records, record_export, section_named
 from core.form_rendering import FORM_RENDERER
 
 
 @never_cache
 @client_required
 def my_data(request):
-    export = export_for(request.user)
-    record_export(request.user, request=request, form="html")
-    return render(request, "clients/data/my_data.html", {"sections": readable_sections(export, request.user.zone), "exported_at": timezone.now()})
+    """What each section holds, counted: nothing is opened or audited until a section is asked for."""
+    return render(request, "clients/data/my_data.html", {"sections": overview(request.user)})
+
+
+@never_cache
+@client_required
+def my_data_section(request, section):
+    section = section_named(section)
+    if section is None:
+        raise Http404
+    records = section.gather(request.user)
+    record_export(request.user, request=request, form="html", section=section.name)
+    return render(
+        request,
+        "clients/data/section.html",
+        {"section": section, "records": readable_records(records, request.user.zone), "exported_at": timezone.now()},
+    )
 
 
 @never_cache

@@ -29,7 +29,16 @@ _MATCHES = PreparedQuery(lambda: CoachAssignment.objects.filter(client=USER).val
 REVIEW_ACTIONS = dict(IntakeReview.Action.choices)
 
 
-@register_section("progress_log", "Your progress log", order=50)
+@register_section(
+    "progress_log",
+    "Your progress log",
+    order=50,
+    counts=lambda user: [
+        ("your choices of what to track", None, ProgressSettings.objects.filter(client=user)),
+        ("goal", "goals", Goal.objects.filter(client=user)),
+        ("check-in", "check-ins", CheckIn.objects.filter(client=user)),
+    ],
+)
 def progress_log(user):
     settings = progress.settings_of(user)
     records = []
@@ -86,7 +95,17 @@ INTAKE_FIELDS = [
 ]
 
 
-@register_section("intake", "Your intake", order=20)
+@register_section(
+    "intake",
+    "Your intake",
+    order=20,
+    counts=lambda user: [
+        ("your intake answers", None, Intake.objects.filter(client=user)),
+        ("review", "reviews", IntakeReview.objects.filter(intake__client=user)),
+        ("consent", "consents", Consent.objects.filter(client=user)),
+        ("coach match", "coach matches", CoachAssignment.objects.filter(client=user)),
+    ],
+)
 def intake(user):
     records = []
     # Through the one audited door, like every other read of an intake.

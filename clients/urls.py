@@ -35,5 +35,6 @@ from . import data_views  # noqa: E402
 urlpatterns += [
     path("my-data/", data_views.my_data, name="my_data"),
     path("my-data/download.json", data_views.my_data_json, name="my_data_json"),
+    path("my-data/<slug:section>/", data_views.my_data_section, name="my_data_section"),
     path("delete-my-account/", data_views.delete_my_account, name="delete_account"),
 ]

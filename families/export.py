@@ -58,7 +58,22 @@ def _anything(person):
 _ANYTHING = PreparedQuery(lambda: User.objects.filter(_anything(USER), pk=USER).values_list("pk"))
 
 
-@register_section("family", "Your family path", order=25)
+@register_section(
+    "family",
+    "Your family path",
+    order=25,
+    counts=lambda user: [
+        ("the ways in you chose", None, PathChoice.objects.filter(person=user)),
+        ("your family intake answers", None, FamilyIntake.objects.filter(client=user)),
+        ("review", "reviews", FamilyReview.objects.filter(intake__client=user)),
+        ("coach match", "coach matches", FamilyMatch.objects.filter(client=user)),
+        ("invitation you made", "invitations you made", LovedOneInvitation.objects.filter(family_member=user)),
+        ("the invitation you joined through", None, LovedOneInvitation.objects.filter(used_by=user)),
+        ("link", "links", FamilyLink.objects.involving(user)),
+        ("goal", "goals", FamilyGoal.objects.filter(client=user)),
+        ("check-in", "check-ins", FamilyCheckIn.objects.filter(client=user)),
+    ],
+)
 def family(user):
     records = []
     if not _ANYTHING.rows(user=user.pk):

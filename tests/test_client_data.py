@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from accounts.export import delete_account, export_for
 from accounts.models import AuditEvent, User
 from clients import progress
 from clients.models import CheckIn, Goal, GoalKind, ProgressSettings
+from core import encryption
 from tests.factories import IntakeFactory, sign_all_consents
 
 pytestmark = pytest.mark.django_db
@@ -115,14 +117,75 @@ def test_the_json_download_is_a_file_and_is_audited(client, two_logs):
     ]
 
 
-def test_the_readable_page_shows_the_same_records(client, two_logs):
+def audit_mark():
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def audited_since(mark):
+    return sorted(AuditEvent.objects.filter(pk__gt=mark).values_list("action", "details"), key=lambda line: line[0])
+
+
+def test_a_sections_page_shows_its_records_and_is_audited(client, two_logs):
     alice, _ = two_logs
     client.force_login(alice)
-    html = client.get(reverse("clients:my_data")).content.decode()
+    mark = audit_mark()
+    html = client.get(reverse("clients:my_data_section", args=["progress-log"])).content.decode()
+    assert "<h1>Your progress log</h1>" in html
     assert "<dt>Note</dt><dd>alice-words 0</dd>" in html
     assert "<dt>Use</dt><dd>substance: Alcohol, used: yes, standard drinks: 2</dd>" in html
     assert "bob-words" not in html
-    assert AuditEvent.objects.filter(action="data.exported", details={"format": "html"}).count() == 1
+    assert audited_since(mark) == [("data.exported", {"format": "html", "section": "progress_log"})]
+
+
+def test_the_intake_page_audits_the_read_of_her_intake(client, two_logs):
+    alice, _ = two_logs
+    client.force_login(alice)
+    mark = audit_mark()
+    html = client.get(reverse("clients:my_data_section", args=["intake"])).content.decode()
+    assert "<dt>Goal in own words</dt><dd>alice-words in my intake</dd>" in html and "bob-words" not in html
+    assert [action for action, _ in audited_since(mark)] == ["data.exported", "intake.read"]
+
+
+def test_the_overview_counts_every_section_and_opens_and_audits_nothing(client, two_logs, monkeypatch):
+    alice, _ = two_logs
+    client.force_login(alice)
+    client.get(reverse("clients:delete_account"))  # the signed-in page around it, opened once
+    mark = audit_mark()
+    opened = []
+    real_decrypt = encryption.decrypt
+    monkeypatch.setattr(encryption, "decrypt", lambda token, label: opened.append(label) or real_decrypt(token, label))
+    html = client.get(reverse("clients:my_data")).content.decode()
+    assert opened == []
+    assert audited_since(mark) == []
+    held = re.findall(r'<h2><a href="(/client/my-data/[a-z-]+/)">(.*?)</a></h2>\s*<p>(.*?)</p>', html)
+    assert held == [
+        ("/client/my-data/profile/", "Your profile", "Your name, e-mail address and how you sign in."),
+        ("/client/my-data/intake/", "Your intake", "Your intake answers, 3 consents."),
+        ("/client/my-data/family/", "Your family path", "Nothing here."),
+        ("/client/my-data/bookings/", "Your sessions", "Nothing here."),
+        ("/client/my-data/waitlists/", "Your waitlists", "Nothing here."),
+        ("/client/my-data/payments/", "Your payments", "Nothing here."),
+        ("/client/my-data/shared-summaries/", "Summaries your coach shared with you", "Nothing here."),
+        ("/client/my-data/messages/", "Your messages with your coach", "Nothing here."),
+        ("/client/my-data/progress-log/", "Your progress log", "Your choices of what to track, 1 goal, 2 check-ins."),
+    ]
+    assert 'href="/client/my-data/download.json" download>Download it as a file (JSON)</a>' in html
+    assert '<a href="/client/delete-my-account/">delete your account</a>' in html
+
+
+def test_every_section_in_the_download_has_its_page_and_an_unknown_one_has_none(client, two_logs):
+    alice, _ = two_logs
+    client.force_login(alice)
+    for section in export_for(alice)["sections"]:
+        assert client.get(reverse("clients:my_data_section", args=[section["name"].replace("_", "-")])).status_code == 200, section["name"]
+    assert client.get(reverse("clients:my_data_section", args=["notes-of-bob"])).status_code == 404
+    assert client.get(reverse("clients:my_data_section", args=["progress_log"])).status_code == 404
+
+
+def test_a_coach_has_no_data_pages(client, carol):
+    client.force_login(carol)
+    assert client.get(reverse("clients:my_data")).status_code == 403
+    assert client.get(reverse("clients:my_data_section", args=["intake"])).status_code == 403
 
 
 def test_a_coach_has_no_download_page(client, carol):

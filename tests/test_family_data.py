@@ -79,7 +79,7 @@ def test_sams_export_says_he_joined_through_an_invitation_and_nothing_of_fionas(
 def test_the_readable_page_shows_the_family_path(client, fionas_path):
     fiona, _, _ = fionas_path
     client.force_login(fiona)
-    page = client.get(reverse("clients:my_data")).content.decode()
+    page = client.get(reverse("clients:my_data_section", args=["family"])).content.decode()
     assert "Your family path" in page and "fiona-goal-words" in page
 
 

@@ -87,7 +87,9 @@ def fionas_urls(objects, invitation):
 OWN_PAGES = [
     "/me/", "/family/links/", "/family/progress/", "/family/invitations/", "/client/progress/", "/client/intake/yours/",
     "/family/intake/yours/", "/bookings/", "/client/my-data/", "/client/my-data/download.json", "/coaches/summaries/",
-    "/messages/",
+    "/messages/", *[f"/client/my-data/{name}/" for name in (
+        "profile", "intake", "family", "bookings", "waitlists", "payments", "shared-summaries", "messages", "progress-log",
+    )],
 ]
 
 

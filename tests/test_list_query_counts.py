@@ -17,6 +17,7 @@ from bookings.models import Status
 from clients import progress
 from clients.models import CheckIn, CoachAssignment, GoalKind, ProgressSettings, SubstanceUse
 from bookings import notes
+from tests.messaging_setup import send
 from tests.factories import ClientFactory, CoachProfileFactory, CoachUserFactory, IntakeFactory, bookable_coach, demo_paid, local_time, past_session, sign_all_consents
 
 pytestmark = pytest.mark.django_db
@@ -147,9 +148,14 @@ def test_alices_progress_costs_the_same_for_one_or_five_check_ins_and_goals(clie
     assert one == five
 
 
-def test_alices_data_page_costs_the_same_with_one_or_five_of_everything(client, alice, carol, carols):
+DATA_PAGES = ["", "profile/", "intake/", "family/", "bookings/", "waitlists/", "payments/", "shared-summaries/", "messages/", "progress-log/"]
+
+
+@pytest.mark.parametrize("part", DATA_PAGES)
+def test_alices_data_pages_cost_the_same_with_one_or_five_of_everything(client, alice, carol, carols, erin, part):
     ProgressSettings.objects.create(client=alice, substances=["alcohol"])
     sign_all_consents(alice)
+    CoachAssignment.objects.create(client=alice, coach=carol, assigned_by=erin)
     client.force_login(alice)
     today = datetime.date.today()
     book = upcoming_bookings_of(alice, carols)
@@ -162,8 +168,9 @@ def test_alices_data_page_costs_the_same_with_one_or_five_of_everything(client, 
             book(1)
             session = past_session(*carols, alice, days_ago=1 + CheckIn.objects.count(), status=Status.COMPLETED)
             notes.use_note(carol, session, notes.SIGN, **SHARED)
+            send(alice, carol, "A message")
 
-    one, five = one_then_five(client, reverse("clients:my_data"), add)
+    one, five = one_then_five(client, reverse("clients:my_data") + part, add)
     assert one == five
 
 

@@ -40,7 +40,7 @@ def test_alices_download_has_her_messages_and_nothing_of_bob(client, alice, two_
     ]
     [read] = AuditEvent.objects.filter(action="message.exported")
     assert read.actor_id == alice.pk and len(read.details["message_ids"]) == 2
-    page = client.get(reverse("clients:my_data")).content.decode()
+    page = client.get(reverse("clients:my_data_section", args=["messages"])).content.decode()
     assert "Your messages with your coach" in page and "Carol to Alice" in page and "Bob&#x27;s words" not in page
 
 

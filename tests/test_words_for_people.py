@@ -54,7 +54,7 @@ def test_a_session_moved_once_says_once(alice, carol):
 def test_the_data_page_shows_words_not_codes_or_timestamps(client, alice):
     IntakeFactory(client=alice)
     client.force_login(alice)
-    html = client.get(reverse("clients:my_data")).content.decode()
+    html = "".join(client.get(reverse("clients:my_data_section", args=[name])).content.decode() for name in ("profile", "intake"))
     assert "<dt>Goal</dt><dd>Cut down / controlled drinking or use</dd>" in html
     assert "<dt>Status</dt><dd>Waiting for review</dd>" in html
     assert "cut_down" not in html
