@@ -15,13 +15,16 @@ def test_alice_reads_her_data_then_deletes_her_account(live_server, page, alice)
     sign_in(page, live_server, alice)
     main_menu(page).get_by_role("link", name="Account").click()
     page.get_by_role("link", name="See and download your data").click()
+    page.wait_for_url("**/client/my-data/")
     assert page.get_by_text("Your choices of what to track, 1 goal.").is_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Your progress log").click()
+    page.wait_for_url("**/client/my-data/progress-log/")
     assert page.get_by_role("heading", name="Your progress log", level=1).is_visible()
     assert page.get_by_text("morning dose with coffee").is_visible()
     assert axe_violations(page) == []
     page.get_by_role("link", name="Back to all your data").click()
+    page.wait_for_url("**/client/my-data/")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download it as a file (JSON)").click()
