@@ -39,7 +39,13 @@ def team_page(request):
     return render(
         request,
         "accounts/team.html",
-        {"form": form, "members": team.staff(), "invitations": team.open_invitations(), "role_form": RoleForm()},
+        {
+            # Only what the tables show: not the members' sealed names, nor who invited whom.
+            "members": team.staff().only("name", "email", "role", "is_active"),
+            "invitations": team.open_invitations().select_related(None).only("email", "role", "expires_at"),
+            "form": form,
+            "role_form": RoleForm(),
+        },
     )
 
 

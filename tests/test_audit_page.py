@@ -4,6 +4,7 @@ newest first, fifty lines a page, filtered by person, client, kind and date."""
 from datetime import datetime, timezone
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from accounts import audit
@@ -113,3 +114,28 @@ def test_a_visitor_is_asked_to_sign_in(client):
     response = client.get(reverse("accounts:audit"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+# The table's rows as the template loop wrote them before {% audit_rows %} wrote them in Python.
+TEMPLATE_ROWS = """{% load words %}{% for event in events %}
+    <tr>
+      <td>{{ event.at|moment_words }}</td>
+      <td>{{ event.actor_email|default:"Waypoint" }}</td>
+      <td>{{ event.action }}</td>
+      <td>{% if event.object_type %}{{ event.object_type }} {{ event.object_id }}{% else %}—{% endif %}</td>
+      <td>{{ event.ip|default:"—" }}</td>
+      <td>{% for key, value in event.details.items %}{{ key }}: {{ value }}{% if not forloop.last %}; {% endif %}{% empty %}—{% endfor %}</td>
+    </tr>
+  {% endfor %}"""
+
+
+def test_the_rows_written_in_python_are_the_template_loops_rows(trail, alice):
+    AuditEvent.objects.create(at=at(6), actor=None, actor_email="", action="booking.held", ip=None, details={})
+    AuditEvent.objects.create(
+        at=at(7, 23), actor=alice, actor_email="a<b>&'\"@example.com", action="x.<y>", object_type="t&t", object_id="<1>",
+        ip="2001:db8::1", details={"ids": [1, 2], "ok": True, "none": None, "kind": "a&b", "share": 0.5},
+    )
+    events = list(AuditEvent.objects.order_by("-at", "-id"))
+    written = Template("{% load audit_table %}{% audit_rows events %}").render(Context({"events": events}))
+    assert written == Template(TEMPLATE_ROWS).render(Context({"events": events}))
+    assert "a&lt;b&gt;&amp;&#x27;&quot;@example.com" in written
