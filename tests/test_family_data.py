@@ -81,6 +81,18 @@ def test_the_readable_page_shows_the_family_path(client, fionas_path):
     client.force_login(fiona)
     page = client.get(reverse("clients:my_data_section", args=["family"])).content.decode()
     assert "Your family path" in page and "fiona-goal-words" in page
+    overview = client.get(reverse("clients:my_data")).content.decode()
+    assert (
+        '<h2><a href="/client/my-data/family/">Your family path</a></h2>\n      <p>The ways in you chose, your family intake answers, '
+        "1 review, 1 coach match, 1 invitation you made, 1 link, 1 goal, 1 check-in.</p>"
+    ) in overview
+
+
+def test_sams_overview_counts_the_invitation_he_came_through_and_the_link(client, fionas_path):
+    _, sam, _ = fionas_path
+    client.force_login(sam)
+    overview = client.get(reverse("clients:my_data")).content.decode()
+    assert "<p>The invitation you joined through, 1 link.</p>" in overview
 
 
 def test_deleting_fiona_erases_her_whole_path_and_leaves_sams_account_whole(client, fionas_path):
