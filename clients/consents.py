@@ -139,11 +139,18 @@ def shares_with_coach(client, at=None, *, signed=None):
     return consent is not None and consent.is_in_force(at)
 
 
-def clients_sharing_with_coach(client_ids, at=None):
-    """The ids among `client_ids` whose newest share consent is in force, in one query."""
+# A coach's list of clients asks it on every visit: compiled once (core.prepared). Only
+# what "in force" needs, newest first for each client.
+_SHARING_WITH = PreparedQuery(
+    lambda: Consent.objects.filter(kind=Consent.Kind.SHARE_WITH_COACH, client__coach_assignments__coach=Arg("coach", IntegerField()))
+    .only("client", "signed_at", "expires_at", "revoked_at")
+    .order_by("client_id", "-signed_at", "-pk")
+)
+
+
+def clients_sharing_with(coach_user, at=None):
+    """The ids of `coach_user`'s matched clients whose newest share consent is in force, in one query."""
     newest = {}
-    for consent in Consent.objects.filter(client_id__in=client_ids, kind=Consent.Kind.SHARE_WITH_COACH).order_by(
-        "client_id", "-signed_at", "-pk"
-    ):
+    for consent in _SHARING_WITH.objects(coach=coach_user.pk):
         newest.setdefault(consent.client_id, consent)
     return {client_id for client_id, consent in newest.items() if consent.is_in_force(at)}

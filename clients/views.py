@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.db.models import IntegerField
+from django.db.models import F, IntegerField
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -317,12 +317,21 @@ def review_follow_up(request, pk):
 
 # --- Coaches -------------------------------------------------------------------
 
+# A coach's clients with their names and their intake's id only (its answers stay sealed
+# until its own page): compiled once (core.prepared).
+_COACH_CLIENTS = PreparedQuery(
+    lambda: CoachAssignment.objects.filter(coach=Arg("coach", IntegerField()))
+    .select_related("client")
+    .only("assigned_at", "client", "client__name", "client__email", "client__preferred_name", "client__pronouns")
+    .annotate(intake_pk=F("client__intake__pk"))
+    .order_by("assigned_at")
+)
+
+
 @coach_required
 def coach_clients(request):
-    assignments = (
-        CoachAssignment.objects.filter(coach=request.user).select_related("client__intake").order_by("assigned_at")
-    )
-    sharing = consents.clients_sharing_with_coach([assignment.client_id for assignment in assignments])
+    assignments = _COACH_CLIENTS.objects(coach=request.user.pk)
+    sharing = consents.clients_sharing_with(request.user)
     rows = [(assignment, assignment.client_id in sharing) for assignment in assignments]
     return render(request, "clients/coach_clients.html", {"rows": rows})
 

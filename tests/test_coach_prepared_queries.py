@@ -132,3 +132,25 @@ def test_a_coachs_record_opens_only_the_answers_it_shows_and_audits_the_read(car
     assert summary.goal_in_own_words.reveal() == "Fewer <b>drinks</b>" and summary.get_treatment_display() == whole.get_treatment_display()
     assert summary.get_deferred_fields() and not whole.get_deferred_fields()
     assert AuditEvent.objects.filter(action="intake.read", object_id=str(whole.pk)).count() == 2
+
+
+def test_a_coachs_clients_sharing_their_intake_are_those_whose_newest_share_is_in_force(carol, dave, alice, bob, erin):
+    from clients import consents
+    from clients.models import CoachAssignment, Consent
+
+    from .factories import sign_all_consents
+
+    frank, grace = ClientFactory(name="Frank"), ClientFactory(name="Grace")
+    for person in (alice, bob, frank, grace):
+        sign_all_consents(person)
+        CoachAssignment.objects.create(client=person, coach=carol, assigned_by=erin)
+    CoachAssignment.objects.create(client=alice, coach=dave, assigned_by=erin)
+    now = timezone.now()
+    Consent.objects.filter(client=bob, kind=Consent.Kind.SHARE_WITH_COACH).update(revoked_at=now)
+    Consent.objects.filter(client=frank, kind=Consent.Kind.SHARE_WITH_COACH).update(expires_at=now - timedelta(days=1))
+    # Grace revoked, then signed again: the newest is in force.
+    Consent.objects.filter(client=grace, kind=Consent.Kind.SHARE_WITH_COACH).update(revoked_at=now, signed_at=now - timedelta(days=2))
+    sign_all_consents(grace)
+    assert consents.clients_sharing_with(carol) == {alice.pk, grace.pk}
+    assert consents.clients_sharing_with(dave) == {alice.pk}
+    assert consents.clients_sharing_with(carol, at=now - timedelta(days=2)) == {alice.pk, frank.pk, grace.pk}
