@@ -336,9 +336,14 @@ def coach_clients(request):
     return render(request, "clients/coach_clients.html", {"rows": rows})
 
 
+_OWN_INTAKE = PreparedQuery(
+    lambda: Intake.objects.filter(pk=Arg("pk", IntegerField()), client=Arg("client", IntegerField())).values_list("pk")[:1]
+)
+
+
 @login_required
 def intake_detail(request, pk):
     """One intake, for whoever `read_intake` allows (a matched coach, mostly); a 404 for anyone else."""
-    if Intake.objects.filter(pk=pk, client=request.user).exists():
+    if _OWN_INTAKE.rows(pk=pk, client=request.user.pk):
         return redirect("clients:intake_summary")
     return render(request, "clients/intake_detail.html", _answers_context(read_intake(request.user, pk, request)))
