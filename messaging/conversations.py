@@ -486,6 +486,9 @@ class ConversationRecord:
     history: list  # AuditEvents, newest first
 
 
+OVERVIEW_PAGE = 50
+
+
 def overview():
     """Every conversation with its count and first and last message times: no text, so no audit."""
     return (
@@ -493,6 +496,19 @@ def overview():
         .annotate(message_count=Count("messages"), first_sent=Min("messages__sent_at"), last_sent=Max("messages__sent_at"))
         .order_by(F("last_message_at").desc(nulls_last=True), "-pk")
     )
+
+
+# The first page (the one admins open), and one more row to know whether there is a next:
+# compiled once (core.prepared).
+_OVERVIEW_FIRST = PreparedQuery(lambda: overview()[: OVERVIEW_PAGE + 1])
+
+
+def overview_page(number):
+    """(the conversations of page `number`, whether a later page has more), newest first,
+    without counting them all."""
+    start = (number - 1) * OVERVIEW_PAGE
+    rows = _OVERVIEW_FIRST.objects() if number == 1 else list(overview()[start : start + OVERVIEW_PAGE + 1])
+    return rows[:OVERVIEW_PAGE], len(rows) > OVERVIEW_PAGE
 
 
 def inspect(user, conversation_id, *, request=None):

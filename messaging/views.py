@@ -2,7 +2,6 @@
 exist. Thin: the rules are in messaging/conversations.py, the one door to the text."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -152,8 +151,16 @@ def messaging_settings(request):
 
 @admin_required
 def overview(request):
-    page = Paginator(door.overview(), 50).get_page(request.GET.get("page"))
-    return render(request, "messaging/overview.html", {"page": page})
+    """Every conversation, fifty to a page, newest first; no count of them all is needed for
+    "Newer" and "Older"."""
+    try:
+        number = min(max(int(request.GET.get("page", 1)), 1), 10**6)
+    except ValueError:
+        number = 1
+    rows, more = door.overview_page(number)
+    if not rows and number > 1:
+        return redirect("messaging:overview")  # past the last page: the first
+    return render(request, "messaging/overview.html", {"conversations": rows, "number": number, "more": more})
 
 
 @admin_required

@@ -180,3 +180,26 @@ def test_visible_one_answers_what_get_visible_or_404_answers_for_every_role(alic
                     got = None
                 assert (got and got.pk) == (expected and expected.pk), (model.__name__, person, pk)
     assert VisibleOne(lambda: Booking.objects.all()).get_or_404(erin, bookings[1].pk).client_id == bob.pk
+
+
+def test_the_conversations_overview_pages_fifty_at_a_time_without_counting_them_all(client, carol, erin):
+    from django.utils import timezone
+
+    from messaging.models import Conversation
+    from tests.factories import ClientFactory
+
+    now = timezone.now()
+    for n in range(51):
+        Conversation.objects.create(client=ClientFactory(), coach=carol, last_message_at=now - timezone.timedelta(minutes=n))
+    oldest = Conversation.objects.order_by("last_message_at").first()
+    client.force_login(erin)
+    first = client.get(reverse("messaging:overview")).content.decode()
+    assert first.count("Times and history") == 50 and 'href="?page=2">Older</a>' in first and "Newer" not in first
+    assert reverse("messaging:record", args=[oldest.pk]) not in first
+    second = client.get(reverse("messaging:overview"), {"page": 2}).content.decode()
+    assert second.count("Times and history") == 1 and reverse("messaging:record", args=[oldest.pk]) in second
+    assert 'href="?page=1">Newer</a>' in second and "Older" not in second
+    assert client.get(reverse("messaging:overview"), {"page": "soon"}).content.decode().count("Times and history") == 50
+    for beyond in ("3", str(10**30)):
+        response = client.get(reverse("messaging:overview"), {"page": beyond})
+        assert response.status_code == 302 and response["Location"] == reverse("messaging:overview")
