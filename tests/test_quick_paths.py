@@ -203,3 +203,29 @@ def test_the_conversations_overview_pages_fifty_at_a_time_without_counting_them_
     for beyond in ("3", str(10**30)):
         response = client.get(reverse("messaging:overview"), {"page": beyond})
         assert response.status_code == 302 and response["Location"] == reverse("messaging:overview")
+
+
+def test_the_booking_page_finds_only_an_active_type_of_a_listed_coach(client, alice, carol, dave):
+    from coaching.models import SessionType
+    from tests.factories import bookable_coach
+
+    coach, session_type = bookable_coach(carol)
+    other_coach, other_type = bookable_coach(dave)
+    client.force_login(alice)
+
+    def status(coach_id, type_id):
+        return client.get(reverse("bookings:new"), {"coach": coach_id, "type": type_id}).status_code
+
+    assert status(coach.pk, session_type.pk) == 200
+    assert status(coach.pk, other_type.pk) == 404  # another coach's type
+    assert status(coach.pk, "x") == 404 and status("", session_type.pk) == 404
+    SessionType.objects.filter(pk=session_type.pk).update(is_active=False)
+    assert status(coach.pk, session_type.pk) == 404
+    SessionType.objects.filter(pk=session_type.pk).update(is_active=True)
+    coach.is_listed = False
+    coach.save()
+    assert status(coach.pk, session_type.pk) == 404
+    coach.is_listed = True
+    coach.save()
+    User.objects.filter(pk=carol.pk).update(is_active=False)
+    assert status(coach.pk, session_type.pk) == 404

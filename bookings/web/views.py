@@ -9,7 +9,7 @@ import stripe
 from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import IntegerField, Prefetch, Q
+from django.db.models import DateTimeField, IntegerField, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import VisibleOne, admin_required, client_required, login_required
 from accounts.models import Role, User
 from coaching.forms import zone_context
-from coaching.models import CoachProfile
+from coaching.models import CoachProfile, SessionType
 from coaching.slot_days import group_by_day, start_param, viewer_week
 
 from .. import availability, cancellation, eligibility, payments, policy, session_lists, transitions, waitlist
@@ -94,14 +94,34 @@ def _id(value):
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0
 
 
+# An active session type of a listed coach, with its coach: what the booking page asks on
+# every visit, compiled once (core.prepared).
+_OFFERED_TYPE = PreparedQuery(
+    lambda: SessionType.objects.filter(
+        pk=Arg("type", IntegerField()), is_active=True, coach__in=CoachProfile.objects.listed().filter(pk=Arg("coach", IntegerField()))
+    ).select_related("coach")
+)
+# A client's own live booking of that time (a second click on Hold, Back after paying).
+_LIVE_OF_MINE = PreparedQuery(
+    lambda: Booking.objects.filter(
+        client_id=Arg("client", IntegerField()), session_type_id=Arg("type", IntegerField()), starts_at=Arg("start", DateTimeField())
+    )
+    .live_now(Arg("now", DateTimeField()))
+    .order_by("pk")[:1]
+)
+
+
 @picked.kept_for_visitors(_parse_start, _id)
 @client_required
 @limited("book")
 def new(request):
     """Review a picked time (GET), then hold it (POST)."""
     source = request.POST if request.method == "POST" else request.GET
-    coach = get_object_or_404(CoachProfile.objects.listed(), pk=_id(source.get("coach")))
-    session_type = get_object_or_404(coach.session_types.filter(is_active=True), pk=_id(source.get("type")))
+    found = _OFFERED_TYPE.objects(coach=_id(source.get("coach")), type=_id(source.get("type")))
+    if not found:
+        raise Http404("No such coach or session.")
+    session_type = found[0]
+    coach = session_type.coach
     start = _parse_start(source.get("start"))
     problem = None
     if not eligibility.may_book(request.user, session_type):
@@ -116,11 +136,7 @@ def new(request):
     if start is not None:
         # A second click on "Hold" finds the hold the first click made, and Back after
         # paying finds the booking: never a page offering to hold the time again.
-        own = (
-            Booking.objects.filter(client=request.user, session_type=session_type, starts_at=start)
-            .live_now(timezone.now())
-            .first()
-        )
+        own = next(iter(_LIVE_OF_MINE.objects(client=request.user.pk, type=session_type.pk, start=start, now=timezone.now())), None)
         if own is not None:
             return redirect("bookings:detail" if own.status == Status.CONFIRMED else "bookings:pay", pk=own.pk)
     if request.method == "POST" and start is not None:
