@@ -298,6 +298,10 @@ def demo_ids():
     if note is not None:
         ids["coaching:admin_note"] = {"pk": note.pk}
         ids["clients:summary"] = {"pk": note.pk}
+    # Every part of Your data has its own page: each is measured.
+    from accounts.export import sections
+
+    ids["clients:my_data_section"] = [{"section": section.slug} for section in sections()]
     queries = {}
     if open_times:
         queries["bookings:new"] = new_booking_url(carol, paid_type, open_times[0]).split("?", 1)[1]
@@ -319,21 +323,23 @@ def catalogue(sessions):
         if name in NOT_PAGES:
             left_out.append((name, NOT_PAGES[name]))
             continue
-        try:
-            path = reverse(name, kwargs=ids.get(name, {}))
-        except NoReverseMatch:
-            left_out.append((name, "no demo object to show"))
-            continue
-        if name in queries:
-            path = f"{path}?{queries[name]}"
-        answers = {role: http_get(path, sessions[role])[0] for role in ROLES}
-        ok = [role for role in ROLES if answers[role] == 200]
-        if not ok:
-            left_out.append((name, "answers " + ", ".join(f"{role} {status}" for role, status in answers.items())))
-            continue
-        # A public page is measured for a visitor and for a signed-in client.
-        for role in [r for r in ("visitor", "client") if r in ok] if "visitor" in ok else ok:
-            measured.append((name, role, path))
+        kwargs_list = ids.get(name, {})
+        for kwargs in kwargs_list if isinstance(kwargs_list, list) else [kwargs_list]:
+            try:
+                path = reverse(name, kwargs=kwargs)
+            except NoReverseMatch:
+                left_out.append((name, "no demo object to show"))
+                continue
+            if name in queries:
+                path = f"{path}?{queries[name]}"
+            answers = {role: http_get(path, sessions[role])[0] for role in ROLES}
+            ok = [role for role in ROLES if answers[role] == 200]
+            if not ok:
+                left_out.append((name, "answers " + ", ".join(f"{role} {status}" for role, status in answers.items())))
+                continue
+            # A public page is measured for a visitor and for a signed-in client.
+            for role in [r for r in ("visitor", "client") if r in ok] if "visitor" in ok else ok:
+                measured.append((name, role, path))
     return measured, left_out
 
 
