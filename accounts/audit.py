@@ -8,8 +8,8 @@ anything else, so a new call site cannot slip free text in.
 """
 
 import re
-
 from datetime import timedelta
+from functools import cache
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
@@ -56,7 +56,7 @@ def record(action, *, actor=None, obj=None, request=None, **details):
         _only_ids_and_kinds(name, value)
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor,
         actor_email=getattr(actor, "email", "") or "",
         action=action,
@@ -65,6 +65,33 @@ def record(action, *, actor=None, obj=None, request=None, **details):
         ip=client_ip(request),
         details=details,
     )
+    _insert(event)
+    return event
+
+
+@cache
+def _insert_plan():
+    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(AuditEvent._meta.pk.column)}"
+    )
+    return sql, fields
+
+
+def _insert(event):
+    """What `AuditEvent.objects.create` does (each field's value prepared by the field), in
+    one statement made once per process: audited pages write a line on every visit, and
+    building the ORM's INSERT cost more than PostgreSQL's work. (No signal listens to the
+    trail.)"""
+    sql, fields = _insert_plan()
+    values = [field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 def record_many(action, *, actor, objs, request=None, details=lambda obj: {}):

@@ -229,3 +229,26 @@ def test_the_booking_page_finds_only_an_active_type_of_a_listed_coach(client, al
     coach.save()
     User.objects.filter(pk=carol.pk).update(is_active=False)
     assert status(coach.pk, session_type.pk) == 404
+
+
+def test_an_audit_line_written_by_our_insert_is_what_the_orm_would_write(rf, alice):
+    """accounts.audit.record writes its line with one prepared INSERT: every column as
+    AuditEvent.objects.create would have stored it (the address, the details as JSON)."""
+    from accounts import audit
+    from accounts.models import AuditEvent
+
+    request = rf.get("/", REMOTE_ADDR="203.0.113.7")
+    request.user = alice
+    event = audit.record("intake.read", obj=alice, request=request, intake_id=7, fields=["a", "b"], urgent=True)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    orm = AuditEvent.objects.create(
+        actor=alice, actor_email=alice.email, action="intake.read", object_type="accounts.user", object_id=str(alice.pk),
+        ip="203.0.113.7", details={"intake_id": 7, "fields": ["a", "b"], "urgent": True},
+    )
+    orm = AuditEvent.objects.get(pk=orm.pk)
+    for field in AuditEvent._meta.concrete_fields:
+        if field.name not in ("id", "at"):
+            assert getattr(stored, field.attname) == getattr(orm, field.attname), field.name
+    assert stored.at == event.at and event._state.adding is False
+    nobody = audit.record("system.tick")
+    assert AuditEvent.objects.get(pk=nobody.pk).actor_id is None and nobody.details == {}
