@@ -405,11 +405,20 @@ def live_offers_of(client, *, now=None):
     )
 
 
+# Per coach, how many wait and the coach's name: one statement compiled once (core.prepared).
+_LENGTHS = PreparedQuery(
+    lambda: WaitlistEntry.objects.waiting(Arg("today", DateField()))
+    .order_by()
+    .values_list("coach_id", "coach__display_name")
+    .annotate(n=Count("pk"))
+)
+
+
 def lengths_by_coach(today):
-    """[(coach, how many wait)] of every coach someone waits for, longest first."""
-    counts = dict(WaitlistEntry.objects.waiting(today).values("coach_id").annotate(n=Count("pk")).values_list("coach_id", "n"))
-    coaches = CoachProfile.objects.filter(pk__in=counts).only("pk", "display_name")
-    return sorted(((coach, counts[coach.pk]) for coach in coaches), key=lambda row: (-row[1], row[0].display_name))
+    """[(coach, how many wait)] of every coach someone waits for, longest first (`coach`: the
+    coach's id and display name)."""
+    rows = [(CoachProfile(pk=pk, display_name=name), n) for pk, name, n in _LENGTHS.rows(today=today)]
+    return sorted(rows, key=lambda row: (-row[1], row[0].display_name))
 
 
 _WAITING_CHOICES = PreparedQuery(
