@@ -325,7 +325,9 @@ def chart_weeks(check_ins, today):
     this_week = week_start(today)
     if not check_ins:
         return [this_week]
-    first = max(week_start(check_ins[0].day), this_week - (MAX_CHART_WEEKS - 1) * WEEK)
+    # A day logged after today's week (logged on another clock, before a change of time zone,
+    # or just past midnight UTC on a Sunday evening here) does not move this week out of the chart.
+    first = min(max(week_start(check_ins[0].day), this_week - (MAX_CHART_WEEKS - 1) * WEEK), this_week)
     weeks = []
     while first <= this_week:
         weeks.append(first)

@@ -2,10 +2,10 @@
 other has an account, and nothing else: every page and object of one answers the other
 with a 404 (or shows nothing of them), exactly as for strangers."""
 
-import datetime
 import json
 
 import pytest
+from django.utils import timezone
 from django.urls import reverse
 
 from bookings.transitions import place_hold
@@ -38,7 +38,7 @@ def linked(fiona, carol):
     sign_all_consents(sam)
     ProgressSettings.objects.create(client=sam, substances=["alcohol"])
     sams_goal = client_progress.add_goal(sam, kind=GoalKind.ALCOHOL_FREE_DAYS, amount=3, own_words="sam-secret-goal")
-    today = datetime.date.today()
+    today = timezone.localdate(timezone=sam.zone)  # his day, as the pages count it
     client_progress.save_check_in(sam, day=today, today=today, cravings=2, mood=3, uses={"alcohol": 0}, note="sam-note")
 
     fionas_intake = FamilyIntakeFactory(client=fiona, noticed="fiona-secret-noticed")

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 from django.urls import reverse
 
 from families import invitations, paths
@@ -47,7 +48,7 @@ def test_fionas_invitations(client, fiona):
 
 def test_fionas_own_log(client, fiona):
     client.force_login(fiona)
-    today = datetime.date.today()
+    today = timezone.localdate(timezone=fiona.zone)  # her day, as the pages count it
     days = iter(range(7))
 
     def add(count):

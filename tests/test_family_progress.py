@@ -4,6 +4,7 @@ her own words, counted per week and charted like a client's log."""
 import datetime
 
 import pytest
+from django.utils import timezone
 from django.urls import reverse
 
 from clients.progress import week_start
@@ -55,7 +56,7 @@ def test_the_chart_is_drawn_like_the_clients_with_the_goal_line(client, fiona):
     item = progress.overview(fiona, TODAY)["goals"][0]
     chart = weekly_chart(item.weeks)
     assert ([bar.value for bar in chart["bars"]], chart["target"]) == ([2], 3)
-    today = datetime.date.today()
+    today = timezone.localdate(timezone=fiona.zone)  # her day, as the pages count it
     progress.save_check_in(fiona, day=today, today=today, stress=2, positive_moment=True, conversation_tried=False)
     client.force_login(fiona)
     page = client.get(reverse("families:progress")).content.decode()
@@ -66,7 +67,7 @@ def test_the_chart_is_drawn_like_the_clients_with_the_goal_line(client, fiona):
 
 def test_fiona_checks_in_and_sets_a_goal_through_the_pages(client, fiona):
     client.force_login(fiona)
-    today = datetime.date.today()
+    today = timezone.localdate(timezone=fiona.zone)  # her day, as the pages count it
     response = client.post(reverse("families:progress_check_in"), {"day": today.isoformat(), "stress": "5", "positive_moment": "yes", "conversation_tried": "no", "note": "A walk."})
     assert response.url == reverse("families:progress")
     entry = FamilyCheckIn.objects.get(client=fiona)
@@ -80,10 +81,10 @@ def test_fiona_checks_in_and_sets_a_goal_through_the_pages(client, fiona):
 
 def test_a_day_not_yet_come_or_a_stress_of_eleven_is_refused(client, fiona):
     client.force_login(fiona)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate(timezone=fiona.zone) + datetime.timedelta(days=1)
     response = client.post(reverse("families:progress_check_in"), {"day": tomorrow.isoformat(), "stress": "5", "positive_moment": "yes", "conversation_tried": "no"})
     assert response.status_code == 200 and "has not happened yet" in response.content.decode()
-    response = client.post(reverse("families:progress_check_in"), {"day": datetime.date.today().isoformat(), "stress": "11", "positive_moment": "yes", "conversation_tried": "no"})
+    response = client.post(reverse("families:progress_check_in"), {"day": timezone.localdate(timezone=fiona.zone).isoformat(), "stress": "11", "positive_moment": "yes", "conversation_tried": "no"})
     assert response.status_code == 200
     assert not FamilyCheckIn.objects.exists()
 

@@ -8,6 +8,7 @@ is the full work of drawing it, not a cached copy.
 import datetime
 
 import pytest
+from django.utils import timezone
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -136,7 +137,7 @@ def test_carols_clients_cost_the_same_for_one_or_five(client, carol, erin):
 def test_alices_progress_costs_the_same_for_one_or_five_check_ins_and_goals(client, alice):
     ProgressSettings.objects.create(client=alice, substances=["alcohol"])
     client.force_login(alice)
-    today = datetime.date.today()
+    today = timezone.localdate(timezone=alice.zone)  # her day, as the pages count it
 
     def add(count):
         for _ in range(count):
@@ -157,7 +158,7 @@ def test_alices_data_pages_cost_the_same_with_one_or_five_of_everything(client, 
     sign_all_consents(alice)
     CoachAssignment.objects.create(client=alice, coach=carol, assigned_by=erin)
     client.force_login(alice)
-    today = datetime.date.today()
+    today = timezone.localdate(timezone=alice.zone)  # her day, as the pages count it
     book = upcoming_bookings_of(alice, carols)
 
     def add(count):

@@ -252,3 +252,18 @@ def test_an_audit_line_written_by_our_insert_is_what_the_orm_would_write(rf, ali
     assert stored.at == event.at and event._state.adding is False
     nobody = audit.record("system.tick")
     assert AuditEvent.objects.get(pk=nobody.pk).actor_id is None and nobody.details == {}
+
+
+def test_a_day_logged_after_todays_week_keeps_this_week_in_the_chart():
+    """A log can hold a day after the viewer's today (logged on another clock, or at midnight
+    UTC while it is still Sunday evening for the viewer): the chart still ends with this week."""
+    import datetime
+    from types import SimpleNamespace
+
+    from clients.progress import chart_weeks
+
+    sunday = datetime.date(2026, 11, 29)
+    monday_after = SimpleNamespace(day=datetime.date(2026, 11, 30))
+    assert chart_weeks([monday_after], sunday) == [datetime.date(2026, 11, 23)]
+    earlier = SimpleNamespace(day=datetime.date(2026, 11, 10))
+    assert chart_weeks([earlier, monday_after], sunday) == [datetime.date(2026, 11, 9), datetime.date(2026, 11, 16), datetime.date(2026, 11, 23)]
