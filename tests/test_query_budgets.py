@@ -1,4 +1,4 @@
-"""Each page's queries, pinned at what it costs now (issue 13): one item vs five shows a count
+"""Each page's queries, pinned at what it costs now: one item vs five shows a count
 does not grow with the data; these show it does not creep back up either. A lower count is
 welcome: lower the budget with it."""
 

@@ -1,4 +1,4 @@
-"""The two statements every signed-in page runs, written by hand for speed (issue 13), must
+"""The two statements every signed-in page runs, written by hand for speed, must
 answer exactly what the ORM would: who is asking, and how many messages they have not read."""
 
 from django.urls import reverse
