@@ -1,5 +1,5 @@
-"""The two statements every signed-in page runs, written by hand for speed, must
-answer exactly what the ORM would: who is asking, and how many messages they have not read."""
+"""What was written by hand for speed answers exactly what the ORM (or the template) would:
+who is asking, the unread count, scoped lookups, the audit INSERT, the pages' lists."""
 
 from django.urls import reverse
 
