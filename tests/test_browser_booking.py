@@ -6,8 +6,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -18,16 +16,9 @@ from core import outbox
 from core.models import OwedWork
 from tests.factories import bookable_coach, demo_paid, local_time
 from tests.bookings_setup import register_webhook
-from tests.browser import axe_violations
+from tests.browser import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def pay_with(page, number):

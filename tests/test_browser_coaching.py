@@ -3,10 +3,8 @@
 from datetime import time
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.browser import axe_violations
+from tests.browser import axe_violations, sign_in
 from tests.factories import CoachProfileFactory, SessionTypeFactory, TimeOffFactory, WeeklyHoursFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,13 +20,6 @@ def carol_profile(carol):
     for weekday in range(7):
         WeeklyHoursFactory(coach=profile, weekday=weekday, start_time=time(9), end_time=time(17))
     return profile
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_a_first_visit_is_redrawn_in_the_browsers_zone(live_server, page, carol_profile):

@@ -5,23 +5,14 @@ with the demo data. The crawl (test_browser_crawl.py) checks every other page.""
 import io
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
 
 from accounts.models import User
-from tests.browser import axe_violations
+from tests.browser import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.fixture

@@ -1,19 +1,10 @@
 """One menu per role, a phone menu that opens without JavaScript, and the account page."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.browser import axe_violations
+from tests.browser import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def wide_menu(page):

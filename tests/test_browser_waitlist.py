@@ -5,23 +5,14 @@ who waits on her calendar."""
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from bookings import transitions, waitlist
 from bookings.models import OfferStatus, WaitlistEntry, WaitlistOffer
-from tests.browser import axe_violations
+from tests.browser import axe_violations, sign_in
 from tests.factories import ClientFactory, bookable_coach, demo_paid, local_time
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def fits_a_phone(page):

@@ -5,9 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -15,7 +13,7 @@ from bookings import reminders
 from bookings.models import ReminderPreference
 from core import outbox
 from core.models import OwedStatus, OwedWork
-from tests.browser import axe_violations
+from tests.browser import axe_violations, sign_in
 from tests.reminders_setup import confirmed_sessions
 
 
@@ -150,13 +148,6 @@ def test_only_admins_see_failed_reminders(client, alice, carol):
         assert client.post(f"/deliveries/{reminder.pk}/again/").status_code == 403
     reminder.refresh_from_db()
     assert reminder.status == "failed"
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.mark.browser
