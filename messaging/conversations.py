@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, DateTimeField, F, IntegerField, Max, Min, Q
 from django.http import Http404
 from django.utils import timezone
@@ -102,11 +102,6 @@ def people(ids):
     if not ids:
         return []
     return list(User.objects.filter(pk__in=ids).select_related("coach_profile").order_by("name", "email"))
-
-
-def partners(user, *, now=None):
-    """The people `user` may write to now: a client's coaches, a coach's clients."""
-    return people(partner_ids(user, now=now))
 
 
 def display_name(person):
@@ -397,21 +392,8 @@ UNREAD_ON_REQUEST = "_unread_messages"
 
 def unread_total(user):
     """How many messages from the other side `user` has not read, in all their conversations:
-    the menu's badge, asked on every page, so one plain SQL statement (the same rows as
-    `unread_counts`, without building the ORM query each time)."""
-    if not (user.is_authenticated and user.role in (Role.CLIENT, Role.COACH)):
-        return 0
-    with connection.cursor() as cursor:
-        cursor.execute(_UNREAD_TOTAL_SQL, [user.pk, user.pk, user.pk])
-        return cursor.fetchone()[0]
-
-
-_UNREAD_TOTAL_SQL = f"""
-    SELECT count(*) FROM {Message._meta.db_table} m
-    JOIN {Conversation._meta.db_table} c ON c.id = m.conversation_id
-    WHERE m.deleted_at IS NULL AND m.author_id <> %s
-      AND ((c.client_id = %s AND m.sent_at >= c.client_read_at) OR (c.coach_id = %s AND m.sent_at >= c.coach_read_at))
-"""
+    the menu's badge, asked on every page (the same prepared statement as the inbox's counts)."""
+    return sum(unread_counts(user).values())
 
 
 _URGENT = PreparedQuery(
