@@ -32,7 +32,7 @@ def _booking_lists(role):
 
     return {
         "upcoming": PreparedQuery(
-            lambda: mine().filter(ends_at__gt=now).filter(Q(status=Status.CONFIRMED) | Q(status=Status.PENDING_PAYMENT, hold_expires_at__gt=now))
+            lambda: mine().filter(ends_at__gt=now).live_now(now)
         ),
         "past": PreparedQuery(
             lambda: mine()
