@@ -3,7 +3,6 @@ hold at once. Without the limits, one person could fill a coach's weeks with fre
 calls or unpaid holds and shut everyone else out."""
 
 from django.conf import settings
-from django.db.models import Q
 
 from clients.models import Intake
 from families.eligibility import approvals
@@ -42,7 +41,7 @@ def upcoming(client, now):
     holds that have not run out."""
     return (
         Booking.objects.filter(client=client, starts_at__gt=now)
-        .filter(Q(status=Status.CONFIRMED) | Q(status=Status.PENDING_PAYMENT, hold_expires_at__gt=now))
+        .live_now(now)
         .select_related("coach")
         .order_by("starts_at")
     )

@@ -525,7 +525,7 @@ def manage_client(request, pk):
     now = timezone.now()
     coming = (
         Booking.objects.filter(client=client, starts_at__gt=now)
-        .filter(Q(status=Status.CONFIRMED) | Q(status=Status.PENDING_PAYMENT, hold_expires_at__gt=now))
+        .live_now(now)
         .select_related("coach", "session_type")
         .order_by("starts_at")
     )
