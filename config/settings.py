@@ -128,6 +128,9 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# core.prepared asks PostgreSQL to keep its per-request queries prepared on each connection.
+# Off (0) behind a pooler in transaction mode, which cannot keep them.
+PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
 # Migrations run as the tables' owner; web, workers and beat as DATABASE_URL's role, which
 # owns nothing (core/roles.py, README "Deploying"). Empty: migrate as DATABASE_URL's role.
 MIGRATION_DATABASE_URL = env("MIGRATION_DATABASE_URL", default="")

@@ -237,5 +237,58 @@ def test_every_prepared_query_of_ours_compiles_without_the_moment():
                 importlib.import_module(module.name)
     made = list(core.prepared.EVERY)
     assert len(made) > 40
-    for query in made:
-        query._compile()
+    with connection.cursor() as cursor:
+        for query in made:
+            sql = query._compile()[0]
+            # PostgreSQL can prepare each one: every placeholder's type is known from its place.
+            cursor.execute(f"PREPARE checked AS {core.prepared._numbered(sql)}")
+            cursor.execute("DEALLOCATE checked")
+
+
+def statements_held():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_postgresql_prepares_a_query_once_per_connection_then_only_runs_it(alice):
+    """Parsing and planning cost PostgreSQL more than running a small query: the first run
+    prepares it (in the same round trip), every later one sends EXECUTE and the arguments."""
+    log(alice, range(3))
+    query = PreparedQuery(lambda: CheckIn.objects.filter(client=Arg("client", IntegerField()), day__gte=Arg("since", DateField())).order_by("day").values_list("day"))
+    with CaptureQueriesContext(connection) as queries:
+        assert query.rows(client=alice.pk, since=day(1)) == [(day(1),), (day(2),)]
+        assert query.rows(client=alice.pk, since=day(2)) == [(day(2),)]
+    first, second = (q["sql"] for q in queries.captured_queries)
+    assert first.startswith("PREPARE waypoint_") and "; EXECUTE waypoint_" in first
+    assert second.startswith("EXECUTE waypoint_") and "SELECT" not in second
+    assert any(name.startswith(query._name) for name in statements_held())
+
+
+def test_with_prepared_statements_off_the_sql_goes_as_it_is(alice, settings):
+    settings.PREPARED_STATEMENTS = False
+    log(alice, range(2))
+    query = PreparedQuery(lambda: CheckIn.objects.filter(client=Arg("client", IntegerField())).order_by("day").values_list("day"))
+    with CaptureQueriesContext(connection) as queries:
+        assert query.rows(client=alice.pk) == [(day(0),), (day(1),)]
+    assert queries.captured_queries[0]["sql"].startswith("SELECT")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_lost_its_statements_prepares_them_again(alice):
+    """DISCARD ALL (a pooler, an operator) empties the connection: outside a transaction the
+    next run prepares again and answers; inside one the error stands, and the run after it
+    prepares afresh."""
+    query = PreparedQuery(lambda: CheckIn.objects.filter(client=Arg("client", IntegerField())).order_by("day").values_list("day"))
+    log(alice, range(1))
+    assert query.rows(client=alice.pk) == [(day(0),)]
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    assert query.rows(client=alice.pk) == [(day(0),)]
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError, match="does not exist"), transaction.atomic():
+        query.rows(client=alice.pk)
+    assert query.rows(client=alice.pk) == [(day(0),)]
