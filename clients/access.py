@@ -6,13 +6,12 @@ them while the client's consent to share is in force. Anyone else gets a 404, an
 every allowed read writes exactly one audit event.
 """
 
-from django.core.paginator import Paginator
 from django.db.models import IntegerField
 from django.http import Http404
 
 from accounts.audit import record
 from accounts.models import Role
-from core.prepared import Arg, PreparedQuery
+from core.prepared import Arg, PreparedQuery, counted, page_of
 
 from . import consents
 from .relations import coach_knows_client
@@ -86,13 +85,16 @@ QUEUE_FIELDS = (
 )
 
 
+# Only what the queue shows: the other sealed answers are neither fetched nor opened.
+# Compiled once (core/prepared.py); a page and the count of all in one statement.
+_QUEUE = PreparedQuery(lambda: counted(Intake.objects.review_queue().select_related("client").only(*QUEUE_FIELDS)), paged=True)
+
+
 def read_review_queue(user, request=None, *, page=1):
     """One page of the admins' queue of submitted intakes, with one audit event naming the
     intakes shown. The same few queries whatever the page holds: a count and the page."""
     if not user.is_authenticated or user.role != Role.ADMIN:
         raise Http404("No queue here.")
-    # Only what the queue shows: the other sealed answers are neither fetched nor opened.
-    queue = Intake.objects.review_queue().select_related("client").only(*QUEUE_FIELDS)
-    shown = Paginator(queue, REVIEW_QUEUE_PAGE_SIZE).get_page(page)
+    shown = page_of(_QUEUE, page, REVIEW_QUEUE_PAGE_SIZE)
     record("intake.queue_read", actor=user, request=request, intake_ids=[intake.pk for intake in shown])
     return shown

@@ -11,10 +11,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import IntegerField
 from django.utils import timezone
 
 from accounts.audit import record
 from core import outbox
+from core.prepared import Arg, PreparedQuery
 
 from .emails import owe_urgent_alerts
 from .models import Intake, UrgentFollowUp
@@ -77,9 +79,17 @@ def log_follow_up(intake, *, by, note, request=None):
     return follow_up
 
 
+# The case's log as its page shows it: the note, when, and by whom (name or e-mail only).
+_FOLLOW_UPS = PreparedQuery(
+    lambda: UrgentFollowUp.objects.filter(intake=Arg("intake", IntegerField()))
+    .select_related("author")
+    .only("note", "created_at", "author", "author__name", "author__email")
+)
+
+
 def read_follow_ups(user, intake, request=None):
     """The case's log, for an admin who may read the intake; the read is audited."""
-    follow_ups = list(intake.follow_ups.select_related("author"))
+    follow_ups = _FOLLOW_UPS.objects(intake=intake.pk)
     if follow_ups:
         record(
             "intake.follow_ups_read",

@@ -21,7 +21,7 @@ from . import review as reviewing
 from . import urgent_case
 from .access import read_intake, read_intake_of, read_review_queue
 from .forms import FORMS, ApproveForm, DeclineForm, FollowUpForm, ReviewMessageForm
-from .models import CoachAssignment, Consent, Intake
+from .models import CoachAssignment, Consent, Intake, IntakeReview
 
 ACTIONS = {"next", "back", "later"}
 
@@ -215,14 +215,12 @@ def _review_page(request, intake, forms=None, status=200):
         {
             "suggestions": suggestions,
             # The choices show each coach's name (or e-mail): nothing else of their accounts is opened.
-            "approve_form": forms.get("approve") or ApproveForm(coach_choices=_coach_choices().only("name", "email")),
+            "approve_form": forms.get("approve") or _approve_form(),
             "more_form": forms.get("more") or ReviewMessageForm(),
             "decline_form": forms.get("decline") or DeclineForm(),
             "referrals": reviewing.REFERRAL_RESOURCES,
-            "reviews": intake.reviews.select_related("reviewer").only(
-                "created_at", "action", "message", "reviewer__name", "reviewer__email"
-            ),
-            "assignments": CoachAssignment.objects.filter(client=intake.client).select_related("coach").only("coach__name"),
+            "reviews": _REVIEWS.objects(intake=intake.pk),
+            "assignments": _ASSIGNED.objects(client=intake.client_id),
             "case": _urgent_case(request, intake, forms.get("follow_up")),
         }
     )
@@ -243,6 +241,29 @@ def _urgent_case(request, intake, form=None):
 
 def _coach_choices():
     return User.objects.filter(role=Role.COACH, is_active=True, coach_profile__is_listed=True).order_by("name")
+
+
+# What the review page shows, compiled once (core/prepared.py): the decisions so far and who
+# made them, the coaches matched, and the coaches to choose from (name or e-mail: nothing
+# else of their accounts is opened).
+_REVIEWS = PreparedQuery(
+    lambda: IntakeReview.objects.filter(intake=Arg("intake", IntegerField()))
+    .select_related("reviewer")
+    .only("created_at", "action", "message", "reviewer__name", "reviewer__email")
+)
+_ASSIGNED = PreparedQuery(
+    lambda: CoachAssignment.objects.filter(client=Arg("client", IntegerField())).select_related("coach").only("coach__name")
+)
+_CHOICES = PreparedQuery(lambda: _coach_choices().only("name", "email"))
+
+
+def _approve_form():
+    """The approve form as the page first shows it: its choices from the prepared list (a
+    sent form checks its answers against `_coach_choices()` itself)."""
+    form = ApproveForm(coach_choices=_coach_choices())
+    field = form.fields["coaches"]
+    field.choices = [(coach.pk, field.label_from_instance(coach)) for coach in _CHOICES.objects()]
+    return form
 
 
 @admin_required

@@ -70,14 +70,17 @@ def languages_offered():
     return sorted(names)
 
 
+# What a suggestion shows: not the coaches' other fields, nor their accounts' sealed names.
+_SUGGESTABLE = PreparedQuery(
+    lambda: CoachProfile.objects.listed()
+    .select_related("user")
+    .filter(user__role=Role.COACH)
+    .only("display_name", "specialties", "languages", "user__role")
+)
+
+
 def _suggestable():
-    # What a suggestion shows: not the coaches' other fields, nor their accounts' sealed names.
-    return (
-        CoachProfile.objects.listed()
-        .select_related("user")
-        .filter(user__role=Role.COACH)
-        .only("display_name", "specialties", "languages", "user__role")
-    )
+    return _SUGGESTABLE.objects()
 
 
 def suggest_coaches(intake):

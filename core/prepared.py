@@ -34,7 +34,8 @@ import weakref
 from django.conf import settings
 from django.db import DatabaseError
 from django.db import connections
-from django.db.models import Expression
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Expression, IntegerField, Window
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 
@@ -110,13 +111,43 @@ def _prepared_on(connection):
     return prepared
 
 
+_INTEGERS = {
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField",
+}
+
+
+def _is_integer(param):
+    return isinstance(param, Arg) and param.output_field.get_internal_type() in _INTEGERS
+
+
+def _fits_bigint(value):
+    return not isinstance(value, int) or -(2**63) <= value < 2**63
+
+
+# Each query by its statement's name, for `statement_sql`.
+_BY_NAME = weakref.WeakValueDictionary()
+
+
+def statement_sql(sent):
+    """The SQL behind a statement as sent (`EXECUTE waypoint_7_0(...)` is the prepared query's
+    SQL): for tests that read what a page asked."""
+    match = re.match(r"EXECUTE (waypoint_\d+)_\d+", sent)
+    if match and match.group(1) in _BY_NAME:
+        return _BY_NAME[match.group(1)]._plan[0]
+    return sent
+
+
 class PreparedQuery:
-    def __init__(self, build, using="default"):
-        """`build()` answers the ORM queryset, with Args for what changes."""
+    def __init__(self, build, using="default", *, paged=False):
+        """`build()` answers the ORM queryset, with Args for what changes. A `paged` query
+        also takes `limit` and `offset` (see `page_of`)."""
         self.build = build
         self.using = using
+        self.paged = paged
         self._plan = None
         self._name = f"waypoint_{next(_NAMES)}"
+        _BY_NAME[self._name] = self
         EVERY.add(self)
 
     def _statement(self, connection, sql, count):
@@ -129,7 +160,8 @@ class PreparedQuery:
         execute = f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
         if name in prepared.names:
             return execute, None
-        return f"PREPARE {name} AS {_numbered(sql)}; {execute}", (prepared, name)
+        types = f"({', '.join(self._plan[4])})" if count else ""
+        return f"PREPARE {name}{types} AS {_numbered(sql)}; {execute}", (prepared, name)
 
     def _execute(self, connection, cursor, sql, params):
         statement, new = self._statement(connection, sql, len(params))
@@ -153,6 +185,11 @@ class PreparedQuery:
         compiler = queryset.query.get_compiler(using=self.using)
         sql, params = compiler.as_sql()
         _refuse_the_moment(sql, params)
+        if self.paged:
+            if queryset.query.is_sliced or not queryset.ordered:
+                raise TypeError("A paged PreparedQuery is ordered and not sliced: its pages come from limit and offset.")
+            sql += " LIMIT %s OFFSET %s"
+            params = (*params, Arg("limit", IntegerField()), Arg("offset", IntegerField()))
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         if compiler.has_composite_fields(fields):
             raise TypeError("A PreparedQuery does not select composite fields.")
@@ -165,13 +202,20 @@ class PreparedQuery:
             init_list = [selected[0].target.attname for selected in compiler.select[start:end]]
             populators = get_related_populators(klass_info, compiler.select, self.using)
             models = (klass_info["model"], start, end, init_list, populators, compiler.annotation_col_map)
-        return sql, tuple(params), converters, models
+        # An integer Arg is a bigint to PostgreSQL whatever its column (an int4 column
+        # compares with it as it would with a literal); the rest take their column's type.
+        types = tuple("bigint" if _is_integer(param) else "unknown" for param in params)
+        return sql, tuple(params), converters, models, types
 
     def _run(self, args):
         if self._plan is None:
             self._plan = self._compile()
-        sql, params, converters, models = self._plan
+        sql, params, converters, models, types = self._plan
         params = [args[param.name] if isinstance(param, Arg) else param for param in params]
+        if any(type_ == "bigint" and not _fits_bigint(value) for type_, value in zip(types, params, strict=True)):
+            # An id past bigint (a made-up URL) matches nothing: the ORM answers no rows, and
+            # a bigint parameter would refuse it with an error.
+            return [], models
         connection = connections[self.using]
         with connection.cursor() as cursor:
             try:
@@ -219,3 +263,38 @@ class PreparedQuery:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+# The name of the annotation a paged query carries: how many rows all its pages hold.
+TOTAL = "prepared_total"
+
+
+def counted(queryset):
+    """`queryset` with every row carrying how many rows there are in all (COUNT(*) OVER ()),
+    for a `paged` PreparedQuery: the page and its paginator's count in one statement."""
+    return queryset.annotate(**{TOTAL: Window(Count("*"))})
+
+
+def page_of(query, number, per_page, **args):
+    """Page `number` of a paged PreparedQuery built on `counted(...)`, as Django's
+    `Paginator.get_page` answers it (a number that is not one: the first page; past the
+    end or below 1: the last), without Paginator's separate count: one statement (three when asked
+    past the end)."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if not 1 <= number <= 10**6:
+        number = 10**6  # below 1, as Django's: the last page (and an offset PostgreSQL can take)
+    rows = query.objects(**args, limit=per_page, offset=(number - 1) * per_page)
+    if rows:
+        total = getattr(rows[0], TOTAL)
+    else:
+        # Past the end (or nothing at all): the count from the first page, then the last page.
+        first = query.objects(**args, limit=1, offset=0)
+        total = getattr(first[0], TOTAL) if first else 0
+        number = max((total + per_page - 1) // per_page, 1)
+        rows = query.objects(**args, limit=per_page, offset=(number - 1) * per_page) if total else []
+    paginator = Paginator([], per_page)
+    paginator.count = total  # what Paginator would have counted (a cached property)
+    return Page(rows, number, paginator)

@@ -6,13 +6,12 @@ a coach who works with that person (the agreements they signed say so). Anyone e
 a linked loved one included, gets a 404, and every allowed read writes one audit event.
 """
 
-from django.core.paginator import Paginator
 from django.db.models import IntegerField
 from django.http import Http404
 
 from accounts.audit import record
 from accounts.models import Role
-from core.prepared import Arg, PreparedQuery
+from core.prepared import Arg, PreparedQuery, counted, page_of
 
 from .models import FamilyIntake
 from .relations import coach_knows_family
@@ -66,12 +65,14 @@ QUEUE_FIELDS = (
 )
 
 
+# Only what the queue shows: the other sealed answers are neither fetched nor opened.
+_QUEUE = PreparedQuery(lambda: counted(FamilyIntake.objects.review_queue().select_related("client").only(*QUEUE_FIELDS)), paged=True)
+
+
 def read_family_review_queue(user, request=None, *, page=1):
     """One page of family intakes waiting for review, with one audit event naming those shown."""
     if not user.is_authenticated or user.role != Role.ADMIN:
         raise Http404("No queue here.")
-    # Only what the queue shows: the other sealed answers are neither fetched nor opened.
-    queue = FamilyIntake.objects.review_queue().select_related("client").only(*QUEUE_FIELDS)
-    shown = Paginator(queue, REVIEW_QUEUE_PAGE_SIZE).get_page(page)
+    shown = page_of(_QUEUE, page, REVIEW_QUEUE_PAGE_SIZE)
     record("family_intake.queue_read", actor=user, request=request, intake_ids=[intake.pk for intake in shown])
     return shown

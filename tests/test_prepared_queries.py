@@ -13,7 +13,7 @@ from bookings import notes
 from bookings.models import Booking
 from clients import consents, progress
 from clients.models import CheckIn, Consent, Goal, GoalKind, IntakeReview, ProgressSettings, SubstanceUse
-from core.prepared import Arg, PreparedQuery
+from core.prepared import Arg, PreparedQuery, counted, page_of
 from families import invitations, paths
 from families import progress as family_progress
 from families.models import FamilyCheckIn, FamilyLink, LovedOneInvitation, Path, PathChoice
@@ -239,9 +239,10 @@ def test_every_prepared_query_of_ours_compiles_without_the_moment():
     assert len(made) > 40
     with connection.cursor() as cursor:
         for query in made:
-            sql = query._compile()[0]
+            sql, _params, _converters, _models, types = query._compile()
             # PostgreSQL can prepare each one: every placeholder's type is known from its place.
-            cursor.execute(f"PREPARE checked AS {core.prepared._numbered(sql)}")
+            declared = f"({', '.join(types)})" if types else ""
+            cursor.execute(f"PREPARE checked{declared} AS {core.prepared._numbered(sql)}")
             cursor.execute("DEALLOCATE checked")
 
 
@@ -292,3 +293,58 @@ def test_a_connection_that_lost_its_statements_prepares_them_again(alice):
     with pytest.raises(DatabaseError, match="does not exist"), transaction.atomic():
         query.rows(client=alice.pk)
     assert query.rows(client=alice.pk) == [(day(0),)]
+
+
+def test_a_made_up_id_past_bigint_matches_nothing(alice):
+    """An integer Arg is a bigint to PostgreSQL: one past its range (a made-up URL) finds
+    nothing, as the ORM's query would, rather than an error."""
+    log(alice, range(1))
+    query = PreparedQuery(lambda: CheckIn.objects.filter(client=Arg("client", IntegerField())).values_list("day"))
+    assert query.rows(client=alice.pk) == [(day(0),)]
+    for made_up in (2**31, 2**63, -(2**63) - 1):
+        assert query.rows(client=made_up) == list(CheckIn.objects.filter(client=made_up).values_list("day")) == []
+
+
+def test_what_a_statement_asked_reads_as_its_sql(alice):
+    from core.prepared import statement_sql
+
+    query = PreparedQuery(lambda: CheckIn.objects.filter(client=Arg("client", IntegerField())).values_list("day"))
+    with CaptureQueriesContext(connection) as queries:
+        query.rows(client=alice.pk)
+        query.rows(client=alice.pk)
+    first, second = (statement_sql(q["sql"]) for q in queries.captured_queries)
+    assert 'FROM "clients_checkin"' in first and second == query._plan[0]
+
+
+PAGED_LOG = PreparedQuery(
+    lambda: counted(CheckIn.objects.filter(client=Arg("client", IntegerField())).order_by("day").only("day")), paged=True
+)
+
+
+def test_a_page_and_the_count_of_all_come_in_one_statement_as_the_paginator_gives_them(alice, bob):
+    from django.core.paginator import Paginator
+
+    log(alice, range(7))
+    log(bob, range(2))
+    everything = CheckIn.objects.filter(client=alice).order_by("day")
+    for asked in (1, 2, 3, "2", None, "x", "0", -4, 4, 99, "9" * 40):
+        expected = Paginator(everything, 3).get_page(asked)
+        with CaptureQueriesContext(connection) as queries:
+            page = page_of(PAGED_LOG, asked, 3, client=alice.pk)
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (expected.number, 7, 3), asked
+        assert [c.day for c in page] == [c.day for c in expected], asked
+        assert page.has_next() == expected.has_next() and page.has_previous() == expected.has_previous()
+        # A page that exists: one statement. Past either end: the count, then the last page.
+        past_the_end = str(asked).lstrip("-").isdigit() and not 1 <= int(str(asked)) <= 3
+        assert len(queries) == (3 if past_the_end else 1), asked
+    nobody = page_of(PAGED_LOG, 2, 3, client=alice.pk + bob.pk + 100)
+    assert (nobody.number, nobody.paginator.count, list(nobody)) == (1, 0, [])
+
+
+def test_a_paged_query_must_be_ordered_and_not_sliced():
+    for build in (
+        lambda: counted(CheckIn.objects.order_by()),
+        lambda: counted(CheckIn.objects.order_by("day"))[:5],
+    ):
+        with pytest.raises(TypeError, match="paged PreparedQuery"):
+            PreparedQuery(build, paged=True).objects(limit=1, offset=0)

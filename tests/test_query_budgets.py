@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import CoachAssignment
+from core.prepared import statement_sql
 from tests.factories import IntakeFactory, bookable_coach, demo_paid, past_session, sign_all_consents
 from tests.messaging_setup import send
 
@@ -20,7 +21,7 @@ def queries_for(client, url):
     assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    return [query["sql"] for query in queries]
+    return [statement_sql(query["sql"]) for query in queries]
 
 
 @pytest.fixture
