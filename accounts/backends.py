@@ -2,8 +2,8 @@
 
 Django's ModelBackend builds the ORM query `User.objects.get(pk=...)` anew for every
 request, which costs more than the query itself. These backends load the same row with a
-core.prepared query: compiled once per process, its columns opened through the ORM's own
-converters (sealed fields open as they do elsewhere).
+core.prepared query: compiled once per process, its columns turned into values by the ORM's
+own converters; the sealed fields are left deferred (see _USER).
 Everything else (passwords, allauth's sign-in by e-mail, permissions) is the backends' own.
 """
 
@@ -15,7 +15,10 @@ from core.prepared import Arg, PreparedQuery
 
 from .models import User
 
-_USER = PreparedQuery(lambda: User.objects.filter(pk=Arg("pk", IntegerField())))
+# Without the two sealed fields (what a client asks to be called, their pronouns): opening
+# them cost every request two decryptions for pages that show neither. The few that do
+# (Your data, closing an account) fetch them when they read them.
+_USER = PreparedQuery(lambda: User.objects.filter(pk=Arg("pk", IntegerField())).defer("preferred_name", "pronouns"))
 
 
 def load_user(pk):

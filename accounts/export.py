@@ -198,6 +198,9 @@ _DEVICES = PreparedQuery(lambda: Authenticator.objects.filter(user=USER).values_
 
 @register_section("profile", "Your profile", order=10, counts=lambda user: [("your name, e-mail address and how you sign in", None, get_user_model().objects.filter(pk=user))])
 def profile(user):
+    # The signed-in person comes without their sealed fields (accounts/backends.py): both in one query.
+    if user.get_deferred_fields() & {"preferred_name", "pronouns"}:
+        user.refresh_from_db(fields=["preferred_name", "pronouns"])
     return [
         {
             "email": user.email,

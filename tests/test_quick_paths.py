@@ -21,6 +21,24 @@ def test_the_quick_load_is_the_orm_user_with_sealed_fields_open(alice):
     assert load_user(alice.pk + 1000) is None
 
 
+def test_who_is_asking_is_loaded_without_opening_their_sealed_fields(client, alice, monkeypatch):
+    """Every request loads the signed-in person: their sealed name and pronouns stay
+    unopened (and unfetched) until a page reads them."""
+    from core import encryption
+
+    alice.preferred_name = "Al"
+    alice.save()
+    assert load_user(alice.pk).get_deferred_fields() == {"preferred_name", "pronouns"}
+    opened = []
+    real = encryption.decrypt
+    monkeypatch.setattr(encryption, "decrypt", lambda token, label: opened.append(label) or real(token, label))
+    client.force_login(alice)
+    assert client.get(reverse("home")).status_code == 200
+    assert not [label for label in opened if label.startswith("accounts.User.")]
+    quick = load_user(alice.pk)
+    assert reveal(quick.preferred_name) == "Al"  # a page that reads it fetches it
+
+
 def test_a_deactivated_person_is_signed_out_at_their_next_request(client, alice):
     client.force_login(alice)
     assert client.get(reverse("dashboard")).status_code == 200
