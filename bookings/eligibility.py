@@ -4,9 +4,9 @@ calls or unpaid holds and shut everyone else out."""
 
 from django.conf import settings
 
+from clients.eligibility import intake_status
 from clients.models import Intake
-from families.eligibility import approvals
-from families.models import FamilyIntake
+from families.eligibility import approvals, family_intake_status
 from core.wording import when_in_words
 from core.zones import UTC
 
@@ -28,8 +28,8 @@ def waits_for_review(client, session_type):
     own, or the family one) is sent and waiting for our team: nothing for them to do."""
     if session_type.is_free or not getattr(client, "is_authenticated", False):
         return False
-    intakes = FamilyIntake.objects if session_type.for_families else Intake.objects
-    return intakes.filter(client=client, status=Intake.Status.SUBMITTED).exists()
+    status = family_intake_status(client) if session_type.for_families else intake_status(client)
+    return status == Intake.Status.SUBMITTED
 
 
 def _sessions(count, what="session"):

@@ -7,3 +7,11 @@ class ClientsConfig(AppConfig):
     def ready(self):
         # Django's app loading is where the outbox learns how to deliver the intake's e-mails.
         from . import emails, urgent_case  # noqa: F401
+
+        # Where a client's intake stands (may they book paid sessions?) comes with their own
+        # row on every request.
+        from accounts.backends import asked_with_the_user
+
+        from .eligibility import STATUS_FACT, intake_status_of
+
+        asked_with_the_user(STATUS_FACT, intake_status_of)

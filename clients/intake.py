@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import record
+from accounts.backends import forget_asked
 from core.encryption import reveal
 
 from . import consents, scoring
@@ -177,6 +178,8 @@ def send_for_review(intake, *, flow, documents, audit_prefix, when_sent, request
         intake.submitted_at = timezone.now()
         flow.mark_done(intake, "consents")
         intake.save(update_fields=["status", "submitted_at", "steps_done", "updated_at"])
+        if request is not None:
+            forget_asked(request.user)  # where their intake stands, as fetched with them, is behind now
         record(
             f"{audit_prefix}.resubmitted" if resubmission else f"{audit_prefix}.submitted",
             actor=intake.client,

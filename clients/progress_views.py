@@ -8,7 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import client_required, coach_required, get_visible_or_404
-from accounts.backends import load_user
+from accounts.backends import load_person
 from accounts.models import Role
 from core.wording import day_in_words
 from families.paths import paths_of
@@ -118,7 +118,7 @@ def settings(request):
 
 @coach_required
 def shared(request, client_id):
-    client = load_user(client_id)
+    client = load_person(client_id)
     if client is None or client.role != Role.CLIENT:
         raise Http404("No client here.")
     progress.shared_log_for(request.user, client, request=request)

@@ -11,7 +11,7 @@ from bookings.models import SHOWN_STATUSES, Booking, Payment, Status
 from bookings.notes import sessions_waiting_count, unread_summaries
 from clients.models import Intake
 from coaching.profiles import existing_profile
-from families.models import FamilyIntake
+from families.eligibility import family_intake_status
 from families.paths import paths_of
 from core import outbox
 from core.encryption import reveal
@@ -58,7 +58,6 @@ _NEXT_SESSION = PreparedQuery(
     .select_related("coach", "session_type")
     .order_by("starts_at")[:1]
 )
-_FAMILY_INTAKE_STATUS = PreparedQuery(lambda: FamilyIntake.objects.filter(client=_CLIENT).values_list("status"))
 _UNREAD_SUMMARIES = PreparedQuery(lambda: unread_summaries(_CLIENT).order_by().values_list("pk"))
 
 
@@ -69,10 +68,10 @@ def for_client(user, now):
     summary, step_words, step_url = INTAKE_STEPS[intake.status if intake else None]
     # The ways in decide the page's words; asked here, the layout's lazy ways_in is not asked again.
     ways_in = paths_of(user)
-    [(family_intake_status,)] = (_FAMILY_INTAKE_STATUS.rows(client=user.pk) or [(None,)]) if ways_in.worried else [(None,)]
+    family_status = family_intake_status(user) if ways_in.worried else None
     return {
         "ways_in": ways_in,
-        "family_intake_status": family_intake_status,
+        "family_intake_status": family_status,
         "greeting_name": (reveal(intake.preferred_name) if intake else "") or user.name,
         "intake": intake,
         "intake_summary": summary,

@@ -5,9 +5,10 @@ adapt their words to the ways a person has."""
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import IntegerField
+from django.db.models import IntegerField, Subquery
 
 from accounts.audit import record
+from accounts.backends import NOT_ASKED, asked, forget_asked
 from core.prepared import Arg, PreparedQuery
 
 from .models import Path, PathChoice
@@ -30,12 +31,32 @@ def paths_of(user):
     """The ways in `user` has. Someone who never chose (who joined before families could) is on the way about themselves."""
     if not getattr(user, "is_authenticated", False) or not user.is_client:
         return Paths(about_me=False, worried=False)
+    about_me = asked(user, ABOUT_ME_FACT)
+    if about_me is not NOT_ASKED:
+        return ABOUT_ME_ONLY if about_me is None else Paths(about_me, asked(user, WORRIED_FACT))
     choice = _CHOICE.rows(person=user.pk)
     return ABOUT_ME_ONLY if not choice else Paths(*choice[0])
 
 
-# Asked on most of a client's pages (the menu's words, the dashboard, the progress pages).
-_CHOICE = PreparedQuery(lambda: PathChoice.objects.filter(person=Arg("person", IntegerField())).order_by("pk").values_list("about_me", "worried")[:1])
+def _choice_of(me):
+    return PathChoice.objects.filter(person=me).order_by("pk")
+
+
+# Asked on most of a client's pages (the menu's words, the dashboard, the progress pages):
+# fetched with the signed-in person (accounts.backends, apps.py), NULL when never chosen.
+ABOUT_ME_FACT, WORRIED_FACT = "path_about_me", "path_worried"
+
+
+def chosen_about_me_of(me):
+    return Subquery(_choice_of(me).values("about_me")[:1])
+
+
+def chosen_worried_of(me):
+    return Subquery(_choice_of(me).values("worried")[:1])
+
+
+# For anyone else: compiled once (core.prepared).
+_CHOICE = PreparedQuery(lambda: _choice_of(Arg("person", IntegerField())).values_list("about_me", "worried")[:1])
 
 
 def choose(user, path, *, request=None):
@@ -45,6 +66,7 @@ def choose(user, path, *, request=None):
         PathChoice.objects.update_or_create(
             person=user, defaults={"about_me": path == Path.ABOUT_ME, "worried": path == Path.WORRIED}
         )
+        forget_asked(user)  # the ways in fetched with them are behind now
         record("path.chosen", actor=user, obj=user, request=request, path=path.value)
 
 
@@ -57,5 +79,6 @@ def add(user, path, *, request=None):
         if wanted == current and PathChoice.objects.filter(person=user).exists():
             return wanted
         PathChoice.objects.update_or_create(person=user, defaults={"about_me": wanted.about_me, "worried": wanted.worried})
+        forget_asked(user)  # the ways in fetched with them are behind now
         record("path.added", actor=user, obj=user, request=request, path=path.value)
     return wanted

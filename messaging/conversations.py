@@ -20,11 +20,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, DateTimeField, F, IntegerField, Max, Min, Q
+from django.db.models import Count, DateTimeField, F, Func, IntegerField, Max, Min, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import audit
+from accounts.backends import NOT_ASKED, asked, forget_asked
 from accounts.models import Role, User
 from bookings.models import SHOWN_STATUSES, Booking
 from bookings.notes import HiddenText, coach_name
@@ -200,6 +201,7 @@ def _record_read(pair, messages, request, *, action="message.read"):
 def _mark_read(pair, now):
     side = pair.my_side
     Conversation.objects.filter(pk=pair.conversation.pk).update(**{f"{side}_read_at": now})
+    forget_asked(pair.me, UNREAD_FACT)  # the count fetched with them is behind now
 
 
 def use_conversation(user, other_id, action, *, request=None, now=None, **changes):
@@ -306,6 +308,7 @@ def _send(pair, request, now, text, *, urgent):
         message = Message.objects.create(conversation=conversation, author=pair.me, sent_at=now, text=text, urgent=urgent)
         conversation.last_message_at = now
         setattr(conversation, f"{pair.my_side}_read_at", now)
+        forget_asked(pair.me, UNREAD_FACT)  # writing reads the conversation: the count is behind now
         if urgent:
             conversation.urgent_at = now
         elif pair.my_side == "coach":
@@ -360,8 +363,9 @@ def _change(pair, request, now, action, message_id, text):
 # --- lists that show no text (safe without the door) --------------------------------------
 
 
-def _unread_counts():
-    me = Arg("me", IntegerField())
+def _unread(me):
+    """The messages from the other side that `me` (an Arg or OuterRef of a person's id) has
+    not read: the one definition, counted per conversation and in all."""
     return (
         Message.objects.filter(deleted_at__isnull=True)
         .exclude(author_id=me)
@@ -370,9 +374,18 @@ def _unread_counts():
             | Q(conversation__coach_id=me, sent_at__gte=F("conversation__coach_read_at"))
         )
         .order_by()
-        .values_list("conversation_id")
-        .annotate(unread=Count("pk"))
     )
+
+
+def _unread_counts():
+    return _unread(Arg("me", IntegerField())).values_list("conversation_id").annotate(unread=Count("pk"))
+
+
+def unread_in_all(me):
+    """How many messages `me` (an OuterRef of a person's id) has not read, as one number: asked
+    with the signed-in person on every request (accounts.backends, see apps.py)."""
+    counted = _unread(me).annotate(unread=Func(F("pk"), function="COUNT")).values("unread")
+    return Subquery(counted, output_field=IntegerField())
 
 
 # Asked by every inbox: compiled once (core.prepared).
@@ -388,12 +401,18 @@ def unread_counts(user):
 
 # Where a request keeps the menu's count once known (the inbox knows it already).
 UNREAD_ON_REQUEST = "_unread_messages"
+# Its name among the facts fetched with the signed-in person (accounts.backends).
+UNREAD_FACT = "unread_messages"
 
 
 def unread_total(user):
     """How many messages from the other side `user` has not read, in all their conversations:
-    the menu's badge, asked on every page (the same prepared statement as the inbox's counts)."""
-    return sum(unread_counts(user).values())
+    the menu's badge, asked on every page. Fetched with the signed-in person (`unread_in_all`)
+    unless this request has read or written since; else the inbox's prepared counts."""
+    if not (user.is_authenticated and user.role in (Role.CLIENT, Role.COACH)):
+        return 0
+    known = asked(user, UNREAD_FACT)
+    return sum(unread_counts(user).values()) if known is NOT_ASKED else known
 
 
 _URGENT = PreparedQuery(

@@ -193,6 +193,16 @@ def test_unread_counts_in_the_nav_and_on_both_dashboards(client, alice, carol, m
     assert 'Messages <span class="badge">1 new</span>' in dashboard and "You have 1 new message." in dashboard
 
 
+def test_the_conversation_that_reads_the_messages_shows_the_menu_without_them(client, alice, carol, matched):
+    """The unread count comes with the signed-in person's own row, fetched before the page
+    marks the conversation read: the page that reads them counts again, and shows none."""
+    send(alice, carol, "One")
+    client.force_login(carol)
+    assert 'Messages <span class="badge">1 new</span>' in client.get(reverse("dashboard")).content.decode()
+    page = client.get(conversation_url(alice)).content.decode()
+    assert "One" in page and 'class="badge">1 new' not in page and "Messages</a>" in page
+
+
 def test_a_page_back_does_not_mark_the_newest_messages_read(client, alice, carol, matched):
     sent = [send(alice, carol, f"Message {n}") for n in range(3)]
     client.force_login(carol)

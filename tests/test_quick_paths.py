@@ -285,3 +285,36 @@ def test_a_day_logged_after_todays_week_keeps_this_week_in_the_chart():
     assert chart_weeks([monday_after], sunday) == [datetime.date(2026, 11, 23)]
     earlier = SimpleNamespace(day=datetime.date(2026, 11, 10))
     assert chart_weeks([earlier, monday_after], sunday) == [datetime.date(2026, 11, 9), datetime.date(2026, 11, 16), datetime.date(2026, 11, 23)]
+
+
+def test_what_comes_with_the_signed_in_person_is_what_each_question_answers(alice, bob, carol, matched):  # noqa: F811
+    """The unread count, where the intakes stand and the ways in, fetched with the person's
+    row (accounts.backends.asked_with_the_user), answer as the questions asked on their own
+    do, for people in different states; and a fact forgotten is asked again."""
+    from accounts.backends import NOT_ASKED, asked, forget_asked, load_person
+    from clients.eligibility import intake_approved, intake_status
+    from families import paths
+    from families.eligibility import family_intake_status
+    from families.models import FamilyIntake
+    from tests.factories import IntakeFactory
+
+    IntakeFactory(client=alice, status="approved")
+    IntakeFactory(client=bob, status="submitted")
+    FamilyIntake.objects.create(client=bob, status="approved")
+    paths.choose(bob, "worried")
+    send(carol, alice, "Unread by Alice")
+    send(carol, alice, "And this")
+    questions = [door.unread_total, intake_status, intake_approved, family_intake_status, paths.paths_of]
+    for person in (alice, bob, carol):
+        with_facts, without = load_user(person.pk), load_person(person.pk)
+        assert asked(with_facts, "intake_status") is not NOT_ASKED and asked(without, "intake_status") is NOT_ASKED
+        assert [ask(with_facts) for ask in questions] == [ask(without) for ask in questions], person.email
+    alice_now = load_user(alice.pk)
+    assert (door.unread_total(alice_now), intake_approved(alice_now)) == (2, True)
+    send(carol, alice, "A third")
+    assert door.unread_total(alice_now) == 2  # as fetched at the start of the request
+    forget_asked(alice_now, door.UNREAD_FACT)
+    assert door.unread_total(alice_now) == 3
+    bob_now = load_user(bob.pk)
+    paths.add(bob_now, "about_me")  # changing the ways in forgets what was fetched
+    assert paths.paths_of(bob_now) == paths.Paths(about_me=True, worried=True)

@@ -13,7 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, client_required, coach_required
-from accounts.backends import load_user
+from accounts.backends import load_person
 from accounts.models import Role
 from clients import access as intake_access
 from clients import progress
@@ -153,7 +153,7 @@ def session_note(request, pk):
 
 @coach_required
 def client_record(request, client_id):
-    client = load_user(client_id)
+    client = load_person(client_id)
     if client is None or client.role != Role.CLIENT or not coach_knows_client(request.user, client):
         raise Http404("No such client.")
     now = timezone.now()
