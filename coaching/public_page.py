@@ -13,7 +13,7 @@ notice and as unpaid holds run out, neither of which writes anything.
 from time import time_ns
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.safestring import mark_safe
@@ -30,6 +30,27 @@ PUBLIC_FIELDS = [
     "buffer_before_minutes", "buffer_after_minutes", "min_notice_hours", "horizon_days", "daily_cap", "is_listed",
 ]
 DIRECTORY_KEY = "coaching:directory"
+# Each process keeps a copy of the pages it drew or fetched (a coach page is 50 KB: fetching
+# it from Redis was a round trip a request), under the same versioned keys.
+LOCAL = "public_pages"
+
+
+def _kept(key, draw):
+    """The HTML under `key`: this process's copy, else the shared cache's, else `draw()`.
+
+    Every key carries the version of the card or directory it was drawn from, which comes
+    from the shared cache on each request: a change drops the card, the next request makes a
+    new version, and copies under the old one are never asked again. A copy lives no longer
+    than the shared entry would."""
+    local = caches[LOCAL]
+    html = local.get(key)
+    if html is None:
+        html = cache.get(key)
+        if html is None:
+            html = draw()
+            cache.set(key, html, SECONDS)
+        local.set(key, html, SECONDS)
+    return html
 
 
 def _card_key(pk):
@@ -54,11 +75,7 @@ def open_times_html(version, coach, session_type, zone, start, week, draw, *, bo
     text for staff, or as text marked for clients whose intake waits for review); `draw()`
     makes it when not cached."""
     key = f"coaching:open:{coach.pk}:{version}:{session_type.pk}:{zone}:{start:%Y%m%d%H%M}:{week}:{int(bookable)}{int(after_review)}"
-    html = cache.get(key)
-    if html is None:
-        html = draw()
-        cache.set(key, html, SECONDS)
-    return mark_safe(html)
+    return mark_safe(_kept(key, draw))
 
 
 def coach_page_html(version, coach, session_type, zone, start, week, draw, *, bookable=True, after_review=False, waits=False):
@@ -67,11 +84,7 @@ def coach_page_html(version, coach, session_type, zone, start, week, draw, *, bo
     `draw()` makes it when not cached."""
     chosen = session_type.pk if session_type else ""
     key = f"coaching:page:{coach.pk}:{version}:{chosen}:{zone}:{start:%Y%m%d%H%M}:{week}:{int(bookable)}{int(after_review)}{int(waits)}"
-    html = cache.get(key)
-    if html is None:
-        html = draw()
-        cache.set(key, html, SECONDS)
-    return html
+    return _kept(key, draw)
 
 
 def directory_state():
@@ -94,13 +107,11 @@ def directory_html(state, filters, draw, zone=""):
     # Only choices the form offers get an entry: made-up filters must not fill the cache.
     # Per zone: each card shows the coach's next open time on the viewer's clock.
     key = f"coaching:directory:{version}:{specialty}:{language}:{zone}" if filters is not None else None
-    html = cache.get(key) if key else None
-    if html is None:
-        coaches = directory(AnonymousUser(), specialty=specialty, language=language).only(*PUBLIC_FIELDS)
-        html = draw(coaches)
-        if key:
-            cache.set(key, html, SECONDS)
-    return mark_safe(html)
+
+    def draw_listing():
+        return draw(directory(AnonymousUser(), specialty=specialty, language=language).only(*PUBLIC_FIELDS))
+
+    return mark_safe(_kept(key, draw_listing) if key else draw_listing())
 
 
 def forget(coach_pk):

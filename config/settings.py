@@ -148,6 +148,13 @@ CACHES = {
     },
     # Within one process, for fragments that only a deploy changes (each role's menu).
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "waypoint-local"},
+    # Within one process, copies of the public coach pages and directory (coaching/public_page.py):
+    # at most about 10 MB.
+    "public_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "waypoint-public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -83,10 +83,12 @@ def fresh_cache():
     # allauth's rate limits and used-TOTP markers live in the Redis cache; tests start clean.
     from django.core.cache import caches
 
-    # and the layout's fragments live in each process's own memory ("local"): a test drawing
-    # a page under changed settings must not meet an earlier test's drawing.
+    # and the layout's fragments and copies of the public pages live in each process's own
+    # memory ("local", "public_pages"): a test drawing a page under changed settings must
+    # not meet an earlier test's drawing.
     caches["default"].clear()
     caches["local"].clear()
+    caches["public_pages"].clear()
     yield
 
 

@@ -103,3 +103,21 @@ def test_open_times_are_kept_a_minute_at_most(client, carols):
     keys = redis_keys("*coaching:open:*")
     assert len(keys) == 1
     assert 0 < redis.Redis.from_url(settings.REDIS_URL).ttl(keys[0]) <= 60
+
+
+def test_a_second_view_asks_the_shared_cache_only_for_the_card(client, carols, monkeypatch):
+    """The page's HTML (50 KB) is copied into each process under its card's version: a view
+    after the first fetches only the small card from Redis; a change still shows at once."""
+    from django.core.cache import cache
+
+    coach, session_type = carols
+    url = reverse("coaching:coach", args=[coach.pk])
+    client.get(url)
+    asked = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: asked.append(key) or real_get(key, *args, **kwargs))
+    assert client.get(url).status_code == 200
+    assert asked == [f"coaching:coach:{coach.pk}"]
+    coach.bio = "Now also on Saturdays."
+    coach.save()
+    assert "Now also on Saturdays." in client.get(url).content.decode()
