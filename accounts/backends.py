@@ -49,7 +49,7 @@ def _user_with_facts():
     # Without the two sealed fields (what a client asks to be called, their pronouns): opening
     # them cost every request two decryptions for pages that show neither. The few that do
     # (Your data, closing an account) fetch them when they read them.
-    users = User.objects.filter(pk=Arg("pk", IntegerField())).defer("preferred_name", "pronouns")
+    users = User.objects.filter(pk=Arg("pk", IntegerField())).defer("preferred_name", "pronouns").order_by()
     return users.annotate(**{f"asked_{name}": expression(OuterRef("pk")) for name, expression in _FACTS.items()})
 
 

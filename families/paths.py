@@ -39,7 +39,7 @@ def paths_of(user):
 
 
 def _choice_of(me):
-    return PathChoice.objects.filter(person=me).order_by("pk")
+    return PathChoice.objects.filter(person=me).order_by()  # one a person at most
 
 
 # Asked on most of a client's pages (the menu's words, the dashboard, the progress pages):
