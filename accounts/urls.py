@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, zone_picker
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("team/invitations/<int:pk>/withdraw/", views.team_withdraw, name="team_withdraw"),
     path("team/join/<int:pk>/<str:token>/", views.join, name="join"),
     path("audit/", views.audit_trail, name="audit"),
+    path("zones/names/", zone_picker.names, name="zone_names"),
 ]

@@ -1,9 +1,11 @@
 """The one time-zone picker: a short list, and a box to type any other zone.
 
 The list holds the person's own zone and any the page suggests (the coach's), then the
-common zones. The box below it offers every zone as the person types (a <datalist>,
-which browsers show without any script of ours) and wins when filled in. Without
-JavaScript both still post as a plain form.
+common zones. The box below it takes any city, country or zone typed, and wins when
+filled in. As the person starts typing, static/js/site.js fetches every zone (`names`,
+one list for everyone that browsers keep a day) into the box's <datalist>: the 20 KB of
+names are not in every page that has the picker. Without JavaScript both still post as a
+plain form, and what was typed is read on the server (core.zones.find_zone).
 
 It is drawn in Python rather than through Django's widget templates: a page draws it on
 every request, and the full list of zones, the same for everyone, is built once per
@@ -13,6 +15,10 @@ process.
 from functools import lru_cache
 
 from django import forms
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -22,16 +28,30 @@ from core import zones
 SEARCH_SUFFIX = "_search"
 
 
-@lru_cache(maxsize=8)
-def _datalist(list_id):
-    options = format_html_join("", '<option value="{}">{}</option>', ((zones.label(z), c) for z, c in zones.places().items()))
-    return format_html('<datalist id="{}">{}</datalist>', list_id, options)
+@lru_cache(maxsize=1)
+def names_html():
+    """Every zone as the box's <option>s: what `names` answers."""
+    return str(format_html_join("", '<option value="{}">{}</option>', ((zones.label(z), c) for z, c in zones.places().items())))
+
+
+@require_GET
+def names(request):
+    """Every zone a person may pick, for the picker's box (see the module's docstring): the
+    same for everyone, nothing personal, so browsers may keep it."""
+    response = HttpResponse(names_html(), content_type="text/html; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 @lru_cache(maxsize=1)
 def _common_options():
     # Never selected: the chosen zone is always shown first, under "Suggested".
     return {zone: str(format_html('<option value="{}">{}</option>', zone, zones.label(zone))) for zone in zones.COMMON}
+
+
+@lru_cache(maxsize=1)
+def _names_url():
+    return reverse("accounts:zone_names")
 
 
 def _option(value, text, selected):
@@ -85,11 +105,11 @@ class ZonePicker(forms.Widget):
         parts.append(
             format_html(
                 '<span class="zone-search"><label for="{}">{}</label>'
-                '<input type="text" name="{}" id="{}" value="{}" list="{}" autocomplete="off" spellcheck="false"></span>',
-                search_id, self.search_label, name + SEARCH_SUFFIX, search_id, typed, list_id,
+                '<input type="text" name="{}" id="{}" value="{}" list="{}" autocomplete="off" spellcheck="false"'
+                ' data-zone-names="{}"></span><datalist id="{}"></datalist>',
+                search_id, self.search_label, name + SEARCH_SUFFIX, search_id, typed, list_id, _names_url(), list_id,
             )
         )
-        parts.append(_datalist(list_id))
         return mark_safe("".join(str(part) for part in parts))
 
 

@@ -67,6 +67,7 @@ NOT_PAGES = {
     "bookings:stripe_webhook": "Stripe's webhook",
     "clients:my_data_json": "a download",
     "coaching:feed": "a calendar feed for calendar apps",
+    "accounts:zone_names": "the zone picker's list, fetched by its script",
 }
 
 TARGETS = [

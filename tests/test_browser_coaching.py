@@ -51,6 +51,24 @@ def test_a_visitor_finds_carol_and_changes_the_time_zone(live_server, page, caro
     assert "Times are shown in Europe/London" in page.locator(".zone-form").inner_text()
 
 
+def test_the_zone_box_offers_every_place_once_the_visitor_starts_typing(live_server, page, carol_profile):
+    """The list of every zone is not in the page: it comes into the box's list when the box
+    is first used, and what is typed there still wins over the short list."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/coaches/{carol_profile.pk}/")
+    names = page.locator("#id_zone_names option")
+    assert names.count() == 0
+    box = page.get_by_label("Not in the list? Type a city, country or zone")
+    box.focus()
+    expect(names.first).to_be_attached()
+    assert names.count() > 400 and page.locator('#id_zone_names option[value="Europe/Oslo"]').count() == 1
+    box.fill("Oslo")
+    page.get_by_role("button", name="Change time zone").click()
+    expect(page.locator(".zone-form")).to_contain_text("Times are shown in Europe/Oslo")
+    assert axe_violations(page) == []
+
+
 def test_carol_reads_her_week_and_hours_on_a_phone(live_server, page, carol, carol_profile):
     from datetime import timedelta
     from zoneinfo import ZoneInfo
