@@ -318,3 +318,26 @@ def test_what_comes_with_the_signed_in_person_is_what_each_question_answers(alic
     bob_now = load_user(bob.pk)
     paths.add(bob_now, "about_me")  # changing the ways in forgets what was fetched
     assert paths.paths_of(bob_now) == paths.Paths(about_me=True, worried=True)
+
+
+def test_the_admins_booking_list_shows_what_the_orm_finds_with_each_sessions_payments(client, alice, bob, carol, erin):
+    """/bookings/manage/ asks three prepared statements: the newest sessions (all, or of one
+    status), their payments, and the payments to look at. Each session shows its own."""
+    from bookings.models import Booking, Payment, Status
+    from tests.factories import bookable_coach, demo_paid, past_session
+
+    coach, session_type = bookable_coach(carol)
+    sessions = [past_session(coach, session_type, person, days_ago=days) for person, days in ((alice, 1), (bob, 2), (alice, 3))]
+    for booking in sessions[:2]:
+        demo_paid(booking)
+    Booking.objects.filter(pk=sessions[2].pk).update(status=Status.CANCELLED)
+    Payment.objects.filter(booking=sessions[1]).update(mismatch="amount")
+    client.force_login(erin)
+    for status in ("", Status.CONFIRMED, Status.CANCELLED, "made-up"):
+        page = client.get(reverse("bookings:manage"), {"status": status})
+        shown = [(b.pk, [p.pk for p in b.shown_payments]) for b in page.context["bookings"]]
+        orm = Booking.objects.order_by("-starts_at")
+        if status in Status.values:
+            orm = orm.filter(status=status)
+        assert shown == [(b.pk, [p.pk for p in b.payments.order_by("created_at")]) for b in orm], status
+        assert [p.pk for p in page.context["problems"]] == [Payment.objects.get(booking=sessions[1]).pk]

@@ -9,7 +9,7 @@ import stripe
 from csp.decorators import csp_replace, csp_update
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import DateTimeField, IntegerField, Prefetch, Q
+from django.db.models import CharField, DateTimeField, IntegerField, Q, Subquery
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -469,37 +469,58 @@ def mine(request):
 def manage(request):
     """Every booking with its payments, newest first, for admins."""
     status = request.GET.get("status", "")
-    # Only the columns the page shows, of up to 200 sessions and their payments.
-    payments = Payment.objects.order_by("created_at").only(
-        "booking_id", "amount_cents", "currency", "status", "captured_cents", "refunded_cents", "mismatch", "disputed_at"
-    )
-    bookings = (
-        Booking.objects.select_related("coach", "client")
-        .only(
-            "starts_at", "status", "client__name", "client__email", "client__preferred_name", "client__pronouns",
-            "coach__display_name",
-        )
-        .prefetch_related(Prefetch("payments", queryset=payments))
-    )
-    if status in Status.values:
-        bookings = bookings.filter(status=status)
-    problems = (
-        Payment.objects.filter(Q(mismatch__gt="") | Q(disputed_at__isnull=False))
-        .select_related("booking__client")
-        .only("mismatch", "dispute_reason", "refunded_cents", "currency", "booking__starts_at", "booking__client__email")
-        .order_by("-updated_at")[:50]
-    )
+    by_status = status in Status.values
+    args = {"status": status} if by_status else {}
+    bookings = (_MANAGED_OF_STATUS if by_status else _MANAGED).objects(**args)
+    payments = {}
+    for payment in (_MANAGED_PAYMENTS_OF_STATUS if by_status else _MANAGED_PAYMENTS).objects(**args):
+        payments.setdefault(payment.booking_id, []).append(payment)
+    for booking in bookings:
+        booking.shown_payments = payments.get(booking.pk, [])
     return render(
         request,
         "bookings/manage.html",
         {
-            "bookings": bookings.order_by("-starts_at")[:200],
+            "bookings": bookings,
             "status": status,
             "statuses": Status.choices,
-            "problems": problems,
+            "problems": _PAYMENT_PROBLEMS.objects(),
             "waitlists": waitlist.lengths_by_coach(timezone.now().date()),
         },
     )
+
+
+# The admins' list, compiled once (core.prepared): only the columns the page shows, of the
+# newest 200 sessions (of one status, or all) and their payments; and the payments to look at.
+def _managed(status=None):
+    bookings = Booking.objects.all() if status is None else Booking.objects.filter(status=status)
+    return bookings.order_by("-starts_at")
+
+
+_MANAGED_FIELDS = ("starts_at", "status", "client__name", "client__email", "client__preferred_name", "client__pronouns", "coach__display_name")
+_MANAGED = PreparedQuery(lambda: _managed().select_related("coach", "client").only(*_MANAGED_FIELDS)[:200])
+_MANAGED_OF_STATUS = PreparedQuery(
+    lambda: _managed(Arg("status", CharField())).select_related("coach", "client").only(*_MANAGED_FIELDS)[:200]
+)
+
+
+def _managed_payments(status=None):
+    shown = _managed(status).values("pk")[:200]
+    return (
+        Payment.objects.filter(booking__in=Subquery(shown))
+        .order_by("created_at")
+        .only("booking_id", "amount_cents", "currency", "status", "captured_cents", "refunded_cents", "mismatch", "disputed_at")
+    )
+
+
+_MANAGED_PAYMENTS = PreparedQuery(_managed_payments)
+_MANAGED_PAYMENTS_OF_STATUS = PreparedQuery(lambda: _managed_payments(Arg("status", CharField())))
+_PAYMENT_PROBLEMS = PreparedQuery(
+    lambda: Payment.objects.filter(Q(mismatch__gt="") | Q(disputed_at__isnull=False))
+    .select_related("booking__client")
+    .only("mismatch", "dispute_reason", "refunded_cents", "currency", "booking__starts_at", "booking__client__email")
+    .order_by("-updated_at")[:50]
+)
 
 
 @admin_required
