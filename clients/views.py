@@ -20,6 +20,7 @@ from families.paths import paths_of
 from . import review as reviewing
 from . import urgent_case
 from .access import read_intake, read_intake_of, read_review_queue
+from .eligibility import intake_status
 from .forms import FORMS, ApproveForm, DeclineForm, FollowUpForm, ReviewMessageForm
 from .models import CoachAssignment, Consent, Intake, IntakeReview
 
@@ -142,8 +143,7 @@ def intake_step(request, slug):
 
 @client_required
 def intake_summary(request):
-    [status] = _INTAKE_STATUS.rows(client=request.user.pk) or [(None,)]
-    if status in (None, Intake.Status.DRAFT):
+    if intake_status(request.user) in (None, Intake.Status.DRAFT):
         return redirect("clients:intake_start")
     intake = read_intake_of(request.user, request.user, request)
     if intake is None:  # gone since (the account deleted in another tab)
@@ -156,15 +156,15 @@ def intake_summary(request):
             "consents": [(document, signed[document.kind]) for document in consents.DOCUMENTS],
             "share_in_force": consents.shares_with_coach(request.user, signed=signed),
             "share_document": consents.BY_KIND[Consent.Kind.SHARE_WITH_COACH],
-            "coach_names": CoachAssignment.objects.filter(client=request.user).values_list("coach__name", flat=True),
+            "coach_names": [name for (name,) in _COACH_NAMES.rows(client=request.user.pk)],
             "referrals": reviewing.REFERRAL_RESOURCES,
         }
     )
     return render(request, "clients/intake_summary.html", context)
 
 
-# Whether there is an intake to show, before opening (and auditing) it.
-_INTAKE_STATUS = PreparedQuery(lambda: Intake.objects.filter(client=Arg("client", IntegerField())).order_by("pk").values_list("status")[:1])
+# The names of the coaches a client is matched with: compiled once (core.prepared).
+_COACH_NAMES = PreparedQuery(lambda: CoachAssignment.objects.filter(client=Arg("client", IntegerField())).values_list("coach__name"))
 
 
 @client_required
@@ -259,8 +259,8 @@ _CHOICES = PreparedQuery(lambda: _coach_choices().only("name", "email"))
 
 def _approve_form():
     """The approve form as the page first shows it: its choices from the prepared list (a
-    sent form checks its answers against `_coach_choices()` itself)."""
-    form = ApproveForm(coach_choices=_coach_choices())
+    sent form is checked against `_coach_choices()` by review_approve)."""
+    form = ApproveForm(coach_choices=User.objects.none())  # shown, never checked: no query built
     field = form.fields["coaches"]
     field.choices = [(coach.pk, field.label_from_instance(coach)) for coach in _CHOICES.objects()]
     return form
