@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context.navigation",
                 "families.context.ways_in",
+                # Django's own csrf_token, made with one read of randomness (core/csrf.py).
+                "core.csrf.csrf",
             ],
         },
     },
