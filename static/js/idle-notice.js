@@ -17,7 +17,7 @@
   var marginMs = Math.min(5000, limitMs / 10);
   var KEY = "waypoint.lastActive";
   var stay = dialog.querySelector("[data-stay-signed-in]");
-  var signOutForm = document.getElementById("idle-sign-out");
+  var signOutForm = document.getElementById("sign-out");  // the page's one sign-out form (base.html)
   var timer = null;
   var loadedAt = Date.now();
 
