@@ -1,6 +1,6 @@
-"""What everyone sees of coaches, kept in the shared cache: a listed coach's profile and
-session types, their open times, their page (but for the viewer's zone form), and the
-directory.
+"""What everyone sees of coaches, kept in the shared cache: the version of a listed coach's
+card (profile and session types, which each process keeps itself), their open times, their
+page (but for the viewer's zone form), and the directory.
 
 All of it is the same for every viewer (open times for every viewer in one zone), so it
 may be shared; nothing about the viewer goes in, nor the coach's private fields (meeting
@@ -10,7 +10,7 @@ rows). Entries also expire after a minute: open times move as the clock passes m
 notice and as unpaid holds run out, neither of which writes anything.
 """
 
-from time import time_ns
+from time import monotonic, time_ns
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache, caches
@@ -57,16 +57,33 @@ def _card_key(pk):
     return f"coaching:coach:{pk}"
 
 
+# Each process's cards, by coach: {pk: (version, card, until)}. The shared cache holds only
+# each card's version (a number): a card is the same rows for every process, so each one
+# keeps its own, built once per version, and a view neither fetches nor unpickles it.
+_CARDS = {}
+_MOST_CARDS = 2000
+
+
 def listed_coach(pk):
-    """(version, coach, active session types) of a listed coach, or None."""
+    """(version, coach, active session types) of a listed coach, or None. The coach and the
+    types are this process's own copies, shared by its requests: not to be changed."""
     key = _card_key(pk)
-    card = cache.get(key)
-    if card is None:
-        coach = CoachProfile.objects.listed().only(*PUBLIC_FIELDS).filter(pk=pk).first()
-        if coach is None:
-            return None  # not kept: made-up ids must not fill the cache
-        card = (time_ns(), coach, list(SessionType.objects.filter(coach_id=pk, is_active=True)))
-        cache.set(key, card, SECONDS)
+    version = cache.get(key)
+    kept = _CARDS.get(pk)
+    if version is not None and kept is not None and kept[0] == version and kept[2] > monotonic():
+        return kept[1]
+    coach = CoachProfile.objects.listed().only(*PUBLIC_FIELDS).filter(pk=pk).first()
+    if coach is None:
+        return None  # not kept: made-up ids must not fill the cache
+    types = list(SessionType.objects.filter(coach_id=pk, is_active=True))
+    if version is None:
+        version = time_ns()
+        if not cache.add(key, version, SECONDS):
+            version = cache.get(key) or version  # another process made it first: theirs
+    card = (version, coach, types)
+    if len(_CARDS) >= _MOST_CARDS:
+        _CARDS.clear()
+    _CARDS[pk] = (version, card, monotonic() + SECONDS)
     return card
 
 

@@ -89,6 +89,9 @@ def fresh_cache():
     caches["default"].clear()
     caches["local"].clear()
     caches["public_pages"].clear()
+    from coaching import public_page
+
+    public_page._CARDS.clear()
     yield
 
 

@@ -121,3 +121,23 @@ def test_a_second_view_asks_the_shared_cache_only_for_the_card(client, carols, m
     coach.bio = "Now also on Saturdays."
     coach.save()
     assert "Now also on Saturdays." in client.get(url).content.decode()
+
+
+def test_each_process_keeps_its_own_card_and_the_shared_cache_only_its_version(client, carols):
+    """A view unpickles no card: Redis holds the card's version, and a process whose card is
+    of another version (another process dropped and remade it) builds its own again."""
+    from coaching import public_page
+
+    coach, session_type = carols
+    url = reverse("coaching:coach", args=[coach.pk])
+    client.get(url)
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    [key] = redis_keys(f"*coaching:coach:{coach.pk}")
+    assert len(server.get(key)) < 32  # a number, not the coach
+    version, card, _until = public_page._CARDS[coach.pk]
+    assert card[0] == version and card[1].pk == coach.pk and [t.pk for t in card[2]] == [session_type.pk]
+    # Another process changed the coach: it dropped the version, and a new one was made.
+    type(coach).objects.filter(pk=coach.pk).update(bio="Changed elsewhere.")
+    server.delete(key)
+    assert "Changed elsewhere." in client.get(url).content.decode()
+    assert public_page._CARDS[coach.pk][0] != version
