@@ -99,9 +99,25 @@ def coach_page_html(version, coach, session_type, zone, start, week, draw, *, bo
     """The coach page but for its zone form, for everyone in `zone` who sees the same
     `session_type` and week and may book alike (`waits`: paid times open after an intake);
     `draw()` makes it when not cached."""
+    return _kept(coach_page_key(version, coach, session_type, zone, start, week, bookable=bookable, after_review=after_review, waits=waits), draw)
+
+
+def coach_page_key(version, coach, session_type, zone, start, week, *, bookable, after_review, waits):
     chosen = session_type.pk if session_type else ""
-    key = f"coaching:page:{coach.pk}:{version}:{chosen}:{zone}:{start:%Y%m%d%H%M}:{week}:{int(bookable)}{int(after_review)}{int(waits)}"
-    return _kept(key, draw)
+    return f"coaching:page:{coach.pk}:{version}:{chosen}:{zone}:{start:%Y%m%d%H%M}:{week}:{int(bookable)}{int(after_review)}{int(waits)}"
+
+
+def whole_page_html(body_key, layout, draw):
+    """A whole coach page for everyone shown the body under `body_key` (coach_page_key) with
+    this `layout` (the values base.html keys its own parts by): drawn by `draw()` with holes
+    for what is each request's own, kept in this process only."""
+    key = f"coaching:whole:{body_key}:{':'.join(str(value) for value in layout)}"
+    local = caches[LOCAL]
+    html = local.get(key)
+    if html is None:
+        html = draw()
+        local.set(key, html, SECONDS)
+    return html
 
 
 def directory_state():

@@ -4,20 +4,25 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.access import VisibleOne, coach_required, get_visible_or_404
+from accounts.context import navigation
 from accounts.audit import record
 from accounts.middleware import TZ_COOKIE
 from accounts.models import Role
+from core.csrf import masked_token
 from core.wording import price as price_words
+from messaging.templatetags.messaging_tags import unread_messages
 from bookings.availability import busy as booking_busy
 from bookings import cancellation
 from bookings.availability import next_openings, open_slots
@@ -195,17 +200,43 @@ def coach_page(request, pk):
             body = public_page.coach_page_html(
                 version, coach, chosen, request.zone, start, week, draw_body, bookable=bookable, after_review=after_review, waits=waits
             )
-        # The zone form goes where the body marks its place (once: what coaches write is
-        # escaped, so their words cannot hold the marker; were it missing, the form would
-        # come last rather than the page fail).
-        head, _marker, tail = body.partition(ZONE_FORM_HERE)
-        response = render(
-            request,
-            "coaching/coach_page.html",
-            {"body_head": mark_safe(head), "body_tail": mark_safe(tail), **zone_context(request.zone, coach.time_zone)},
-        )
+        def draw_page(extra=None):
+            # The zone form goes where the body marks its place (once: what coaches write is
+            # escaped, so their words cannot hold the marker; were it missing, the form would
+            # come last rather than the page fail).
+            head, _marker, tail = body.partition(ZONE_FORM_HERE)
+            context = {"body_head": mark_safe(head), "body_tail": mark_safe(tail), **zone_context(request.zone, coach.time_zone)}
+            return render_to_string("coaching/coach_page.html", {**context, **(extra or {})}, request)
+
+        if version is None or has_messages(request):
+            response = HttpResponse(draw_page())
+        else:
+            # The whole page is the same for everyone who sees this body under this layout
+            # (base.html's own keys) but for two things: the CSRF token and the zone form's
+            # way back here. Kept in this process with both as holes, filled in per request.
+            nav = navigation(request)
+            layout = (nav["nav_role"], unread_messages({"request": request, "user": request.user}), nav["shows_quick_exit"],
+                      nav["quick_exit_url"], nav["idle_seconds"])
+            body_key = public_page.coach_page_key(
+                version, coach, chosen, request.zone, start, week, bookable=bookable, after_review=after_review, waits=waits
+            )
+            whole = public_page.whole_page_html(body_key, layout, lambda: draw_page({"csrf_token": TOKEN_HOLE, "zone_next": NEXT_HOLE}))
+            response = HttpResponse(
+                whole.replace(TOKEN_HOLE, masked_token(request)).replace(NEXT_HOLE, escape(request.get_full_path()))
+            )
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+# Where a whole coach page kept in memory takes each request's own CSRF token and way back
+# (letters only: escaping leaves them as they are, and no coach's words can hold them).
+TOKEN_HOLE = "waypointTokenHoleQ7vX2kLp9RzT4mWc"
+NEXT_HOLE = "waypointNextHoleB8nY3jHs6FdK1qZe"
+
+
+def has_messages(request):
+    """Whether messages wait to be shown (the page is then drawn as usual, and shows them)."""
+    return bool(len(get_messages(request)))
 
 
 @require_POST

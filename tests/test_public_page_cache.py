@@ -141,3 +141,51 @@ def test_each_process_keeps_its_own_card_and_the_shared_cache_only_its_version(c
     server.delete(key)
     assert "Changed elsewhere." in client.get(url).content.decode()
     assert public_page._CARDS[coach.pk][0] != version
+
+
+def _token_and_next(html):
+    token = html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    back = html.split('id="zone-next" value="', 1)[1].split('"', 1)[0]
+    return token, back
+
+
+def test_a_whole_page_kept_in_memory_still_carries_each_requests_own_token_way_back_and_menu(alice, bob, carols):
+    """The whole coach page is kept per process, with holes for the CSRF token and the zone
+    form's way back: each request gets its own, each viewer's menu is their own, a message
+    waiting is shown, and the token works."""
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    from coaching.views import NEXT_HOLE, TOKEN_HOLE
+    from tests.messaging_setup import send
+
+    coach, session_type = carols
+    url = reverse("coaching:coach", args=[coach.pk])
+    visitor = Client(enforce_csrf_checks=True)
+    pages = [visitor.get(url, {"type": session_type.pk, "from": n}).content.decode() for n in range(3)]
+    tokens = [_token_and_next(html)[0] for html in pages]
+    assert len(set(tokens)) == 3 and {_unmask_cipher_token(t) for t in tokens} == {visitor.cookies["csrftoken"].value}
+    assert [_token_and_next(html)[1] for html in pages] == [f"{url}?type={session_type.pk}&amp;from={n}" for n in range(3)]
+    assert not any(TOKEN_HOLE in html or NEXT_HOLE in html for html in pages)
+    assert "Sign in" in pages[0] and 'id="sign-out"' not in pages[0]
+
+    alices = Client()
+    alices.force_login(alice)
+    mine = alices.get(url).content.decode()
+    assert 'id="sign-out"' in mine and "Sign in</a>" not in mine
+    # Bob has a message waiting: his menu says so, Alice's did not.
+    from clients.models import CoachAssignment
+
+    CoachAssignment.objects.create(client=bob, coach=coach.user, assigned_by=coach.user)
+    send(coach.user, bob, "Hello Bob")
+    bobs = Client()
+    bobs.force_login(bob)
+    assert 'class="badge">1 new' in bobs.get(url).content.decode()
+    assert 'class="badge">1 new' not in alices.get(url).content.decode()
+
+    # The token of a kept page is accepted; the message the change leaves is shown.
+    token, back = _token_and_next(visitor.get(url).content.decode())
+    changed = visitor.post(reverse("coaching:zone"), {"csrfmiddlewaretoken": token, "zone": "Europe/Oslo", "next": url})
+    assert changed.status_code == 302
+    assert "Times now show in Europe/Oslo." in visitor.get(url).content.decode()
+    assert "Times now show in Europe/Oslo." not in visitor.get(url).content.decode()  # shown once, never kept
