@@ -9,7 +9,7 @@ Everything else (passwords, allauth's sign-in by e-mail, permissions) is the bac
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import IntegerField, OuterRef
+from django.db.models import IntegerField, OuterRef, Subquery
 
 from core.prepared import Arg, PreparedQuery
 
@@ -43,6 +43,35 @@ def forget_asked(user, name=None):
             delattr(user, f"asked_{each}")
         except AttributeError:
             pass
+
+
+class PersonValue:
+    """One value about a person (where their intake stands), from one row at most: fetched
+    with the signed-in person once registered (`register()`, in AppConfig.ready), asked on
+    its own for anyone else (a prepared query). `rows(me)` is the person's rows for an id
+    expression `me`; `column` the value's field."""
+
+    def __init__(self, name, rows, column):
+        self.name = name
+        self.rows = rows
+        self.column = column
+        self._alone = PreparedQuery(lambda: rows(Arg("person", IntegerField())).values_list(column)[:1])
+
+    def expression(self, me):
+        return Subquery(self.rows(me).values(self.column)[:1])
+
+    def register(self):
+        asked_with_the_user(self.name, self.expression)
+
+    def of(self, user):
+        """The value for `user`, or None (no row, or nobody signed in)."""
+        if not getattr(user, "is_authenticated", False):
+            return None
+        known = asked(user, self.name)
+        if known is NOT_ASKED:
+            found = self._alone.rows(person=user.pk)
+            known = found[0][0] if found else None
+        return known
 
 
 def _user_with_facts():

@@ -10,8 +10,6 @@ class ClientsConfig(AppConfig):
 
         # Where a client's intake stands (may they book paid sessions?) comes with their own
         # row on every request.
-        from accounts.backends import asked_with_the_user
+        from .eligibility import INTAKE_STATUS
 
-        from .eligibility import STATUS_FACT, intake_status_of
-
-        asked_with_the_user(STATUS_FACT, intake_status_of)
+        INTAKE_STATUS.register()

@@ -1,34 +1,17 @@
 """Whether a client may book paid sessions: only once an admin has approved their intake."""
 
-from django.db.models import IntegerField, Subquery
-
-from accounts.backends import NOT_ASKED, asked
-from core.prepared import Arg, PreparedQuery
+from accounts.backends import PersonValue
 
 from .models import Intake
 
-# Its name among the facts fetched with the signed-in person (accounts.backends, apps.py).
-STATUS_FACT = "intake_status"
-
-
-def intake_status_of(me):
-    """The status of the intake of the person `me` (an OuterRef of their id), NULL for none, as SQL."""
-    return Subquery(Intake.objects.filter(client_id=me).values("status")[:1])
-
-
-# For anyone but the signed-in person as loaded: compiled once (core.prepared).
-_STATUS = PreparedQuery(lambda: Intake.objects.filter(client_id=Arg("client", IntegerField())).values_list("status"))
+# Where a client's intake stands (a client has one at most): fetched with the signed-in
+# person on every request (registered in apps.py), asked on its own for anyone else.
+INTAKE_STATUS = PersonValue("intake_status", lambda me: Intake.objects.filter(client_id=me), "status")
 
 
 def intake_status(user):
-    """The status of `user`'s intake (a client has one at most), or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    known = asked(user, STATUS_FACT)
-    if known is NOT_ASKED:
-        found = _STATUS.rows(client=user.pk)
-        known = found[0][0] if found else None
-    return known
+    """The status of `user`'s intake, or None."""
+    return INTAKE_STATUS.of(user)
 
 
 def intake_approved(user):

@@ -35,8 +35,9 @@ DIRECTORY_KEY = "coaching:directory"
 LOCAL = "public_pages"
 
 
-def _kept(key, draw):
-    """The HTML under `key`: this process's copy, else the shared cache's, else `draw()`.
+def _kept(key, draw, *, shared=True):
+    """The HTML under `key`: this process's copy, else the shared cache's (unless not
+    `shared`: kept in this process only), else `draw()`.
 
     Every key carries the version of the card or directory it was drawn from, which comes
     from the shared cache on each request: a change drops the card, the next request makes a
@@ -45,10 +46,11 @@ def _kept(key, draw):
     local = caches[LOCAL]
     html = local.get(key)
     if html is None:
-        html = cache.get(key)
+        html = cache.get(key) if shared else None
         if html is None:
             html = draw()
-            cache.set(key, html, SECONDS)
+            if shared:
+                cache.set(key, html, SECONDS)
         local.set(key, html, SECONDS)
     return html
 
@@ -111,13 +113,7 @@ def whole_page_html(body_key, layout, draw):
     """A whole coach page for everyone shown the body under `body_key` (coach_page_key) with
     this `layout` (the values base.html keys its own parts by): drawn by `draw()` with holes
     for what is each request's own, kept in this process only."""
-    key = f"coaching:whole:{body_key}:{':'.join(str(value) for value in layout)}"
-    local = caches[LOCAL]
-    html = local.get(key)
-    if html is None:
-        html = draw()
-        local.set(key, html, SECONDS)
-    return html
+    return _kept(f"coaching:whole:{body_key}:{':'.join(str(value) for value in layout)}", draw, shared=False)
 
 
 def directory_state():

@@ -22,7 +22,7 @@ from accounts.middleware import TZ_COOKIE
 from accounts.models import Role
 from core.csrf import masked_token
 from core.wording import price as price_words
-from messaging.templatetags.messaging_tags import unread_messages
+from messaging.conversations import unread_on
 from bookings.availability import busy as booking_busy
 from bookings import cancellation
 from bookings.availability import next_openings, open_slots
@@ -215,7 +215,7 @@ def coach_page(request, pk):
             # (base.html's own keys) but for two things: the CSRF token and the zone form's
             # way back here. Kept in this process with both as holes, filled in per request.
             nav = navigation(request)
-            layout = (nav["nav_role"], unread_messages({"request": request, "user": request.user}), nav["shows_quick_exit"],
+            layout = (nav["nav_role"], unread_on(request), nav["shows_quick_exit"],
                       nav["quick_exit_url"], nav["idle_seconds"])
             body_key = public_page.coach_page_key(
                 version, coach, chosen, request.zone, start, week, bookable=bookable, after_review=after_review, waits=waits

@@ -3,35 +3,19 @@ family ones once their family intake is. Free sessions are open to everyone."""
 
 from dataclasses import dataclass
 
-from django.db.models import IntegerField, Subquery
-
-from accounts.backends import NOT_ASKED, asked
+from accounts.backends import PersonValue
 from clients.eligibility import intake_approved
-from core.prepared import Arg, PreparedQuery
 
 from .models import FamilyIntake
 
-# Its name among the facts fetched with the signed-in person (accounts.backends, apps.py).
-STATUS_FACT = "family_intake_status"
-
-
-def family_intake_status_of(me):
-    """The status of the family intake of the person `me` (an OuterRef of their id), NULL for none, as SQL."""
-    return Subquery(FamilyIntake.objects.filter(client_id=me).values("status")[:1])
-
-
-_STATUS = PreparedQuery(lambda: FamilyIntake.objects.filter(client_id=Arg("client", IntegerField())).values_list("status"))
+# Where a person's family intake stands (one at most): fetched with the signed-in person on
+# every request (registered in apps.py), asked on its own for anyone else.
+FAMILY_INTAKE_STATUS = PersonValue("family_intake_status", lambda me: FamilyIntake.objects.filter(client_id=me), "status")
 
 
 def family_intake_status(user):
-    """The status of `user`'s family intake (one at most), or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    known = asked(user, STATUS_FACT)
-    if known is NOT_ASKED:
-        found = _STATUS.rows(client=user.pk)
-        known = found[0][0] if found else None
-    return known
+    """The status of `user`'s family intake, or None."""
+    return FAMILY_INTAKE_STATUS.of(user)
 
 
 def family_intake_approved(user):

@@ -5,10 +5,10 @@ adapt their words to the ways a person has."""
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import IntegerField, Subquery
+from django.db.models import IntegerField
 
 from accounts.audit import record
-from accounts.backends import NOT_ASKED, asked, forget_asked
+from accounts.backends import NOT_ASKED, PersonValue, asked, forget_asked
 from core.prepared import Arg, PreparedQuery
 
 from .models import Path, PathChoice
@@ -31,9 +31,9 @@ def paths_of(user):
     """The ways in `user` has. Someone who never chose (who joined before families could) is on the way about themselves."""
     if not getattr(user, "is_authenticated", False) or not user.is_client:
         return Paths(about_me=False, worried=False)
-    about_me = asked(user, ABOUT_ME_FACT)
+    about_me = asked(user, ABOUT_ME.name)
     if about_me is not NOT_ASKED:
-        return ABOUT_ME_ONLY if about_me is None else Paths(about_me, asked(user, WORRIED_FACT))
+        return ABOUT_ME_ONLY if about_me is None else Paths(about_me, asked(user, WORRIED.name))
     choice = _CHOICE.rows(person=user.pk)
     return ABOUT_ME_ONLY if not choice else Paths(*choice[0])
 
@@ -43,19 +43,12 @@ def _choice_of(me):
 
 
 # Asked on most of a client's pages (the menu's words, the dashboard, the progress pages):
-# fetched with the signed-in person (accounts.backends, apps.py), NULL when never chosen.
-ABOUT_ME_FACT, WORRIED_FACT = "path_about_me", "path_worried"
+# fetched with the signed-in person (registered in apps.py), None when never chosen.
+ABOUT_ME = PersonValue("path_about_me", _choice_of, "about_me")
+WORRIED = PersonValue("path_worried", _choice_of, "worried")
 
 
-def chosen_about_me_of(me):
-    return Subquery(_choice_of(me).values("about_me")[:1])
-
-
-def chosen_worried_of(me):
-    return Subquery(_choice_of(me).values("worried")[:1])
-
-
-# For anyone else: compiled once (core.prepared).
+# For anyone else, both at once: compiled once (core.prepared).
 _CHOICE = PreparedQuery(lambda: _choice_of(Arg("person", IntegerField())).values_list("about_me", "worried")[:1])
 
 

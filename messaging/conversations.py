@@ -405,6 +405,17 @@ UNREAD_ON_REQUEST = "_unread_messages"
 UNREAD_FACT = "unread_messages"
 
 
+def unread_on(request):
+    """The menu's count for the signed-in person of `request`: counted once per request (a
+    page that counts it first, as the inbox does, leaves it on the request)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    if not hasattr(request, UNREAD_ON_REQUEST):
+        setattr(request, UNREAD_ON_REQUEST, unread_total(user))
+    return getattr(request, UNREAD_ON_REQUEST)
+
+
 def unread_total(user):
     """How many messages from the other side `user` has not read, in all their conversations:
     the menu's badge, asked on every page. Fetched with the signed-in person (`unread_in_all`)

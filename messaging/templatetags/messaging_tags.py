@@ -1,6 +1,6 @@
 from django import template
 
-from messaging.conversations import UNREAD_ON_REQUEST, unread_total, urgent_count
+from messaging.conversations import unread_on, unread_total, urgent_count
 
 register = template.Library()
 
@@ -9,15 +9,10 @@ register = template.Library()
 def unread_messages(context):
     """How many messages the signed-in person has not read: counted once per request."""
     request = context.get("request")
-    user = context.get("user")
-    if user is None or not user.is_authenticated:
-        return 0
-    if request is not None and hasattr(request, UNREAD_ON_REQUEST):
-        return getattr(request, UNREAD_ON_REQUEST)
-    total = unread_total(user)
     if request is not None:
-        setattr(request, UNREAD_ON_REQUEST, total)
-    return total
+        return unread_on(request)
+    user = context.get("user")
+    return unread_total(user) if user is not None and user.is_authenticated else 0
 
 
 @register.simple_tag(takes_context=True)
